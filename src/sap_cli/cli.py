@@ -1,0 +1,354 @@
+"""The `sap` command line: each command parses options, calls one domain function, prints the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from sap_cli import __version__
+from sap_cli.errors import SapError, UsageProblem
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from sap_cli.checks import Report
+    from sap_cli.scaffold import Created, InitRequest
+
+CADENCES = ("weekly", "fortnightly", "monthly")
+FORMATS = ("text", "json", "github")
+
+
+class SapGroup(TyperGroup):
+    """The one error boundary: expected failures become a message and an exit code, not a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer.Context; its base class lives in typer._click
+        try:
+            return super().invoke(ctx)
+        except SapError as exc:
+            if _debug_requested(ctx):
+                raise
+            _print_failure(exc)
+            raise typer.Exit(2 if isinstance(exc, UsageProblem) else 1) from None
+
+
+def _debug_requested(ctx: typer.Context) -> bool:
+    return bool(ctx.obj and ctx.obj.get("debug")) or os.environ.get("SAP_DEBUG") == "1"
+
+
+def _print_failure(exc: SapError) -> None:
+    err = _console(stderr=True)
+    err.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=True)
+    if exc.hint:
+        err.print(f"[dim]hint:[/] {exc.hint}", highlight=False)
+
+
+_consoles: dict[bool, Console] = {}
+
+
+def _console(stderr: bool = False) -> Console:
+    if stderr not in _consoles:
+        from rich.console import Console
+
+        # Soft wrap: a `path:line:col` line must never be split, or editors cannot follow it.
+        _consoles[stderr] = Console(stderr=stderr, soft_wrap=True, highlight=False)
+    return _consoles[stderr]
+
+
+app = typer.Typer(
+    name="sap",
+    cls=SapGroup,
+    help="Keep a Students as Partners project as plain files: start it, check it, document it.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"sap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and stop."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full technical detail (traceback) of a failure.")
+    ] = False,
+) -> None:
+    """Keep a Students as Partners project as plain files: start it, check it, document it."""
+    ctx.obj = {"debug": debug}
+    # Drop cached consoles so a test run sees its own streams.
+    _consoles.clear()
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def can_prompt(no_input: bool) -> bool:
+    """Ask questions only when a person is at a terminal and nobody said not to."""
+    if no_input or os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        return False
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-04"
+        ) from None
+
+
+def _folder_argument(folder: Path | None) -> Path:
+    return folder if folder is not None else Path.cwd()
+
+
+# ---------------------------------------------------------------- sap init
+
+
+def _names(values: Sequence[str]) -> list[str]:
+    """Names from repeated flags or comma-separated answers."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _ask_init(request: InitRequest, asked_folder: bool, asked_git: bool) -> None:
+    """The interactive wizard: fill in whatever the flags left out, with sensible defaults."""
+    from rich.prompt import Confirm, Prompt
+
+    from sap_cli.scaffold import list_templates, load_template, slugify
+
+    console = _console()
+    console.print("[bold]Let's set up your partnership.[/] Press Enter to keep the suggestion in brackets.\n")
+    if not request.title:
+        request.title = Prompt.ask("What is the partnership called?", console=console).strip()
+        while not request.title:
+            request.title = Prompt.ask("Please give it a short name", console=console).strip()
+    if request.template == "":
+        templates = list_templates()
+        console.print("\nWhat kind of partnership is it?")
+        for number, info in enumerate(templates, start=1):
+            console.print(f"  {number}. [bold]{info.label}[/] - {info.description}")
+        choice = Prompt.ask(
+            "Number",
+            console=console,
+            choices=[str(n) for n in range(1, len(templates) + 1)],
+            default="1",
+            show_choices=False,
+        )
+        request.template = templates[int(choice) - 1].name
+    weeks = int(load_template(request.template)["weeks"])
+    if not (request.students or request.faculty or request.staff):
+        console.print("\nWho are the partners? Separate names with commas; leave blank for none.")
+        request.students = _names([Prompt.ask("Student partners", console=console, default="")])
+        request.faculty = _names(
+            [Prompt.ask("Faculty partners (teaching staff)", console=console, default="")]
+        )
+        request.staff = _names([Prompt.ask("Other staff partners", console=console, default="")])
+    if request.start is None:
+        request.start = _ask_date("\nFirst day of the partnership", dt.date.today())
+    if request.end is None:
+        request.end = _ask_date("Last day", request.start + dt.timedelta(weeks=weeks))
+    if request.cadence is None:
+        request.cadence = Prompt.ask(
+            "How often will you meet?", console=console, choices=list(CADENCES), default="fortnightly"
+        )
+    if asked_folder:
+        request.folder = Path(
+            Prompt.ask("Folder to create", console=console, default=slugify(request.title) or "partnership")
+        )
+    if asked_git and not request.git:
+        request.git = Confirm.ask("Keep it in git and make the first commit?", console=console, default=False)
+
+
+def _ask_date(question: str, default: dt.date) -> dt.date:
+    from rich.prompt import Prompt
+
+    while True:
+        answer = Prompt.ask(question, console=_console(), default=default.isoformat())
+        try:
+            return dt.date.fromisoformat(answer.strip())
+        except ValueError:
+            _console().print("[red]Please write the date as YYYY-MM-DD, for example 2026-03-04.[/]")
+
+
+def _print_created(created: Created) -> None:
+    from sap_cli.store import display_path
+
+    console = _console()
+    console.print(f"\nCreated the partnership in [bold]{display_path(created.folder)}[/]:")
+    for path in created.files:
+        console.print(f"  {display_path(path)}")
+    if created.committed:
+        console.print("Made the first git commit.")
+    where = display_path(created.folder)
+    console.print("\nNext, read and fill in the files together (the # notes explain each field), then:")
+    console.print(f"  cd {where}")
+    console.print("  sap validate")
+
+
+@app.command()
+def init(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="Folder to create (default: a name made from the title).", show_default=False),
+    ] = None,
+    title: Annotated[str, typer.Option(help='Name of the partnership, e.g. "Co-designing BIOL 201".')] = "",
+    template: Annotated[
+        str, typer.Option(help="Kind of partnership to start from (see `sap init --list-templates`).")
+    ] = "",
+    student: Annotated[list[str], typer.Option(help="A student partner's name; repeat for each.")] = [],  # noqa: B006
+    faculty: Annotated[list[str], typer.Option(help="A faculty partner's name; repeat for each.")] = [],  # noqa: B006
+    staff: Annotated[list[str], typer.Option(help="A staff partner's name; repeat for each.")] = [],  # noqa: B006
+    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: today).")] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(help="Last day, YYYY-MM-DD (default: the template's usual length)."),
+    ] = None,
+    cadence: Annotated[
+        str | None,
+        typer.Option(help="How often partners meet: weekly, fortnightly or monthly."),
+    ] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never ask questions; use flags and defaults.")
+    ] = False,
+    git: Annotated[
+        bool, typer.Option("--git", help="Create a git repository and make the first commit.")
+    ] = False,
+    list_templates_: Annotated[
+        bool, typer.Option("--list-templates", help="List the partnership templates and stop.")
+    ] = False,
+) -> None:
+    """Start a partnership: create a folder of commented YAML files to fill in together."""
+    from sap_cli.scaffold import InitRequest, create_partnership, list_templates, slugify
+
+    if list_templates_:
+        for info in list_templates():
+            _console().print(f"[bold]{info.name:24}[/] {info.description}")
+        return
+    if cadence is not None and cadence not in CADENCES:
+        raise typer.BadParameter(f"'{cadence}' is not one of: {', '.join(CADENCES)}", param_hint="--cadence")
+    request = InitRequest(
+        folder=folder or Path(),
+        title=title,
+        template=template,
+        students=_names(student),
+        faculty=_names(faculty),
+        staff=_names(staff),
+        start=parse_date(start),
+        end=parse_date(end),
+        cadence=cadence,
+        git=git,
+    )
+    if can_prompt(no_input):
+        _ask_init(request, asked_folder=folder is None, asked_git=not git)
+    elif not request.title.strip():
+        raise UsageProblem(
+            "a title is needed: sap cannot ask for one here (--no-input, CI or no terminal)",
+            hint='Add --title "Your partnership name".',
+        )
+    request.template = request.template or "blank"
+    if folder is None and request.folder == Path():
+        request.folder = Path(slugify(request.title) or "partnership")
+    _print_created(create_partnership(request))
+
+
+# ---------------------------------------------------------------- sap validate
+
+
+def _github_escape(text: str, is_property: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
+
+
+def _print_problems_text(report: Report) -> None:
+    from sap_cli.store import display_path
+
+    console = _console()
+    for p in report.problems:
+        colour = "red" if p.severity == "error" else "yellow"
+        console.print(
+            f"{p.file}:{p.line}:{p.column}: [{colour}]{p.severity}[/]: {p.message} [dim]\\[{p.code}][/]"
+        )
+        if p.hint:
+            console.print(
+                f"    [dim]hint:[/] {p.hint}" + (f" [dim]Source: {p.source}.[/]" if p.source else "")
+            )
+    where = display_path(report.folder)
+    errors, warnings = len(report.errors), len(report.warnings)
+    if report.partnership is not None and not errors:
+        ok = report.partnership
+        summary = (
+            f"{where} is valid: {len(ok.roles.partners)} partners, {len(ok.goals.goals)} goals, "
+            f"{len(ok.timeline.milestones)} milestones, {len(ok.matrix.stages)} stages"
+        )
+        console.print(summary + (f"; {_count(warnings, 'warning')} worth a look." if warnings else "."))
+    else:
+        console.print(f"{where}: {_count(errors, 'error')}, {_count(warnings, 'warning')}.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _print_problems(report: Report, output_format: str) -> None:
+    if output_format == "json":
+        typer.echo(json.dumps([p.as_dict() for p in report.problems], indent=2, ensure_ascii=False))
+    elif output_format == "github":
+        for p in report.problems:
+            props = f"file={_github_escape(p.file, True)},line={p.line},col={p.column},title={p.code}"
+            message = p.message + (f" Hint: {p.hint}" if p.hint else "")
+            typer.echo(f"::{p.severity} {props}::{_github_escape(message)}")
+    else:
+        _print_problems_text(report)
+
+
+def _failed(report: Report, strict: bool) -> bool:
+    return bool(report.errors or (strict and report.warnings))
+
+
+@app.command()
+def validate(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="The partnership folder (default: the one you are in).", show_default=False),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures too.")] = False,
+    output_format: Annotated[
+        str, typer.Option("--format", help="text for people, json for tools, github for GitHub Actions.")
+    ] = "text",
+) -> None:
+    """Check every file of a partnership and list all problems at once, with line and column."""
+    from sap_cli.checks import check_folder
+    from sap_cli.store import find_project
+
+    if output_format not in FORMATS:
+        raise typer.BadParameter(
+            f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format"
+        )
+    report = check_folder(find_project(_folder_argument(folder)))
+    _print_problems(report, output_format)
+    if _failed(report, strict):
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point of the `sap` console script."""
+    app(prog_name="sap")

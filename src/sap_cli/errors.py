@@ -1,0 +1,66 @@
+"""The failures sap expects, each a SapError subclass carrying what its message needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SapError(Exception):
+    """A failure the user can act on; the CLI prints it without a traceback and exits 1."""
+
+    hint: str | None = None
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if hint is not None:
+            self.hint = hint
+
+
+class UsageProblem(SapError):
+    """The command line itself is incomplete or contradictory (exit 2)."""
+
+
+class ProjectNotFound(SapError):
+    def __init__(self, start: Path) -> None:
+        super().__init__(
+            f"No partnership found in {start} or any folder above it (no project.yaml).",
+            hint="Run the command inside a partnership folder, give its path, or start one with `sap init`.",
+        )
+        self.start = start
+
+
+class ProjectExists(SapError):
+    def __init__(self, folder: Path, clashes: list[str]) -> None:
+        names = ", ".join(clashes)
+        super().__init__(
+            f"{folder} already holds a partnership ({names}); nothing was changed.",
+            hint="Choose a new folder name, or work on this one with `sap validate`.",
+        )
+        self.folder = folder
+        self.clashes = clashes
+
+
+class UnknownTemplate(SapError):
+    def __init__(self, name: str, known: list[str], suggestion: str | None) -> None:
+        guess = f" Did you mean '{suggestion}'?" if suggestion else ""
+        super().__init__(
+            f"There is no partnership template called '{name}'.{guess}",
+            hint="Templates: " + ", ".join(known),
+        )
+        self.name = name
+
+
+class InvalidProject(SapError):
+    """The folder has errors; the problems themselves travel with the exception."""
+
+    def __init__(self, folder: Path, problem_count: int) -> None:
+        super().__init__(f"{folder} has {problem_count} problem(s); nothing was changed.")
+        self.folder = folder
+
+
+class GitFailed(SapError):
+    def __init__(self, action: str, output: str, hint: str | None = None) -> None:
+        detail = output.strip().splitlines()[-1] if output.strip() else "no output"
+        super().__init__(f"git could not {action}: {detail}", hint=hint)
+        self.action = action

@@ -1,0 +1,57 @@
+"""The few git operations sap performs for the user, each failing with a plain explanation."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from sap_cli.errors import GitFailed
+
+_IDENTITY_HINT = (
+    'Tell git who you are, once per computer: git config --global user.name "Your Name" '
+    'and git config --global user.email "you@example.org"'
+)
+
+
+def _git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    if shutil.which("git") is None:
+        raise GitFailed("run", "git is not installed", hint="Install git, or leave out --git.")
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def _nearest_existing(folder: Path) -> Path:
+    folder = folder.resolve()
+    while not folder.exists():
+        folder = folder.parent
+    return folder
+
+
+def require_identity(folder: Path) -> None:
+    """Fail before anything is written if git could not make a commit here."""
+    where = _nearest_existing(folder)
+    for key in ("user.name", "user.email"):
+        if _git(["config", key], where).returncode != 0:
+            raise GitFailed("commit", f"no {key} is set", hint=_IDENTITY_HINT)
+
+
+def inside_work_tree(folder: Path) -> bool:
+    result = _git(["rev-parse", "--is-inside-work-tree"], _nearest_existing(folder))
+    return result.returncode == 0 and result.stdout.strip() == "true"
+
+
+def commit_new(folder: Path, paths: Sequence[Path], message: str) -> None:
+    """Commit just `paths`, first creating a repository in `folder` if it is not in one."""
+    if not inside_work_tree(folder):
+        result = _git(["init", "--quiet"], folder)
+        if result.returncode != 0:
+            raise GitFailed("create a repository", result.stderr)
+    names = [str(p.resolve().relative_to(folder.resolve())) for p in paths]
+    for args, action in (
+        (["add", "--", *names], "stage the new files"),
+        (["commit", "--quiet", "-m", message, "--", *names], "commit the new files"),
+    ):
+        result = _git(args, folder)
+        if result.returncode != 0:
+            raise GitFailed(action, result.stderr or result.stdout)

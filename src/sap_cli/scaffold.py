@@ -1,0 +1,300 @@
+"""Start a partnership: fill the five commented YAML files from a template, write them, optionally commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sap_cli import gitops
+from sap_cli.errors import ProjectExists, SapError, UnknownTemplate, UsageProblem
+from sap_cli.resources import kinds_folder
+from sap_cli.store import PARTNERSHIP_FILES, create_exclusive, display_path
+
+FILE_HEADINGS: dict[str, list[str]] = {
+    "project.yaml": [
+        "project.yaml: what this partnership is, why you are doing it together, and the terms",
+        "you agree to. Lines starting with # are notes for you; sap ignores them and keeps them.",
+        "Empty fields are fine while you talk things through. Check your edits: sap validate",
+    ],
+    "roles.yaml": [
+        "roles.yaml: who the partners are and what each has agreed to do.",
+        "Other files refer to partners by their id.",
+    ],
+    "goals.yaml": [
+        "goals.yaml: the goals you share, what each partner hopes to get out of the project,",
+        "and the concrete things you will produce.",
+    ],
+    "timeline.yaml": [
+        "timeline.yaml: the milestones of the project, with their dates.",
+    ],
+    "matrix.yaml": [
+        "matrix.yaml: how students take part at each stage of the project, after Bovill's (2017)",
+        "participation matrix: inform, consult, participate or partnership, and who holds control.",
+        "Plan it at the start; fill in `enacted` as the project goes, to see what really happened.",
+    ],
+}
+
+GITIGNORE_LINE = "private/"
+_HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "sir", "dame"}
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    name: str
+    label: str
+    description: str
+
+
+@dataclass
+class InitRequest:
+    """What `sap init` was asked for; every field has a flag and a wizard question."""
+
+    folder: Path
+    title: str
+    template: str = "blank"
+    students: Sequence[str] = ()
+    faculty: Sequence[str] = ()
+    staff: Sequence[str] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    cadence: str | None = None
+    git: bool = False
+
+
+@dataclass
+class Created:
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    committed: bool = False
+    warnings: int = 0
+
+
+def slugify(text: str) -> str:
+    """A readable id from a name: 'Dr Lee Chen' -> 'lee-chen', 'Zoë Ó Briain' -> 'zoe-o-briain'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    while len(words) > 1 and words[0] in _HONORIFICS:
+        words = words[1:]
+    return "-".join(words)
+
+
+def list_templates() -> list[TemplateInfo]:
+    """The partnership templates sap ships, blank first."""
+    from ruamel.yaml import YAML
+
+    infos = []
+    for entry in kinds_folder().iterdir():
+        if entry.name.endswith(".yaml"):
+            data = YAML(typ="safe").load(entry.read_text(encoding="utf-8"))
+            infos.append(TemplateInfo(entry.name[: -len(".yaml")], data["label"], data["description"]))
+    return sorted(infos, key=lambda info: (info.name != "blank", info.name))
+
+
+def load_template(name: str) -> dict[str, Any]:
+    from ruamel.yaml import YAML
+
+    entry = kinds_folder() / f"{name}.yaml"
+    if not entry.is_file():
+        from sap_cli.checks import did_you_mean
+
+        known = [info.name for info in list_templates()]
+        raise UnknownTemplate(name, known, did_you_mean(name, known))
+    data: dict[str, Any] = YAML(typ="safe").load(entry.read_text(encoding="utf-8"))
+    return data
+
+
+def _partners(request: InitRequest, roles: dict[str, Any]) -> list[dict[str, Any]]:
+    partners: list[dict[str, Any]] = []
+    taken: set[str] = set()
+    for kind, names in (
+        ("student", request.students),
+        ("faculty", request.faculty),
+        ("staff", request.staff),
+    ):
+        defaults = roles.get(kind) or {}
+        for name in names:
+            base = slugify(name)
+            if not base:
+                raise UsageProblem(
+                    f"'{name}' cannot be turned into an id", hint="Use a name with letters or digits."
+                )
+            partner_id, n = base, 2
+            while partner_id in taken:
+                partner_id, n = f"{base}-{n}", n + 1
+            taken.add(partner_id)
+            partners.append(
+                {
+                    "id": partner_id,
+                    "name": name.strip(),
+                    "kind": kind,
+                    "role": defaults.get("role"),
+                    "responsibilities": list(defaults.get("responsibilities") or []),
+                }
+            )
+    return partners
+
+
+def _owners(token: str, partners: list[dict[str, Any]]) -> list[str]:
+    """Turn a template's 'everyone' / 'students' / 'faculty' / 'staff' into partner ids."""
+    by_kind = {
+        "students": ["student"],
+        "faculty": ["faculty", "staff"],
+        "staff": ["staff", "faculty"],
+        "everyone": ["student", "faculty", "staff", "other"],
+    }.get(token, [])
+    if token == "everyone":
+        return [p["id"] for p in partners]
+    for kind in by_kind:  # fall back to the nearest kind present
+        ids = [p["id"] for p in partners if p["kind"] == kind]
+        if ids:
+            return ids
+    return []
+
+
+def build_files(request: InitRequest, today: dt.date) -> dict[str, str]:
+    """The text of each new file: validated against the schema, then written out with comments."""
+    from sap_cli.model import FILE_MODELS, GoalsFile, MatrixFile, ProjectFile, RolesFile, TimelineFile
+    from sap_cli.yamlwrite import commented_yaml
+
+    template = load_template(request.template)
+    start = request.start or today
+    end = request.end or start + dt.timedelta(weeks=int(template["weeks"]))
+    if end <= start:
+        raise UsageProblem(f"the end date {end} is not after the start date {start}")
+    partners = _partners(request, template.get("roles") or {})
+
+    def week(n: int) -> dt.date:
+        return min(start + dt.timedelta(weeks=n), end)
+
+    project = ProjectFile.model_validate(
+        {
+            "title": request.title.strip(),
+            "summary": template.get("summary"),
+            "areas": template.get("areas") or [],
+            "why_partnership": template.get("why_partnership"),
+            "values": template.get("values") or [],
+            "propositions": template.get("propositions") or [],
+            "start": start,
+            "end": end,
+            "cadence": request.cadence or template.get("cadence"),
+            "review_date": start + (end - start) / 2,
+        }
+    )
+    roles = RolesFile.model_validate({"partners": partners})
+    goals = GoalsFile.model_validate(
+        {
+            "goals": [
+                {**g, "owners": _owners(g.get("owners", "everyone"), partners)}
+                for g in template.get("goals") or []
+            ],
+            "own_objectives": {p["id"]: [] for p in partners},
+            "deliverables": [
+                {
+                    "id": d["id"],
+                    "title": d["title"],
+                    "goals": d.get("goals") or [],
+                    "owners": _owners(d.get("owners", "everyone"), partners),
+                    "due": week(d["due_week"]),
+                }
+                for d in template.get("deliverables") or []
+            ],
+        }
+    )
+    timeline = TimelineFile.model_validate(
+        {
+            "milestones": [
+                {
+                    "id": m["id"],
+                    "title": m["title"],
+                    "due": week(m["week"]),
+                    "deadline": m.get("deadline", "soft"),
+                    "goals": m.get("goals") or [],
+                    "owners": _owners(m.get("owners", "everyone"), partners),
+                }
+                for m in template.get("milestones") or []
+            ]
+        }
+    )
+    matrix = MatrixFile.model_validate(template.get("matrix") or {})
+    records = {
+        "project.yaml": project,
+        "roles.yaml": roles,
+        "goals.yaml": goals,
+        "timeline.yaml": timeline,
+        "matrix.yaml": matrix,
+    }
+    texts = {}
+    for name, record in records.items():
+        data = record.model_dump(mode="python", exclude_none=False)
+        if name == "matrix.yaml" and data.get("ladder") is None:
+            data.pop("ladder")
+        _drop_empty_sign_off(data)
+        texts[name] = commented_yaml(FILE_MODELS[name], data, FILE_HEADINGS[name])
+    return texts
+
+
+def _drop_empty_sign_off(data: dict[str, Any]) -> None:
+    """A partner has not signed yet: leave sign_off out rather than show an empty block."""
+    for partner in data.get("partners", []):
+        if partner.get("sign_off") is None:
+            partner.pop("sign_off", None)
+
+
+def _gitignore_text(folder: Path) -> str | None:
+    """The .gitignore to write, or None if an existing one already keeps private/ out of git."""
+    path = folder / ".gitignore"
+    if not path.exists():
+        return "# Reflections a partner keeps to themself never go into git.\nprivate/\n"
+    current = path.read_text(encoding="utf-8")
+    if any(line.strip() in (GITIGNORE_LINE, "/" + GITIGNORE_LINE) for line in current.splitlines()):
+        return None
+    return current + ("" if current.endswith("\n") or not current else "\n") + GITIGNORE_LINE + "\n"
+
+
+def create_partnership(request: InitRequest, today: dt.date | None = None) -> Created:
+    """Write a new partnership folder; refuse, changing nothing, if one is already there."""
+    from sap_cli.checks import check_folder
+    from sap_cli.store import atomic_write
+
+    folder = request.folder
+    clashes = [name for name in PARTNERSHIP_FILES if (folder / name).exists()]
+    if clashes:
+        raise ProjectExists(folder, clashes)
+    if folder.exists() and not folder.is_dir():
+        raise SapError(f"{display_path(folder)} is a file, not a folder.", hint="Choose another name.")
+    if request.git:
+        gitops.require_identity(folder)
+    texts = build_files(request, today or dt.date.today())
+
+    created = Created(folder)
+    try:
+        for name, text in texts.items():
+            path = folder / name
+            create_exclusive(path, text)
+            created.files.append(path)
+    except FileExistsError as exc:
+        for path in created.files:
+            path.unlink()
+        raise ProjectExists(folder, [Path(str(exc.filename)).name]) from exc
+    gitignore = _gitignore_text(folder)
+    if gitignore is not None:
+        atomic_write(folder / ".gitignore", gitignore)
+        created.files.append(folder / ".gitignore")
+
+    report = check_folder(folder)
+    if report.errors:  # the template or the flags produced something the schema rejects
+        first = report.errors[0]
+        raise SapError(
+            f"sap made {first.file} but it does not pass its own check: {first.message}",
+            hint="This is a bug in sap; please report it with the command you ran.",
+        )
+    created.warnings = len(report.warnings)
+    if request.git:
+        gitops.commit_new(folder, created.files, f"Start the partnership: {request.title.strip()}")
+        created.committed = True
+    return created

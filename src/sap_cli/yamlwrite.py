@@ -1,0 +1,115 @@
+"""Write a new YAML file whose comments explain each field, taken from the schema's descriptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import textwrap
+from typing import TYPE_CHECKING, Any
+
+from sap_cli.model import model_at
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+WIDTH = 88
+_PLAIN = re.compile(r"^[A-Za-z£$€(][^\x00-\x1f\x7f]*$")
+_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
+
+
+def scalar(value: object) -> str:
+    """A YAML scalar that reads back as exactly `value`; plain where that is safe, quoted otherwise."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float, dt.date)):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    text = str(value)
+    risky = (
+        ": " in text
+        or " #" in text
+        or text.endswith((":", " "))
+        or text.lower() in _RESERVED
+        or not _PLAIN.match(text)
+    )
+    return json.dumps(text, ensure_ascii=False) if risky else text
+
+
+def _comment(lines: list[str], indent: int, text: str) -> None:
+    pad = " " * indent
+    for line in textwrap.wrap(text, WIDTH - indent - 2):
+        lines.append(f"{pad}# {line}")
+
+
+def _help_for(owner: type[BaseModel], key: str, value: object) -> str | None:
+    info = owner.model_fields[key]
+    text = info.description or ""
+    if info.examples and value in (None, [], {}):
+        example = info.examples[0]
+        shown = ", ".join(str(e) for e in example) if isinstance(example, list) else example
+        text += f" For example: {shown}"
+    return text or None
+
+
+def _mapping(
+    lines: list[str],
+    owner: type[BaseModel] | None,
+    data: dict[str, Any],
+    indent: int,
+    explain: bool,
+    first_prefix: str | None = None,
+) -> None:
+    pad = " " * indent
+    for position, (key, value) in enumerate(data.items()):
+        prefix = first_prefix if (position == 0 and first_prefix is not None) else pad
+        if indent == 0 and position > 0:
+            lines.append("")
+        if explain and owner is not None and key in owner.model_fields:
+            help_text = _help_for(owner, key, value)
+            if help_text and not (position == 0 and first_prefix is not None):
+                _comment(lines, indent, help_text)
+        child_owner = model_at(owner, (key,)) if owner is not None else None
+        if isinstance(value, dict):
+            if not value:
+                lines.append(f"{prefix}{key}: {{}}")
+                continue
+            lines.append(f"{prefix}{key}:")
+            _mapping(lines, child_owner, value, indent + 2, explain)
+        elif isinstance(value, list):
+            if not value:
+                lines.append(f"{prefix}{key}: []")
+                continue
+            lines.append(f"{prefix}{key}:")
+            item_owner = model_at(owner, (key, 0)) if owner is not None else None
+            _sequence(lines, item_owner, value, indent + 2, explain)
+        else:
+            lines.append(f"{prefix}{key}: {scalar(value)}".rstrip())
+
+
+def _sequence(
+    lines: list[str], owner: type[BaseModel] | None, items: list[Any], indent: int, explain: bool
+) -> None:
+    pad = " " * indent
+    for position, item in enumerate(items):
+        if isinstance(item, dict) and item:
+            if explain and position == 0 and owner is not None:
+                first_key = next(iter(item))
+                help_text = _help_for(owner, first_key, item[first_key])
+                if help_text:
+                    _comment(lines, indent, help_text)
+            # Only the first item is explained; the rest would repeat it.
+            _mapping(lines, owner, item, indent + 2, explain and position == 0, first_prefix=f"{pad}- ")
+        else:
+            lines.append(f"{pad}- {scalar(item)}".rstrip())
+
+
+def commented_yaml(model: type[BaseModel], data: dict[str, Any], heading: list[str]) -> str:
+    """YAML for `data` (shaped like `model`), each field preceded by its schema description."""
+    lines = [f"# {line}" if line else "#" for line in heading]
+    lines.append("")
+    _mapping(lines, model, data, 0, explain=True)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,85 @@
+"""Shared fixtures: a small partnership written line by line, so tests can name exact positions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+MINIMAL = {
+    "project.yaml": """\
+title: Co-designing BIOL 201
+start: 2026-01-12
+end: 2026-05-29
+cadence: fortnightly
+recognition:
+  pay_rate: £13.50 an hour
+""",
+    "roles.yaml": """\
+partners:
+  - id: amira-haddad
+    name: Amira Haddad
+    kind: student
+    responsibilities:
+      - Run the focus group
+  - id: lee-chen
+    name: Dr Lee Chen
+    kind: faculty
+""",
+    "goals.yaml": """\
+goals:
+  - id: new-rubric
+    title: A lab rubric students understand
+    owners:
+      - amira-haddad
+      - lee-chen
+own_objectives:
+  amira-haddad:
+    - Learn how assessment is designed
+""",
+    "timeline.yaml": """\
+milestones:
+  - id: pilot
+    title: Pilot of the new lab finished
+    due: 2026-03-20
+    deadline: hard
+    owners: [lee-chen]
+    goals: [new-rubric]
+""",
+    "matrix.yaml": """\
+stages:
+  - id: design
+    name: Designing the rubric
+    involvements:
+      - level: partnership
+        who: Student partners (n=2)
+    control: shared
+""",
+}
+
+FIXED_TODAY = dt.date(2026, 1, 12)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def make_partnership(tmp_path: Path) -> Callable[..., Path]:
+    """Write the minimal partnership, with any file replaced by the given text."""
+
+    def make(folder_name: str = "demo", **replacements: str) -> Path:
+        folder = tmp_path / folder_name
+        folder.mkdir()
+        for name, text in MINIMAL.items():
+            key = name.removesuffix(".yaml")
+            (folder / name).write_text(replacements.get(key, text), encoding="utf-8")
+        return folder
+
+    return make

@@ -1,0 +1,203 @@
+"""The command line's wiring: exit codes, exact output lines, no tracebacks for expected failures."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES, MINIMAL
+from sap_cli import __version__, cli
+from sap_cli.errors import ProjectNotFound
+
+DEMO_ARGS = [
+    "init", "demo", "--no-input", "--title", "Co-designing BIOL 201", "--student", "Amira Haddad",
+    "--faculty", "Dr Lee Chen", "--template", "course-redesign",
+]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("CI", raising=False)
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(cli.app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"sap {__version__}"
+
+
+def test_init_then_validate_the_issue_example(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    made = runner.invoke(cli.app, DEMO_ARGS)
+    assert made.exit_code == 0, made.output
+    lines = made.output.splitlines()
+    for name in ("project.yaml", "roles.yaml", "goals.yaml", "timeline.yaml", "matrix.yaml", ".gitignore"):
+        assert f"  demo/{name}" in lines
+    assert made.output.rstrip().endswith("cd demo\n  sap validate")
+    checked = runner.invoke(cli.app, ["validate", "demo"])
+    assert checked.exit_code == 0, checked.output
+    assert "demo is valid: 2 partners" in checked.output
+
+
+def test_init_refuses_an_existing_partnership(runner: CliRunner, make_partnership: Callable[..., Path]) -> None:
+    folder = make_partnership()
+    before = (folder / "project.yaml").read_bytes()
+    result = runner.invoke(cli.app, [*DEMO_ARGS[:1], str(folder), *DEMO_ARGS[2:]])
+    assert result.exit_code == 1
+    assert "already holds a partnership" in result.output
+    assert "Traceback" not in result.output
+    assert (folder / "project.yaml").read_bytes() == before
+
+
+def test_init_without_a_title_and_no_terminal_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli.app, ["init", str(tmp_path / "x"), "--no-input"])
+    assert result.exit_code == 2
+    assert "a title is needed" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_init_unknown_template_is_explained(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli.app, ["init", str(tmp_path / "x"), "--title", "T", "--template", "sotl2"])
+    assert result.exit_code == 1
+    assert "There is no partnership template called 'sotl2'. Did you mean 'sotl'?" in result.output
+
+
+def test_init_bad_date_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli.app, ["init", str(tmp_path / "x"), "--title", "T", "--start", "4/3/2026"])
+    assert result.exit_code == 2
+    assert "write it as YYYY-MM-DD" in result.output
+
+
+def test_wizard_asks_for_what_the_flags_left_out(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "can_prompt", lambda no_input: True)
+    monkeypatch.chdir(tmp_path)
+    answers = [
+        "Co-designing BIOL 201",  # title
+        "3",  # template number (sorted: blank, assessment-co-creation, course-redesign, ...)
+        "Amira Haddad, Sam Okafor",  # students
+        "Dr Lee Chen",  # faculty
+        "",  # staff
+        "2026-01-12",  # start
+        "not a date",  # end: asked again
+        "2026-05-01",
+        "weekly",  # cadence
+        "",  # folder: keep the suggestion
+        "n",  # git
+    ]
+    result = runner.invoke(cli.app, ["init"], input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Please write the date as YYYY-MM-DD" in result.output
+    roles = (tmp_path / "co-designing-biol-201" / "roles.yaml").read_text(encoding="utf-8")
+    assert "id: sam-okafor" in roles
+    project = (tmp_path / "co-designing-biol-201" / "project.yaml").read_text(encoding="utf-8")
+    assert "cadence: weekly" in project
+    assert "end: 2026-05-01" in project
+    assert "curriculum-design" in project
+
+
+def test_validate_lists_every_problem_with_position_and_hint(
+    runner: CliRunner, make_partnership: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_partnership(
+        roles=MINIMAL["roles.yaml"].replace("kind: faculty", "kind: teacher"),
+        goals=MINIMAL["goals.yaml"].replace("      - lee-chen", "      - lee"),
+    )
+    monkeypatch.chdir(folder.parent)
+    result = runner.invoke(cli.app, ["validate", "demo"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "demo/roles.yaml:9:11: error: 'teacher' is not one of the choices for 'kind' [bad-choice]",
+        "    hint: Choose one of: student, faculty, staff, other",
+        "demo/goals.yaml:6:9: error: there is no partner with id 'lee' (did you mean 'lee-chen'?) [unknown-partner]",
+        "    hint: Partner ids are listed in roles.yaml: amira-haddad, lee-chen",
+        "demo: 2 errors, 0 warnings.",
+    ]
+
+
+def test_validate_finds_the_folder_from_inside_it(
+    runner: CliRunner, make_partnership: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_partnership()
+    (folder / "checkins").mkdir()
+    monkeypatch.chdir(folder / "checkins")
+    result = runner.invoke(cli.app, ["validate"])
+    assert result.exit_code == 0, result.output
+
+
+def test_validate_outside_a_partnership(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli.app, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "No partnership found" in result.output
+    assert "sap init" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_debug_lets_the_traceback_through(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli.app, ["--debug", "validate", str(tmp_path)])
+    assert isinstance(result.exception, ProjectNotFound)
+
+
+def test_validate_json_is_a_list_of_documented_objects(
+    runner: CliRunner, make_partnership: Callable[..., Path]
+) -> None:
+    folder = make_partnership(project=MINIMAL["project.yaml"].replace("cadence: fortnightly\n", ""))
+    result = runner.invoke(cli.app, ["validate", str(folder), "--format", "json"])
+    assert result.exit_code == 0
+    [problem] = json.loads(result.output)
+    assert set(problem) == {"file", "line", "column", "severity", "code", "message", "hint", "source"}
+    assert (problem["severity"], problem["code"]) == ("warning", "no-meeting-cadence")
+
+
+def test_strict_fails_on_warnings(runner: CliRunner, make_partnership: Callable[..., Path]) -> None:
+    folder = make_partnership(project=MINIMAL["project.yaml"].replace("cadence: fortnightly\n", ""))
+    assert runner.invoke(cli.app, ["validate", str(folder)]).exit_code == 0
+    assert runner.invoke(cli.app, ["validate", str(folder), "--strict"]).exit_code == 1
+
+
+def test_github_format_annotates_lines(runner: CliRunner, make_partnership: Callable[..., Path]) -> None:
+    folder = make_partnership(roles=MINIMAL["roles.yaml"].replace("kind: faculty", "kind: teacher"))
+    result = runner.invoke(cli.app, ["validate", str(folder), "--format", "github"])
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith("::error file=")
+    assert ",line=9,col=11,title=bad-choice::'teacher' is not one of the choices" in line
+
+
+def test_unknown_format_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(cli.app, ["validate", str(EXAMPLES / "micro-credential"), "--format", "xml"])
+    assert result.exit_code == 2
+
+
+def test_help_does_not_load_the_heavy_modules() -> None:
+    probe = (
+        "import sys\n"
+        "from sap_cli.cli import main\n"
+        "sys.argv = ['sap', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('jinja2', 'ruamel', 'pydantic')\n"
+        "         or m in ('sap_cli.model', 'sap_cli.checks', 'sap_cli.store')]\n"
+        "print('HEAVY', sorted(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "HEAVY []" in out
+
+
+def test_python_dash_m_runs_the_same_command_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sap_cli", "validate", str(EXAMPLES / "course-redesign")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "is valid" in result.stdout

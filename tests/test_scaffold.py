@@ -1,0 +1,191 @@
+"""`create_partnership` and the commented YAML it writes: valid, explained, never overwriting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import FIXED_TODAY
+from sap_cli.checks import check_folder
+from sap_cli.errors import GitFailed, ProjectExists, UnknownTemplate
+from sap_cli.scaffold import InitRequest, create_partnership, list_templates, slugify
+from sap_cli.store import PARTNERSHIP_FILES
+from sap_cli.yamlwrite import scalar
+
+TEMPLATE_NAMES = [info.name for info in list_templates()]
+
+
+def request(folder: Path, template: str = "course-redesign", **extra: object) -> InitRequest:
+    return InitRequest(
+        folder=folder,
+        title="Co-designing BIOL 201",
+        template=template,
+        students=["Amira Haddad"],
+        faculty=["Dr Lee Chen"],
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def test_there_are_a_blank_and_at_least_five_real_templates() -> None:
+    assert TEMPLATE_NAMES[0] == "blank"
+    assert len(TEMPLATE_NAMES) >= 6
+
+
+@pytest.mark.parametrize("template", TEMPLATE_NAMES)
+def test_each_template_makes_a_folder_with_no_errors(tmp_path: Path, template: str) -> None:
+    created = create_partnership(request(tmp_path / "p", template), today=FIXED_TODAY)
+    report = check_folder(created.folder)
+    assert report.errors == []
+    if template != "blank":
+        # A real kind of partnership passes the power-transfer test and has goals and a matrix.
+        codes = {p.code for p in report.warnings}
+        assert "no-stage-above-consult" not in codes
+        assert "staff-hold-all-control" not in codes
+        assert report.partnership is not None
+        assert report.partnership.goals.goals
+        assert report.partnership.timeline.milestones
+
+
+def test_partners_get_readable_ids_and_own_the_goals(tmp_path: Path) -> None:
+    created = create_partnership(request(tmp_path / "demo"), today=FIXED_TODAY)
+    partnership = check_folder(created.folder).partnership
+    assert partnership is not None
+    assert [(p.id, p.kind) for p in partnership.roles.partners] == [
+        ("amira-haddad", "student"),
+        ("lee-chen", "faculty"),
+    ]
+    owners = {owner for goal in partnership.goals.goals for owner in goal.owners}
+    assert owners == {"amira-haddad", "lee-chen"}
+    assert partnership.project.start == FIXED_TODAY
+    assert partnership.project.end == FIXED_TODAY + dt.timedelta(weeks=16)
+
+
+def test_written_yaml_explains_each_field_from_the_schema(tmp_path: Path) -> None:
+    created = create_partnership(request(tmp_path / "demo"), today=FIXED_TODAY)
+    project = (created.folder / "project.yaml").read_text(encoding="utf-8")
+    assert "# A short name for the partnership.\ntitle: Co-designing BIOL 201\n" in project
+    assert "(Healey, Flint & Harrington\n# 2014)" in project or "Healey, Flint & Harrington 2014" in project
+    roles = (created.folder / "roles.yaml").read_text(encoding="utf-8")
+    assert "  # A short id used everywhere else" in roles
+    assert "kind: student" in roles
+
+
+def test_gitignore_keeps_private_reflections_out(tmp_path: Path) -> None:
+    created = create_partnership(request(tmp_path / "demo"), today=FIXED_TODAY)
+    assert "private/" in (created.folder / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_existing_gitignore_is_extended_not_replaced(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / ".gitignore").write_text("# mine\n*.docx", encoding="utf-8")
+    create_partnership(request(folder), today=FIXED_TODAY)
+    assert (folder / ".gitignore").read_text(encoding="utf-8") == "# mine\n*.docx\nprivate/\n"
+
+
+def test_refuses_a_folder_that_holds_a_partnership_and_changes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / "roles.yaml").write_text("# our own notes\npartners: []\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    with pytest.raises(ProjectExists) as raised:
+        create_partnership(request(folder), today=FIXED_TODAY)
+    assert raised.value.clashes == ["roles.yaml"]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_unknown_template_suggests_the_nearest(tmp_path: Path) -> None:
+    with pytest.raises(UnknownTemplate) as raised:
+        create_partnership(request(tmp_path / "demo", "course-redesing"), today=FIXED_TODAY)
+    assert "Did you mean 'course-redesign'?" in raised.value.message
+    assert not (tmp_path / "demo").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Amira Haddad", "amira-haddad"),
+        ("Dr Lee Chen", "lee-chen"),
+        ("Prof. Zoë Ó Briain", "zoe-o-briain"),
+        ("Dr", "dr"),
+    ],
+)
+def test_slugify(name: str, slug: str) -> None:
+    assert slugify(name) == slug
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain words",
+        "Note: a colon",
+        "ends with a colon:",
+        "has # a hash",
+        "#starts with hash",
+        "yes",
+        "No",
+        "null",
+        "2026-03-04",
+        "12",
+        "- dash first",
+        "'quoted'",
+        '"double"',
+        "[brackets]",
+        "{braces}",
+        "&anchor",
+        "*star",
+        "!tag",
+        "%percent",
+        "@at",
+        "`tick",
+        "line one\nline two",
+        "trailing space ",
+        "£13.50 an hour",
+        "Zoë's ünïcode ✓",
+        "tab\tinside",
+    ],
+)
+def test_scalar_reads_back_unchanged(text: str) -> None:
+    assert YAML(typ="safe").load(f"key: {scalar(text)}\n") == {"key": text}
+
+
+def git_env(tmp_path: Path, with_identity: bool) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    config = home / ".gitconfig"
+    config.write_text(
+        "[user]\n\tname = Test Partner\n\temail = partner@example.org\n" if with_identity else "",
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(HOME=str(home), GIT_CONFIG_GLOBAL=str(config), GIT_CONFIG_NOSYSTEM="1")
+    return env
+
+
+def test_git_option_makes_a_repository_with_one_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in git_env(tmp_path, with_identity=True).items():
+        monkeypatch.setenv(key, value)
+    created = create_partnership(request(tmp_path / "demo", git=True), today=FIXED_TODAY)
+    assert created.committed
+    log = subprocess.run(
+        ["git", "log", "--format=%s", "--name-only"], cwd=created.folder, capture_output=True, text=True
+    ).stdout
+    assert log.splitlines()[0] == "Start the partnership: Co-designing BIOL 201"
+    assert set(PARTNERSHIP_FILES) | {".gitignore"} <= set(log.split())
+
+
+def test_git_without_identity_fails_before_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = git_env(tmp_path, with_identity=False)
+    monkeypatch.delenv("GIT_AUTHOR_NAME", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("EMAIL", "")
+    with pytest.raises(GitFailed) as raised:
+        create_partnership(request(tmp_path / "demo", git=True), today=FIXED_TODAY)
+    assert "git config --global user.name" in (raised.value.hint or "")
+    assert not (tmp_path / "demo").exists()
