@@ -49,7 +49,9 @@ def test_init_then_validate_the_issue_example(
     assert "demo is valid: 2 partners" in checked.output
 
 
-def test_init_refuses_an_existing_partnership(runner: CliRunner, make_partnership: Callable[..., Path]) -> None:
+def test_init_refuses_an_existing_partnership(
+    runner: CliRunner, make_partnership: Callable[..., Path]
+) -> None:
     folder = make_partnership()
     before = (folder / "project.yaml").read_bytes()
     result = runner.invoke(cli.app, [*DEMO_ARGS[:1], str(folder), *DEMO_ARGS[2:]])
@@ -120,7 +122,8 @@ def test_validate_lists_every_problem_with_position_and_hint(
     assert result.output.splitlines() == [
         "demo/roles.yaml:9:11: error: 'teacher' is not one of the choices for 'kind' [bad-choice]",
         "    hint: Choose one of: student, faculty, staff, other",
-        "demo/goals.yaml:6:9: error: there is no partner with id 'lee' (did you mean 'lee-chen'?) [unknown-partner]",
+        "demo/goals.yaml:6:9: error: there is no partner with id 'lee' (did you mean 'lee-chen'?)"
+        " [unknown-partner]",
         "    hint: Partner ids are listed in roles.yaml: amira-haddad, lee-chen",
         "demo: 2 errors, 0 warnings.",
     ]

@@ -167,7 +167,9 @@ def git_env(tmp_path: Path, with_identity: bool) -> dict[str, str]:
     return env
 
 
-def test_git_option_makes_a_repository_with_one_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_git_option_makes_a_repository_with_one_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for key, value in git_env(tmp_path, with_identity=True).items():
         monkeypatch.setenv(key, value)
     created = create_partnership(request(tmp_path / "demo", git=True), today=FIXED_TODAY)
