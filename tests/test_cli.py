@@ -204,3 +204,17 @@ def test_python_dash_m_runs_the_same_command_line() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "is valid" in result.stdout
+
+
+def test_interrupt_exits_130_without_a_traceback(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, make_partnership: Callable[..., Path]
+) -> None:
+    import sap_cli.checks
+
+    def interrupted(folder: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sap_cli.checks, "check_folder", interrupted)
+    result = runner.invoke(cli.app, ["validate", str(make_partnership())])
+    assert result.exit_code == 130
+    assert "Traceback" not in result.output

@@ -191,3 +191,23 @@ def test_git_without_identity_fails_before_writing(tmp_path: Path, monkeypatch: 
         create_partnership(request(tmp_path / "demo", git=True), today=FIXED_TODAY)
     assert "git config --global user.name" in (raised.value.hint or "")
     assert not (tmp_path / "demo").exists()
+
+
+def test_a_failure_part_way_leaves_no_file_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sap_cli.scaffold
+
+    real_create = sap_cli.scaffold.create_exclusive
+    written: list[Path] = []
+
+    def create_then_fail(path: Path, text: str) -> None:
+        if len(written) == 3:
+            raise OSError(28, "No space left on device")
+        real_create(path, text)
+        written.append(path)
+
+    monkeypatch.setattr(sap_cli.scaffold, "create_exclusive", create_then_fail)
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    with pytest.raises(OSError):
+        create_partnership(request(folder), today=FIXED_TODAY)
+    assert list(folder.iterdir()) == []

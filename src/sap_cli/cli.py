@@ -37,6 +37,11 @@ class SapGroup(TyperGroup):
                 raise
             _print_failure(exc)
             raise typer.Exit(2 if isinstance(exc, UsageProblem) else 1) from None
+        except KeyboardInterrupt:
+            if _debug_requested(ctx):
+                raise
+            _console(stderr=True).print("\nStopped.")
+            raise typer.Exit(130) from None
 
 
 def _debug_requested(ctx: typer.Context) -> bool:
@@ -154,21 +159,26 @@ def _ask_init(request: InitRequest, asked_folder: bool, asked_git: bool) -> None
             show_choices=False,
         )
         request.template = templates[int(choice) - 1].name
-    weeks = int(load_template(request.template)["weeks"])
+    template = load_template(request.template)
+    weeks = int(template["weeks"])
     if not (request.students or request.faculty or request.staff):
         console.print("\nWho are the partners? Separate names with commas; leave blank for none.")
-        request.students = _names([Prompt.ask("Student partners", console=console, default="")])
-        request.faculty = _names(
-            [Prompt.ask("Faculty partners (teaching staff)", console=console, default="")]
+        request.students = _names(
+            [Prompt.ask("Student partners", console=console, default="", show_default=False)]
         )
-        request.staff = _names([Prompt.ask("Other staff partners", console=console, default="")])
+        request.faculty = _names(
+            [Prompt.ask("Faculty partners (teaching staff)", console=console, default="", show_default=False)]
+        )
+        request.staff = _names(
+            [Prompt.ask("Other staff partners", console=console, default="", show_default=False)]
+        )
     if request.start is None:
         request.start = _ask_date("\nFirst day of the partnership", dt.date.today())
     if request.end is None:
         request.end = _ask_date("Last day", request.start + dt.timedelta(weeks=weeks))
     if request.cadence is None:
         request.cadence = Prompt.ask(
-            "How often will you meet?", console=console, choices=list(CADENCES), default="fortnightly"
+            "How often will you meet?", console=console, choices=list(CADENCES), default=template["cadence"]
         )
     if asked_folder:
         request.folder = Path(
@@ -296,8 +306,9 @@ def _print_problems_text(report: Report) -> None:
     if report.partnership is not None and not errors:
         ok = report.partnership
         summary = (
-            f"{where} is valid: {len(ok.roles.partners)} partners, {len(ok.goals.goals)} goals, "
-            f"{len(ok.timeline.milestones)} milestones, {len(ok.matrix.stages)} stages"
+            f"{where} is valid: {_count(len(ok.roles.partners), 'partner')}, "
+            f"{_count(len(ok.goals.goals), 'goal')}, {_count(len(ok.timeline.milestones), 'milestone')}, "
+            f"{_count(len(ok.matrix.stages), 'stage')}"
         )
         console.print(summary + (f"; {_count(warnings, 'warning')} worth a look." if warnings else "."))
     else:

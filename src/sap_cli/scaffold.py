@@ -277,10 +277,13 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
             path = folder / name
             create_exclusive(path, text)
             created.files.append(path)
-    except FileExistsError as exc:
+    except BaseException as exc:
+        # All or nothing: a clash, a full disk or Ctrl-C leaves the folder as it was.
         for path in created.files:
             path.unlink()
-        raise ProjectExists(folder, [Path(str(exc.filename)).name]) from exc
+        if isinstance(exc, FileExistsError):
+            raise ProjectExists(folder, [Path(str(exc.filename)).name]) from exc
+        raise
     gitignore = _gitignore_text(folder)
     if gitignore is not None:
         atomic_write(folder / ".gitignore", gitignore)
