@@ -93,7 +93,8 @@ def test_yaml_syntax_error_gives_line_column_and_plain_words(make_partnership: C
     report = check_folder(make_partnership(timeline=timeline))
     [problem] = report.problems
     assert (problem.line, problem.column, problem.code) == (3, 17, "yaml-syntax")
-    assert "put the whole text in quotes" in problem.message
+    assert problem.message == "not valid YAML: a ':' here starts a new field"
+    assert "put the whole text in quotes" in (problem.hint or "")
 
 
 def test_all_problems_are_reported_in_one_pass(make_partnership: Callable[..., Path]) -> None:
@@ -118,7 +119,7 @@ def test_missing_file_is_an_error_with_a_way_back(make_partnership: Callable[...
     report = check_folder(folder)
     [problem] = report.problems
     assert problem.code == "missing-file"
-    assert "git checkout -- matrix.yaml" in (problem.hint or "")
+    assert f"git checkout -- {folder / 'matrix.yaml'}" in (problem.hint or "")
 
 
 def test_duplicate_ids_are_errors(make_partnership: Callable[..., Path]) -> None:
@@ -173,3 +174,45 @@ def test_student_without_responsibilities_is_named(make_partnership: Callable[..
     [warning] = check_folder(make_partnership(**case)).problems
     assert "Amira Haddad" in warning.message
     assert warning.line == 2
+
+
+def test_impossible_date_is_reported_not_crashed(make_partnership: Callable[..., Path]) -> None:
+    timeline = MINIMAL["timeline.yaml"].replace("due: 2026-03-20", "due: 2026-02-30")
+    report = check_folder(make_partnership(timeline=timeline))
+    [problem] = report.problems
+    assert (problem.line, problem.column, problem.code) == (4, 10, "bad-date")
+
+
+def test_empty_value_is_named_at_its_key(make_partnership: Callable[..., Path]) -> None:
+    roles = MINIMAL["roles.yaml"].replace("kind: faculty", "kind:")
+    [problem] = check_folder(make_partnership(roles=roles)).problems
+    assert (problem.line, problem.column, problem.code) == (9, 5, "empty-value")
+    assert problem.message == "'kind' is empty"
+    assert problem.hint == "Choose one of: student, faculty, staff, other"
+
+
+def test_empty_roles_file_leaves_every_partner_reference_dangling(
+    make_partnership: Callable[..., Path],
+) -> None:
+    codes = [code for *_, code in located(make_partnership(roles="# nobody yet\n"))]
+    assert codes.count("unknown-partner") == 4  # two goal owners, one objective, one milestone owner
+
+
+def test_a_name_where_an_id_belongs_suggests_the_id(make_partnership: Callable[..., Path]) -> None:
+    goals = MINIMAL["goals.yaml"].replace("      - lee-chen", "      - Lee Chen")
+    [problem] = check_folder(make_partnership(goals=goals)).problems
+    assert problem.message == "'Lee Chen' is not a valid id (as an id it would be 'lee-chen')"
+
+
+def test_file_that_is_not_utf8_points_at_the_character(make_partnership: Callable[..., Path]) -> None:
+    folder = make_partnership()
+    (folder / "project.yaml").write_bytes(MINIMAL["project.yaml"].encode("cp1252"))
+    [problem] = check_folder(folder).problems
+    assert (problem.line, problem.column, problem.code) == (6, 13, "not-utf8")
+    assert "UTF-8" in (problem.hint or "")
+
+
+def test_empty_list_written_bare_means_none_yet(make_partnership: Callable[..., Path]) -> None:
+    matrix = "stages:\n  - id: design\n    name: Design\n    involvements:\n"
+    report = check_folder(make_partnership(matrix=matrix))
+    assert report.errors == []

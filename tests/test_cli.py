@@ -70,7 +70,7 @@ def test_init_without_a_title_and_no_terminal_is_a_usage_error(runner: CliRunner
 
 def test_init_unknown_template_is_explained(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli.app, ["init", str(tmp_path / "x"), "--title", "T", "--template", "sotl2"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "There is no partnership template called 'sotl2'. Did you mean 'sotl'?" in result.output
 
 
@@ -218,3 +218,44 @@ def test_interrupt_exits_130_without_a_traceback(
     result = runner.invoke(cli.app, ["validate", str(make_partnership())])
     assert result.exit_code == 130
     assert "Traceback" not in result.output
+
+
+def test_user_text_that_looks_like_markup_is_shown_as_typed(
+    runner: CliRunner, make_partnership: Callable[..., Path]
+) -> None:
+    roles = MINIMAL["roles.yaml"].replace("kind: faculty", "kind: '[red]teacher[/]'")
+    result = runner.invoke(cli.app, ["validate", str(make_partnership(roles=roles))])
+    assert result.exit_code == 1
+    assert "'[red]teacher[/]' is not one of the choices" in result.output
+
+
+def test_a_mistyped_folder_is_not_silently_replaced_by_a_parent(
+    runner: CliRunner, make_partnership: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_partnership()
+    monkeypatch.chdir(folder)
+    result = runner.invoke(cli.app, ["validate", "typo-folder"])
+    assert result.exit_code == 1
+    assert "There is no folder called typo-folder." in result.output
+
+
+def test_a_comma_in_a_flag_stays_in_the_name(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "x"
+    result = runner.invoke(
+        cli.app, ["init", str(folder), "--no-input", "--title", "T", "--student", "Haddad, Amira"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "name: Haddad, Amira" in (folder / "roles.yaml").read_text(encoding="utf-8")
+
+
+def test_strict_says_why_it_failed(runner: CliRunner, make_partnership: Callable[..., Path]) -> None:
+    folder = make_partnership(project=MINIMAL["project.yaml"].replace("cadence: fortnightly\n", ""))
+    result = runner.invoke(cli.app, ["validate", str(folder), "--strict"])
+    assert "Failing because of --strict" in result.output
+
+
+def test_impossible_date_flag_names_the_option(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli.app, ["init", str(tmp_path / "x"), "--title", "T", "--start", "2026-02-30"])
+    assert result.exit_code == 2
+    assert "--start" in result.output
+    assert "is not a day in the calendar" in result.output

@@ -12,8 +12,9 @@ from ruamel.yaml import YAML
 
 from conftest import FIXED_TODAY
 from sap_cli.checks import check_folder
-from sap_cli.errors import GitFailed, ProjectExists, UnknownTemplate
-from sap_cli.scaffold import InitRequest, create_partnership, list_templates, slugify
+from sap_cli.errors import GitFailed, ProjectExists, SapError, UnknownTemplate
+from sap_cli.ids import slugify
+from sap_cli.scaffold import InitRequest, create_partnership, list_templates
 from sap_cli.store import PARTNERSHIP_FILES
 from sap_cli.yamlwrite import scalar
 
@@ -208,6 +209,65 @@ def test_a_failure_part_way_leaves_no_file_behind(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(sap_cli.scaffold, "create_exclusive", create_then_fail)
     folder = tmp_path / "demo"
     folder.mkdir()
-    with pytest.raises(OSError):
+    with pytest.raises(SapError) as raised:
         create_partnership(request(folder), today=FIXED_TODAY)
+    assert "No space left on device; nothing was changed" in raised.value.message
     assert list(folder.iterdir()) == []
+
+
+def test_names_in_any_script_get_an_id(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    create_partnership(
+        InitRequest(folder=folder, title="T", students=["李明", "Σοφία Π."], faculty=["Dr Lee Chen"]),
+        today=FIXED_TODAY,
+    )
+    partnership = check_folder(folder).partnership
+    assert partnership is not None
+    assert [p.id for p in partnership.roles.partners] == ["student-1", "student-2", "lee-chen"]
+    assert partnership.roles.partners[0].name == "李明"
+
+
+def test_new_files_follow_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        created = create_partnership(request(tmp_path / "demo"), today=FIXED_TODAY)
+    finally:
+        os.umask(old)
+    assert {oct(path.stat().st_mode & 0o777) for path in created.files} == {oct(0o644)}
+
+
+def test_target_inside_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    with pytest.raises(SapError) as raised:
+        create_partnership(request(tmp_path / "afile" / "sub"), today=FIXED_TODAY)
+    assert "is a file, not a folder" in raised.value.message
+
+
+def test_gitignore_that_is_a_folder_stops_init_before_writing(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    (folder / ".gitignore").mkdir(parents=True)
+    with pytest.raises(SapError):
+        create_partnership(request(folder), today=FIXED_TODAY)
+    assert [p.name for p in folder.iterdir()] == [".gitignore"]
+
+
+def test_existing_gitignore_keeps_its_bytes_and_line_endings(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / ".gitignore").write_bytes(b"# caf\xe9\r\n*.docx\r\n")
+    create_partnership(request(folder), today=FIXED_TODAY)
+    assert (folder / ".gitignore").read_bytes() == b"# caf\xe9\r\n*.docx\r\nprivate/\r\n"
+
+
+def test_blank_template_examples_work_when_uncommented(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    create_partnership(InitRequest(folder=folder, title="T"), today=FIXED_TODAY)
+    for name in ("roles.yaml", "matrix.yaml"):
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("  # - ", "  - ").replace("  #   ", "    "), encoding="utf-8")
+    report = check_folder(folder)
+    assert report.errors == []
+    assert report.partnership is not None
+    assert report.partnership.roles.partners[0].id == "amira-haddad"
+    assert report.partnership.matrix.stages[0].involvements[0].who == "Focus group (n=6)"

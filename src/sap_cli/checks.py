@@ -119,6 +119,10 @@ def explain_schema_error(err: ErrorDetails, root: type[BaseModel]) -> tuple[str,
     loc = err["loc"]
     name = next((p for p in reversed(loc) if isinstance(p, str) and p != "[key]"), "value")
     value = err.get("input")
+    if value is None and kind not in ("missing", "extra_forbidden"):
+        choices = _choices(err)
+        hint = "Choose one of: " + ", ".join(choices) if choices else _field_help(root, loc)
+        return "empty-value", f"'{name}' is empty", hint, False
     if kind == "missing":
         return "missing-field", f"'{name}' is required here but missing", _field_help(root, loc), False
     if kind == "extra_forbidden":
@@ -143,10 +147,15 @@ def explain_schema_error(err: ErrorDetails, root: type[BaseModel]) -> tuple[str,
             False,
         )
     if kind == "string_pattern_mismatch":
+        from sap_cli.ids import slugify
+
+        as_id = slugify(str(value))
+        guess = f" (as an id it would be '{as_id}')" if as_id and as_id != value else ""
         return (
             "bad-id",
-            f"{_describe_input(value)} is not a valid id",
-            "Ids use lowercase letters, digits and single hyphens, for example amira-haddad.",
+            f"{_describe_input(value)} is not a valid id{guess}",
+            "Ids use lowercase letters, digits and single hyphens, for example amira-haddad; "
+            "partners are named by their id from roles.yaml, not their full name.",
             "[key]" in loc,
         )
     if kind == "string_too_short":
@@ -228,23 +237,22 @@ def _validate_file(checker: _Checker, name: str, model: type[BaseModel]) -> Base
             f"{name} is missing",
             "Each partnership keeps five files: "
             + ", ".join(PARTNERSHIP_FILES)
-            + ". If it was deleted, `git checkout -- "
-            + name
-            + "` brings it back.",
+            + f". If it was deleted and the folder is in git, `git checkout -- {display_path(loaded.path)}`"
+            " brings it back; otherwise copy it from a folder made by `sap init`.",
         )
         return None
     if loaded.syntax is not None:
         syntax = loaded.syntax
+        message = f"not valid YAML: {syntax.message}" if syntax.code == "yaml-syntax" else syntax.message
         checker.problems.append(
             Problem(
                 display_path(loaded.path),
                 syntax.line,
                 syntax.column,
                 "error",
-                "yaml-syntax",
-                f"this is not valid YAML: {syntax.message}",
-                "Check the indentation and the ':' after each name; text containing ': ' or "
-                "starting with a symbol needs quotes.",
+                syntax.code,
+                message,
+                syntax.hint,
             )
         )
         return None
@@ -286,7 +294,11 @@ def _misspelt_keys(errors: Sequence[ErrorDetails], model: type[BaseModel]) -> se
 def _raw_ids(loaded: LoadedFolder, name: str, key: str) -> set[str] | None:
     """Ids listed in a file even if the file has other errors; None if it cannot be read."""
     document = loaded.files[name].document
-    if not loaded.files[name].readable or not isinstance(document, dict):
+    if not loaded.files[name].readable:
+        return None
+    if document is None:
+        return set()  # an empty file lists no ids, so every reference to one is dangling
+    if not isinstance(document, dict):
         return None
     items = document.get(key)
     if not isinstance(items, list):
@@ -509,6 +521,10 @@ def _no_student(p: Partnership) -> list[Finding]:
 
 def _no_stage_above_consult(p: Partnership) -> list[Finding]:
     shared_levels = {"participate", "partnership"}
+    if not p.matrix.stages:
+        return [
+            (("stages",), "the matrix has no stages yet, so no stage gives students a share of decisions")
+        ]
     if any(inv.level in shared_levels for stage in p.matrix.stages for inv in stage.involvements):
         return []
     return [(("stages",), "no stage involves students above Consult, so students never share a decision")]

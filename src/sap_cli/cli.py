@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -50,12 +50,19 @@ def _debug_requested(ctx: typer.Context) -> bool:
 
 def _print_failure(exc: SapError) -> None:
     err = _console(stderr=True)
-    err.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=True)
+    err.print(f"[bold red]error:[/] {escape(exc.message)}")
     if exc.hint:
-        err.print(f"[dim]hint:[/] {exc.hint}", highlight=False)
+        err.print(f"[dim]hint:[/] {escape(exc.hint)}")
 
 
 _consoles: dict[bool, Console] = {}
+
+
+def escape(text: str) -> str:
+    """Show the user's text as typed: '[red]' in a title is text, not a colour."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def _console(stderr: bool = False) -> Console:
@@ -111,15 +118,15 @@ def can_prompt(no_input: bool) -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def parse_date(value: str | None) -> dt.date | None:
+def parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None or value == "":
         return None
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise typer.BadParameter(
-            f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-04"
-        ) from None
+        shaped_right = re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()) is not None
+        reason = "is not a day in the calendar" if shaped_right else "is not a date; write it as YYYY-MM-DD"
+        raise typer.BadParameter(f"'{value}' {reason}, e.g. 2026-03-04", param_hint=option) from None
 
 
 def _folder_argument(folder: Path | None) -> Path:
@@ -129,16 +136,17 @@ def _folder_argument(folder: Path | None) -> Path:
 # ---------------------------------------------------------------- sap init
 
 
-def _names(values: Sequence[str]) -> list[str]:
-    """Names from repeated flags or comma-separated answers."""
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+def _names(answer: str) -> list[str]:
+    """Names from a comma-separated answer to a wizard question."""
+    return [part.strip() for part in answer.split(",") if part.strip()]
 
 
 def _ask_init(request: InitRequest, asked_folder: bool, asked_git: bool) -> None:
     """The interactive wizard: fill in whatever the flags left out, with sensible defaults."""
     from rich.prompt import Confirm, Prompt
 
-    from sap_cli.scaffold import list_templates, load_template, slugify
+    from sap_cli.ids import slugify
+    from sap_cli.scaffold import list_templates, load_template
 
     console = _console()
     console.print("[bold]Let's set up your partnership.[/] Press Enter to keep the suggestion in brackets.\n")
@@ -150,7 +158,7 @@ def _ask_init(request: InitRequest, asked_folder: bool, asked_git: bool) -> None
         templates = list_templates()
         console.print("\nWhat kind of partnership is it?")
         for number, info in enumerate(templates, start=1):
-            console.print(f"  {number}. [bold]{info.label}[/] - {info.description}")
+            console.print(f"  {number}. [bold]{escape(info.label)}[/] - {escape(info.description)}")
         choice = Prompt.ask(
             "Number",
             console=console,
@@ -163,29 +171,35 @@ def _ask_init(request: InitRequest, asked_folder: bool, asked_git: bool) -> None
     weeks = int(template["weeks"])
     if not (request.students or request.faculty or request.staff):
         console.print("\nWho are the partners? Separate names with commas; leave blank for none.")
-        request.students = _names(
-            [Prompt.ask("Student partners", console=console, default="", show_default=False)]
-        )
-        request.faculty = _names(
-            [Prompt.ask("Faculty partners (teaching staff)", console=console, default="", show_default=False)]
-        )
-        request.staff = _names(
-            [Prompt.ask("Other staff partners", console=console, default="", show_default=False)]
-        )
+        request.students = _ask_names("Student partners")
+        request.faculty = _ask_names("Faculty partners (teaching staff)")
+        request.staff = _ask_names("Other staff partners")
     if request.start is None:
         request.start = _ask_date("\nFirst day of the partnership", dt.date.today())
-    if request.end is None:
+    while request.end is None or request.end < request.start:
+        if request.end is not None:
+            console.print(f"[red]The last day must not be before the first day ({request.start}).[/]")
         request.end = _ask_date("Last day", request.start + dt.timedelta(weeks=weeks))
     if request.cadence is None:
         request.cadence = Prompt.ask(
             "How often will you meet?", console=console, choices=list(CADENCES), default=template["cadence"]
         )
     if asked_folder:
-        request.folder = Path(
-            Prompt.ask("Folder to create", console=console, default=slugify(request.title) or "partnership")
-        )
+        from sap_cli.scaffold import holds_partnership
+
+        suggestion = slugify(request.title) or "partnership"
+        request.folder = Path(Prompt.ask("Folder to create", console=console, default=suggestion))
+        while holds_partnership(request.folder):
+            console.print(f"[red]{escape(str(request.folder))} already holds a partnership.[/]")
+            request.folder = Path(Prompt.ask("Another folder name", console=console))
     if asked_git and not request.git:
         request.git = Confirm.ask("Keep it in git and make the first commit?", console=console, default=False)
+
+
+def _ask_names(question: str) -> list[str]:
+    from rich.prompt import Prompt
+
+    return _names(Prompt.ask(question, console=_console(), default="", show_default=False))
 
 
 def _ask_date(question: str, default: dt.date) -> dt.date:
@@ -203,14 +217,14 @@ def _print_created(created: Created) -> None:
     from sap_cli.store import display_path
 
     console = _console()
-    console.print(f"\nCreated the partnership in [bold]{display_path(created.folder)}[/]:")
+    console.print(f"\nCreated the partnership in [bold]{escape(display_path(created.folder))}[/]:")
     for path in created.files:
-        console.print(f"  {display_path(path)}")
+        console.print(f"  {escape(display_path(path))}")
     if created.committed:
         console.print("Made the first git commit.")
     where = display_path(created.folder)
     console.print("\nNext, read and fill in the files together (the # notes explain each field), then:")
-    console.print(f"  cd {where}")
+    console.print(f"  cd {escape(where)}")
     console.print("  sap validate")
 
 
@@ -247,7 +261,8 @@ def init(
     ] = False,
 ) -> None:
     """Start a partnership: create a folder of commented YAML files to fill in together."""
-    from sap_cli.scaffold import InitRequest, create_partnership, list_templates, slugify
+    from sap_cli.ids import slugify
+    from sap_cli.scaffold import InitRequest, create_partnership, list_templates
 
     if list_templates_:
         for info in list_templates():
@@ -259,11 +274,11 @@ def init(
         folder=folder or Path(),
         title=title,
         template=template,
-        students=_names(student),
-        faculty=_names(faculty),
-        staff=_names(staff),
-        start=parse_date(start),
-        end=parse_date(end),
+        students=[name.strip() for name in student if name.strip()],
+        faculty=[name.strip() for name in faculty if name.strip()],
+        staff=[name.strip() for name in staff if name.strip()],
+        start=parse_date(start, "--start"),
+        end=parse_date(end, "--end"),
         cadence=cadence,
         git=git,
     )
@@ -295,11 +310,13 @@ def _print_problems_text(report: Report) -> None:
     for p in report.problems:
         colour = "red" if p.severity == "error" else "yellow"
         console.print(
-            f"{p.file}:{p.line}:{p.column}: [{colour}]{p.severity}[/]: {p.message} [dim]\\[{p.code}][/]"
+            f"{escape(p.file)}:{p.line}:{p.column}: [{colour}]{p.severity}[/]: {escape(p.message)} "
+            f"[dim]\\[{p.code}][/]"
         )
         if p.hint:
             console.print(
-                f"    [dim]hint:[/] {p.hint}" + (f" [dim]Source: {p.source}.[/]" if p.source else "")
+                f"    [dim]hint:[/] {escape(p.hint)}"
+                + (f" [dim]Source: {escape(p.source)}.[/]" if p.source else "")
             )
     where = display_path(report.folder)
     errors, warnings = len(report.errors), len(report.warnings)
@@ -310,9 +327,11 @@ def _print_problems_text(report: Report) -> None:
             f"{_count(len(ok.goals.goals), 'goal')}, {_count(len(ok.timeline.milestones), 'milestone')}, "
             f"{_count(len(ok.matrix.stages), 'stage')}"
         )
-        console.print(summary + (f"; {_count(warnings, 'warning')} worth a look." if warnings else "."))
+        console.print(
+            escape(summary) + (f"; {_count(warnings, 'warning')} worth a look." if warnings else ".")
+        )
     else:
-        console.print(f"{where}: {_count(errors, 'error')}, {_count(warnings, 'warning')}.")
+        console.print(f"{escape(where)}: {_count(errors, 'error')}, {_count(warnings, 'warning')}.")
 
 
 def _count(n: int, noun: str) -> str:
@@ -331,8 +350,14 @@ def _print_problems(report: Report, output_format: str) -> None:
         _print_problems_text(report)
 
 
-def _failed(report: Report, strict: bool) -> bool:
-    return bool(report.errors or (strict and report.warnings))
+def _failed(report: Report, strict: bool, output_format: str) -> bool:
+    if report.errors:
+        return True
+    if strict and report.warnings:
+        if output_format == "text":
+            _console().print("Failing because of --strict, which counts warnings as problems.")
+        return True
+    return False
 
 
 @app.command()
@@ -356,7 +381,7 @@ def validate(
         )
     report = check_folder(find_project(_folder_argument(folder)))
     _print_problems(report, output_format)
-    if _failed(report, strict):
+    if _failed(report, strict, output_format):
         raise typer.Exit(1)
 
 

@@ -30,6 +30,15 @@ class ProjectNotFound(SapError):
         self.start = start
 
 
+class FolderNotFound(SapError):
+    def __init__(self, folder: Path) -> None:
+        super().__init__(
+            f"There is no folder called {folder}.",
+            hint="Check the spelling, or leave the folder out to use the one you are in.",
+        )
+        self.folder = folder
+
+
 class ProjectExists(SapError):
     def __init__(self, folder: Path, clashes: list[str]) -> None:
         names = ", ".join(clashes)
@@ -41,7 +50,7 @@ class ProjectExists(SapError):
         self.clashes = clashes
 
 
-class UnknownTemplate(SapError):
+class UnknownTemplate(UsageProblem):
     def __init__(self, name: str, known: list[str], suggestion: str | None) -> None:
         guess = f" Did you mean '{suggestion}'?" if suggestion else ""
         super().__init__(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 SCHEMA_VERSION = 1
 
@@ -71,6 +71,16 @@ class Record(BaseModel):
     """Every record refuses unknown keys, so a typo is reported rather than ignored."""
 
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_means_none_yet(cls, value: Any, info: ValidationInfo) -> Any:
+        """A list or mapping left empty (`partners:` with nothing under it) means there are none yet."""
+        if value is None and info.field_name is not None:
+            factory = cls.model_fields[info.field_name].default_factory
+            if factory in (list, dict):
+                return factory()
+        return value
 
 
 # ---------------------------------------------------------------- project.yaml
@@ -172,7 +182,7 @@ class ProjectFile(Record):
 
     schema_version: Literal[1] = Field(
         default=1,
-        description="Version of the sap file format; `sap upgrade` changes it, not you.",
+        description="Version of the sap file format. Leave it as it is.",
     )
     title: Text = Field(description="A short name for the partnership.", examples=["Co-designing BIOL 201"])
     summary: Text | None = Field(
@@ -287,7 +297,8 @@ class Partner(Record):
         examples=["Written comments first, then a chat"],
     )
     sign_off: SignOff | None = Field(
-        default=None, description="Filled in when the partner agrees to the agreement (see `sap sign`)."
+        default=None,
+        description="When the partner agreed to the agreement: the date and the agreement_version agreed to.",
     )
 
 
@@ -390,6 +401,7 @@ class Stage(Record):
     involvements: list[Involvement] = Field(
         default_factory=list,
         description="Planned student involvement; one stage can involve several groups at different levels.",
+        examples=[[{"level": "consult", "who": "Focus group (n=6)"}]],
     )
     control: Control | None = Field(
         default=None,
@@ -397,7 +409,9 @@ class Stage(Record):
         examples=["shared"],
     )
     enacted: Enacted | None = Field(
-        default=None, description="Fill in as you go: what really happened at this stage."
+        default=None,
+        description="Fill in as you go: what really happened at this stage, written like the plan "
+        "(involvements and control) plus a note on what changed and why.",
     )
 
 

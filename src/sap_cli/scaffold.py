@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +10,7 @@ from typing import Any
 
 from sap_cli import gitops
 from sap_cli.errors import ProjectExists, SapError, UnknownTemplate, UsageProblem
+from sap_cli.ids import slugify
 from sap_cli.resources import kinds_folder
 from sap_cli.store import PARTNERSHIP_FILES, create_exclusive, display_path
 
@@ -40,7 +39,6 @@ FILE_HEADINGS: dict[str, list[str]] = {
 }
 
 GITIGNORE_LINE = "private/"
-_HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "sir", "dame"}
 
 
 @dataclass(frozen=True)
@@ -72,15 +70,6 @@ class Created:
     files: list[Path] = field(default_factory=list)
     committed: bool = False
     warnings: int = 0
-
-
-def slugify(text: str) -> str:
-    """A readable id from a name: 'Dr Lee Chen' -> 'lee-chen', 'Zoë Ó Briain' -> 'zoe-o-briain'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    while len(words) > 1 and words[0] in _HONORIFICS:
-        words = words[1:]
-    return "-".join(words)
 
 
 def list_templates() -> list[TemplateInfo]:
@@ -118,11 +107,8 @@ def _partners(request: InitRequest, roles: dict[str, Any]) -> list[dict[str, Any
     ):
         defaults = roles.get(kind) or {}
         for name in names:
-            base = slugify(name)
-            if not base:
-                raise UsageProblem(
-                    f"'{name}' cannot be turned into an id", hint="Use a name with letters or digits."
-                )
+            # A name in a script without Latin letters still gets a readable id, e.g. student-2.
+            base = slugify(name) or f"{kind}-{sum(p['kind'] == kind for p in partners) + 1}"
             partner_id, n = base, 2
             while partner_id in taken:
                 partner_id, n = f"{base}-{n}", n + 1
@@ -164,8 +150,12 @@ def build_files(request: InitRequest, today: dt.date) -> dict[str, str]:
     template = load_template(request.template)
     start = request.start or today
     end = request.end or start + dt.timedelta(weeks=int(template["weeks"]))
-    if end <= start:
-        raise UsageProblem(f"the end date {end} is not after the start date {start}")
+    if end < start:
+        started = "" if request.start else " (today, as no start date was given)"
+        raise UsageProblem(
+            f"the end date {end} is before the start date {start}{started}",
+            hint="Give both --start and --end as YYYY-MM-DD.",
+        )
     partners = _partners(request, template.get("roles") or {})
 
     def week(n: int) -> dt.date:
@@ -245,15 +235,48 @@ def _drop_empty_sign_off(data: dict[str, Any]) -> None:
             partner.pop("sign_off", None)
 
 
-def _gitignore_text(folder: Path) -> str | None:
-    """The .gitignore to write, or None if an existing one already keeps private/ out of git."""
+def _gitignore_bytes(folder: Path) -> bytes | None:
+    """The .gitignore to write, or None if the existing one already keeps private/ out of git.
+
+    An existing file is extended byte for byte, whatever its encoding and line endings.
+    """
     path = folder / ".gitignore"
     if not path.exists():
-        return "# Reflections a partner keeps to themself never go into git.\nprivate/\n"
-    current = path.read_text(encoding="utf-8")
-    if any(line.strip() in (GITIGNORE_LINE, "/" + GITIGNORE_LINE) for line in current.splitlines()):
+        return b"# Reflections a partner keeps to themself never go into git.\nprivate/\n"
+    if not path.is_file():
+        raise SapError(
+            f"{display_path(path)} is not a file, so sap cannot add {GITIGNORE_LINE} to it; "
+            "nothing was changed.",
+            hint="Rename or remove it, then run sap init again.",
+        )
+    current = path.read_bytes()
+    lines = {line.strip() for line in current.splitlines()}
+    if {GITIGNORE_LINE.encode(), b"/" + GITIGNORE_LINE.encode()} & lines:
         return None
-    return current + ("" if current.endswith("\n") or not current else "\n") + GITIGNORE_LINE + "\n"
+    newline = b"\r\n" if b"\r\n" in current else b"\n"
+    separator = b"" if not current or current.endswith(b"\n") else newline
+    return current + separator + GITIGNORE_LINE.encode() + newline
+
+
+def _existing_partnership_files(folder: Path) -> list[str]:
+    return [name for name in PARTNERSHIP_FILES if (folder / name).exists()]
+
+
+def holds_partnership(folder: Path) -> bool:
+    return bool(_existing_partnership_files(folder))
+
+
+def _check_folder_is_usable(folder: Path) -> None:
+    """Refuse, before anything is written, a target that is or sits inside a file."""
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            if not candidate.is_dir():
+                raise SapError(
+                    f"{display_path(candidate)} is a file, not a folder, so sap cannot create "
+                    f"{display_path(folder)} there.",
+                    hint="Choose another folder name.",
+                )
+            return
 
 
 def create_partnership(request: InitRequest, today: dt.date | None = None) -> Created:
@@ -262,14 +285,14 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
     from sap_cli.store import atomic_write
 
     folder = request.folder
-    clashes = [name for name in PARTNERSHIP_FILES if (folder / name).exists()]
+    _check_folder_is_usable(folder)
+    clashes = _existing_partnership_files(folder)
     if clashes:
         raise ProjectExists(folder, clashes)
-    if folder.exists() and not folder.is_dir():
-        raise SapError(f"{display_path(folder)} is a file, not a folder.", hint="Choose another name.")
     if request.git:
         gitops.require_identity(folder)
     texts = build_files(request, today or dt.date.today())
+    gitignore = _gitignore_bytes(folder)
 
     created = Created(folder)
     try:
@@ -277,16 +300,21 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
             path = folder / name
             create_exclusive(path, text)
             created.files.append(path)
+        if gitignore is not None:
+            atomic_write(folder / ".gitignore", gitignore)
     except BaseException as exc:
         # All or nothing: a clash, a full disk or Ctrl-C leaves the folder as it was.
         for path in created.files:
             path.unlink()
         if isinstance(exc, FileExistsError):
             raise ProjectExists(folder, [Path(str(exc.filename)).name]) from exc
+        if isinstance(exc, OSError):
+            raise SapError(
+                f"sap could not write to {display_path(folder)}: {exc.strerror}; nothing was changed.",
+                hint="Check that the folder is writable and the disk has space.",
+            ) from exc
         raise
-    gitignore = _gitignore_text(folder)
     if gitignore is not None:
-        atomic_write(folder / ".gitignore", gitignore)
         created.files.append(folder / ".gitignore")
 
     report = check_folder(folder)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import tempfile
@@ -11,15 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sap_cli.errors import ProjectNotFound
+from sap_cli.errors import FolderNotFound, ProjectNotFound
 
 PROJECT_MARKER = "project.yaml"
 PARTNERSHIP_FILES = ("project.yaml", "roles.yaml", "goals.yaml", "timeline.yaml", "matrix.yaml")
 
 
 def find_project(start: Path) -> Path:
-    """The nearest folder at or above `start` holding project.yaml."""
-    start = start.resolve() if start.exists() else start
+    """The nearest folder at or above `start` holding project.yaml; `start` itself must exist."""
+    if not start.exists():
+        raise FolderNotFound(start)
+    start = start.resolve()
     for folder in (start, *start.parents):
         if (folder / PROJECT_MARKER).is_file():
             return folder
@@ -37,6 +40,12 @@ def display_path(path: Path) -> str:
     return rel if not rel.startswith("../../") else str(path)
 
 
+SYNTAX_HINT = (
+    "Check the indentation (spaces, lined up with the lines above) and the ':' after each name; "
+    "text containing ': ' or starting with a symbol needs quotes."
+)
+
+
 @dataclass(frozen=True)
 class SyntaxProblem:
     """A file that is not readable YAML, with where the reader gave up."""
@@ -44,6 +53,8 @@ class SyntaxProblem:
     line: int
     column: int
     message: str
+    hint: str | None = SYNTAX_HINT
+    code: str = "yaml-syntax"
 
 
 @dataclass
@@ -66,10 +77,28 @@ class LoadedFolder:
     files: dict[str, LoadedFile] = field(default_factory=dict)
 
 
+@functools.cache
+def _lenient_dates_constructor() -> Any:
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class LenientDates(RoundTripConstructor):
+        """Reads an impossible date such as 2026-02-30 as text, so the schema can report where it is."""
+
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except ValueError:
+                return self.construct_scalar(node)
+
+    LenientDates.add_constructor("tag:yaml.org,2002:timestamp", LenientDates.construct_yaml_timestamp)
+    return LenientDates
+
+
 def round_trip_yaml() -> Any:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
+    yaml.Constructor = _lenient_dates_constructor()
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096  # never re-wrap a partner's long sentence
@@ -80,28 +109,68 @@ def load_file(path: Path) -> LoadedFile:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     if not path.is_file():
+        if path.exists():
+            return LoadedFile(
+                path, syntax=SyntaxProblem(1, 1, f"{path.name} is a folder, not a file", None, "unreadable")
+            )
         return LoadedFile(path, missing=True)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return LoadedFile(
+            path, syntax=SyntaxProblem(1, 1, f"the file cannot be read: {exc.strerror}", None, "unreadable")
+        )
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return LoadedFile(path, syntax=SyntaxProblem(1, 1, f"the file is not UTF-8 text ({exc.reason})"))
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return LoadedFile(
+            path,
+            syntax=SyntaxProblem(
+                line,
+                column,
+                "this character is not UTF-8 text",
+                "Save the file as UTF-8 (in most editors: Save As, then choose the UTF-8 encoding).",
+                "not-utf8",
+            ),
+        )
     try:
         document = round_trip_yaml().load(text)
     except MarkedYAMLError as exc:
         return LoadedFile(path, syntax=_syntax_problem(exc))
     except YAMLError as exc:
-        return LoadedFile(path, syntax=SyntaxProblem(1, 1, str(exc)))
+        return LoadedFile(path, syntax=SyntaxProblem(1, 1, str(exc).splitlines()[0], None))
     return LoadedFile(path, document=document)
 
 
 # The YAML reader's wording for the commonest slips, said the way a partner would understand it.
-_PLAIN_SYNTAX: tuple[tuple[str, str], ...] = (
+_PLAIN_SYNTAX: tuple[tuple[str, str, str | None], ...] = (
     (
         r"mapping values are not allowed here",
-        "a ':' here starts a new field; if it is part of the text, put the whole text in quotes",
+        "a ':' here starts a new field",
+        "If the ':' is part of the text, put the whole text in quotes: \"Note: like this\".",
     ),
-    (r"found character '\\t' that cannot start any token", "a tab is used for indenting; use spaces"),
-    (r'found duplicate key "(?P<key>[^"]*)".*', "'\\g<key>' appears twice in the same block; keep one"),
+    (
+        r"found character '\\t' that cannot start any token",
+        "a tab is used here; YAML needs spaces",
+        "Replace the tab with spaces.",
+    ),
+    (
+        r'found duplicate key "(?P<key>[^"]*)".*',
+        "'\\g<key>' appears twice in the same block",
+        "Keep one of them, or rename the other.",
+    ),
+    (
+        r"expected <block end>, but found .*",
+        "this line's indentation does not match the lines above it",
+        SYNTAX_HINT,
+    ),
+    (
+        r"but found another document",
+        "the file holds a second YAML document (a line '---')",
+        "Remove the '---' line and merge the parts.",
+    ),
 )
 
 
@@ -110,10 +179,12 @@ def _syntax_problem(exc: Any) -> SyntaxProblem:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     raw = (exc.problem or "this is not valid YAML").split("\n")[0]
-    for pattern, plain in _PLAIN_SYNTAX:
+    for pattern, plain, hint in _PLAIN_SYNTAX:
         if re.match(pattern, raw):
-            return SyntaxProblem(line, column, re.sub(pattern, plain, raw, count=1))
-    message = raw.replace("'<stream end>'", "the end of the file")
+            return SyntaxProblem(line, column, re.sub(pattern, plain, raw, count=1), hint)
+    message = raw.replace("'<stream end>'", "the end of the file").replace(
+        "<stream end>", "the end of the file"
+    )
     context = exc.context_mark
     if exc.context and context is not None and (context.line, context.column) != (line - 1, column - 1):
         message += f" ({exc.context}, which starts at line {context.line + 1}, column {context.column + 1})"
@@ -149,8 +220,9 @@ def position(document: Any, loc: Sequence[str | int], at_key: bool = False) -> t
                 here = key_pos
                 break
             child = node[part]
-            # A nested block is reported at its key's line; a scalar at the value itself.
-            here = key_pos if isinstance(child, (CommentedMap, CommentedSeq)) else node.lc.value(part)
+            # A scalar is reported at the value itself; a nested block or an empty value at its key.
+            scalar_value = child is not None and not isinstance(child, (CommentedMap, CommentedSeq))
+            here = node.lc.value(part) if scalar_value else key_pos
             node = child
         elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
             here = node.lc.item(part)
@@ -161,24 +233,36 @@ def position(document: Any, loc: Sequence[str | int], at_key: bool = False) -> t
     return line + 1, column + 1
 
 
-def _write_temp_beside(path: Path, text: str) -> str:
-    """Write `text` to a synced temporary file in `path`'s folder, so a rename is atomic."""
+def _new_file_mode() -> int:
+    """Permissions a newly created file would get (mkstemp alone would make it private to one user)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _write_temp_beside(path: Path, data: str | bytes) -> str:
+    """Write `data` to a synced temporary file in `path`'s folder, so a rename is atomic."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp_name, path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode())
     except BaseException:
         os.unlink(tmp_name)
         raise
     return tmp_name
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Replace `path` with `text` all at once: a reader sees the old file or the new, never half."""
-    tmp_name = _write_temp_beside(path, text)
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Replace `path` with `data` all at once: a reader sees the old file or the new, never half.
+
+    A symbolic link is followed, so the file it points to is the one replaced.
+    """
+    path = path.resolve() if path.is_symlink() else path
+    tmp_name = _write_temp_beside(path, data)
     try:
         os.replace(tmp_name, path)
     except BaseException:

@@ -45,14 +45,53 @@ def _comment(lines: list[str], indent: int, text: str) -> None:
         lines.append(f"{pad}# {line}")
 
 
+def flow(value: object) -> str:
+    """`value` on one line in YAML's own notation, as it would be typed into the file."""
+    if isinstance(value, list):
+        return "[" + ", ".join(flow(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {flow(item)}" for key, item in value.items()) + "}"
+    return scalar(value)
+
+
 def _help_for(owner: type[BaseModel], key: str, value: object) -> str | None:
     info = owner.model_fields[key]
     text = info.description or ""
-    if info.examples and value in (None, [], {}):
-        example = info.examples[0]
-        shown = ", ".join(str(e) for e in example) if isinstance(example, list) else example
-        text += f" For example: {shown}"
+    if info.examples and value is None:
+        text += f" For example: {flow(info.examples[0])}"
     return text or None
+
+
+def _example_entry(owner: type[BaseModel]) -> dict[str, Any]:
+    """One made-up entry for an empty list, from the examples in the schema."""
+    entry: dict[str, Any] = {}
+    for name, info in owner.model_fields.items():
+        if info.examples:
+            entry[name] = info.examples[0]
+    return entry
+
+
+def _empty_example(owner: type[BaseModel] | None, key: str, indent: int) -> list[str]:
+    """Comment lines showing how to fill an empty list or mapping field, from the schema's examples."""
+    if owner is None or key not in owner.model_fields:
+        return []
+    pad = " " * indent
+    item_owner = model_at(owner, (key, 0))
+    if item_owner is not None:
+        entry = _example_entry(item_owner)
+        if not entry:
+            return []
+        lines = [f"{pad}# For example (remove the # signs to use it):"]
+        for position, (name, value) in enumerate(entry.items()):
+            lead = "- " if position == 0 else "  "
+            lines.append(f"{pad}# {lead}{name}: {flow(value)}")
+        return lines
+    examples = owner.model_fields[key].examples
+    if not examples:
+        return []
+    lines = []
+    _comment(lines, indent, f"For example: {flow(examples[0])}")
+    return lines
 
 
 def _mapping(
@@ -73,16 +112,19 @@ def _mapping(
             if help_text and not (position == 0 and first_prefix is not None):
                 _comment(lines, indent, help_text)
         child_owner = model_at(owner, (key,)) if owner is not None else None
-        if isinstance(value, dict):
-            if not value:
-                lines.append(f"{prefix}{key}: {{}}")
-                continue
+        if isinstance(value, (dict, list)) and not value:
+            # An empty field is shown bare with a commented example beneath, when the schema has one.
+            example = _empty_example(owner, key, indent + 2) if explain else []
+            lines.append(
+                f"{prefix}{key}:"
+                if example
+                else f"{prefix}{key}: {'{}' if isinstance(value, dict) else '[]'}"
+            )
+            lines.extend(example)
+        elif isinstance(value, dict):
             lines.append(f"{prefix}{key}:")
             _mapping(lines, child_owner, value, indent + 2, explain)
         elif isinstance(value, list):
-            if not value:
-                lines.append(f"{prefix}{key}: []")
-                continue
             lines.append(f"{prefix}{key}:")
             item_owner = model_at(owner, (key, 0)) if owner is not None else None
             _sequence(lines, item_owner, value, indent + 2, explain)
