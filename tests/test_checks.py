@@ -9,6 +9,7 @@ import pytest
 
 from conftest import EXAMPLES, MINIMAL
 from sap_cli.checks import check_folder
+from sap_cli.store import display_path
 
 
 def located(folder: Path) -> list[tuple[str, int, int, str, str]]:
@@ -119,7 +120,7 @@ def test_missing_file_is_an_error_with_a_way_back(make_partnership: Callable[...
     report = check_folder(folder)
     [problem] = report.problems
     assert problem.code == "missing-file"
-    assert f"git checkout -- {folder / 'matrix.yaml'}" in (problem.hint or "")
+    assert f"git checkout -- {display_path(folder / 'matrix.yaml')}`" in (problem.hint or "")
 
 
 def test_duplicate_ids_are_errors(make_partnership: Callable[..., Path]) -> None:
