@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,7 +20,7 @@ from sap_cli.errors import SapError, UsageProblem
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from sap_cli.checks import Report
+    from sap_cli.checks import Problem, Report
     from sap_cli.scaffold import Created, InitRequest
 
 CADENCES = ("weekly", "fortnightly", "monthly")
@@ -49,6 +50,10 @@ def _debug_requested(ctx: typer.Context) -> bool:
 
 
 def _print_failure(exc: SapError) -> None:
+    from sap_cli.errors import InvalidProject
+
+    if isinstance(exc, InvalidProject):
+        _print_problem_lines([p for p in exc.report.problems if p.severity == "error"])
     err = _console(stderr=True)
     err.print(f"[bold red]error:[/] {escape(exc.message)}")
     if exc.hint:
@@ -226,6 +231,7 @@ def _print_created(created: Created) -> None:
     console.print("\nNext, read and fill in the files together (the # notes explain each field), then:")
     console.print(f"  cd {escape(where)}")
     console.print("  sap validate")
+    console.print("  sap render       (the agreement, reflection worksheets and progress page, in docs/)")
 
 
 @app.command()
@@ -303,11 +309,9 @@ def _github_escape(text: str, is_property: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
 
 
-def _print_problems_text(report: Report) -> None:
-    from sap_cli.store import display_path
-
+def _print_problem_lines(problems: Sequence[Problem]) -> None:
     console = _console()
-    for p in report.problems:
+    for p in problems:
         colour = "red" if p.severity == "error" else "yellow"
         console.print(
             f"{escape(p.file)}:{p.line}:{p.column}: [{colour}]{p.severity}[/]: {escape(p.message)} "
@@ -318,6 +322,13 @@ def _print_problems_text(report: Report) -> None:
                 f"    [dim]hint:[/] {escape(p.hint)}"
                 + (f" [dim]Source: {escape(p.source)}.[/]" if p.source else "")
             )
+
+
+def _print_problems_text(report: Report) -> None:
+    from sap_cli.store import display_path
+
+    console = _console()
+    _print_problem_lines(report.problems)
     where = display_path(report.folder)
     errors, warnings = len(report.errors), len(report.warnings)
     if report.partnership is not None and not errors:
@@ -383,6 +394,73 @@ def validate(
     _print_problems(report, output_format)
     if _failed(report, strict, output_format):
         raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- sap render
+
+
+@app.command()
+def render(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="The partnership folder (default: the one you are in).", show_default=False),
+    ] = None,
+    what: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Which documents: agreement, worksheets, progress (default: all).", show_default=False
+        ),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; fail if docs/ differs from a fresh render.")
+    ] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="Measure progress at this date, YYYY-MM-DD (default: latest date in the data)."
+        ),
+    ] = None,
+    private: Annotated[
+        str | None,
+        typer.Option(
+            "--private", metavar="ID", help="Write this partner's own worksheets into private/ instead."
+        ),
+    ] = None,
+) -> None:
+    """Write the agreement, reflection worksheets and progress summary as Markdown in docs/."""
+    from sap_cli.render import DOCUMENTS, render_project
+    from sap_cli.store import display_path, find_project
+
+    names = list(what or [])
+    if folder is not None and str(folder) in DOCUMENTS and not folder.is_dir():
+        names.insert(0, str(folder))  # `sap render agreement`: a document, not a folder
+        folder = None
+    unknown = [name for name in names if name not in DOCUMENTS]
+    if unknown:
+        raise typer.BadParameter(
+            f"'{unknown[0]}' is not a document sap makes; choose from {', '.join(DOCUMENTS)}",
+            param_hint="WHAT",
+        )
+    project_folder = find_project(_folder_argument(folder))
+    result = render_project(
+        project_folder, names or DOCUMENTS, parse_date(as_of, "--date"), check=check, private_for=private
+    )
+    console = _console()
+    if check:
+        if result.stale:
+            console.print("These files differ from what the partnership files say now:")
+            for stale in result.stale:
+                console.print(f"  {escape(display_path(project_folder / stale))}")
+            console.print(
+                f"Run `sap render {escape(display_path(project_folder))}` to bring them up to date."
+            )
+            raise typer.Exit(1)
+        console.print("The documents are up to date.")
+        return
+    for path in result.written:
+        console.print(f"wrote {escape(display_path(path))}")
+    if result.unchanged:
+        console.print(f"{_count(len(result.unchanged), 'file')} already up to date.")
 
 
 def main() -> None:

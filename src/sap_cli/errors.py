@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class SapError(Exception):
@@ -61,11 +62,16 @@ class UnknownTemplate(UsageProblem):
 
 
 class InvalidProject(SapError):
-    """The folder has errors; the problems themselves travel with the exception."""
+    """The folder has errors; the validation report travels with the exception to be shown."""
 
-    def __init__(self, folder: Path, problem_count: int) -> None:
-        super().__init__(f"{folder} has {problem_count} problem(s); nothing was changed.")
+    def __init__(self, folder: Path, report: Any) -> None:
+        count = len(report.errors)
+        super().__init__(
+            f"{folder} has {count} error{'' if count == 1 else 's'} to fix first; nothing was written.",
+            hint="Fix the problems listed above, then run the command again.",
+        )
         self.folder = folder
+        self.report = report
 
 
 class GitFailed(SapError):

@@ -52,6 +52,29 @@ LEVEL_LABELS: dict[str, str] = {
     "partnership": "Partnership",
 }
 
+CONTROL_LABELS: dict[str, str] = {
+    "institution": "Institution",
+    "staff": "Staff",
+    "students": "Students",
+    "shared": "Shared (co-led)",
+}
+
+PROPOSITION_LABELS: dict[str, str] = {
+    "inclusive": "Inclusive: open to students beyond the usual few",
+    "power-sharing": "Power is shared, through dialogue and reflection",
+    "uncertain-outcomes": "A process whose outcome is not fixed in advance",
+    "ethical": "Ethical in how partners and participants are treated",
+    "transformative": "Aims to change how teaching and learning happen",
+}
+
+ETHICS_LABELS: dict[str, str] = {
+    "not-needed": "Not needed",
+    "not-yet-applied": "Not yet applied for",
+    "submitted": "Submitted, waiting for a decision",
+    "approved": "Approved",
+    "unsure": "Not sure yet",
+}
+
 # Bovill & Bulley (2011), after Arnstein (1969); rung 1 is the bottom of the ladder.
 LADDER_RUNGS: dict[int, str] = {
     1: "The tutor decides the whole curriculum; students have no say",
