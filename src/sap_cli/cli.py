@@ -429,7 +429,7 @@ def render(
 ) -> None:
     """Write the agreement, reflection worksheets and progress summary as Markdown in docs/."""
     from sap_cli.render import DOCUMENTS, render_project
-    from sap_cli.store import display_path, find_project
+    from sap_cli.store import command_path, display_path, find_project
 
     names = list(what or [])
     if folder is not None and str(folder) in DOCUMENTS and not folder.is_dir():
@@ -451,9 +451,8 @@ def render(
             console.print("These files differ from what the partnership files say now:")
             for stale in result.stale:
                 console.print(f"  {escape(display_path(project_folder / stale))}")
-            console.print(
-                f"Run `sap render {escape(display_path(project_folder))}` to bring them up to date."
-            )
+            again = f"sap render{command_path(project_folder)}" + (f" --date {as_of}" if as_of else "")
+            console.print(f"Run `{escape(again)}` to bring them up to date.")
             raise typer.Exit(1)
         console.print("The documents are up to date.")
         return

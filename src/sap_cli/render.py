@@ -41,8 +41,9 @@ class HandEdited(SapError):
 
     def __init__(self, paths: list[str]) -> None:
         super().__init__(
-            "These files were changed by hand or were not made by sap, so they were left as they are: "
-            + ", ".join(paths),
+            "These files were changed by hand or were not made by sap: "
+            + ", ".join(paths)
+            + ". Nothing was written.",
             hint="Put lasting changes in the YAML files (or a template in the project's templates/ "
             "folder), then move or delete these files and run `sap render` again.",
         )

@@ -29,6 +29,12 @@ def find_project(start: Path) -> Path:
     raise ProjectNotFound(start)
 
 
+def command_path(path: Path) -> str:
+    """A folder as it would be typed after a command: empty for the working folder itself."""
+    rel = os.path.relpath(path) if path.is_absolute() or path.exists() else str(path)
+    return "" if rel == "." else f" {rel}"
+
+
 def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the working folder when that is shorter."""
     try:
