@@ -136,6 +136,8 @@ def test_date_option_moves_the_progress_measure() -> None:
     [late] = [d for d in documents("course-redesign", dt.date(2026, 5, 28)) if d.path == "docs/progress.md"]
     assert "As of 2026-01-13" in early.text and "0 overdue" in early.text
     assert "As of 2026-05-28" in late.text and "overdue by" in late.text
+    # Work finished after the chosen date is not yet done at that date.
+    assert "done 2026-03-" not in early.text
 
 
 def test_check_names_the_changed_file_then_render_fixes_it(runner: CliRunner, tmp_path: Path) -> None:
@@ -167,23 +169,71 @@ def test_render_only_the_named_document(runner: CliRunner, tmp_path: Path) -> No
     assert result.output.strip().endswith("docs/progress.md")
 
 
-def test_hand_edited_document_is_not_overwritten(runner: CliRunner, tmp_path: Path) -> None:
+def test_hand_edited_document_is_kept_while_the_others_are_updated(runner: CliRunner, tmp_path: Path) -> None:
     folder = copy_example(tmp_path)
     agreement = folder / "docs/agreement.md"
     edited = agreement.read_text(encoding="utf-8").replace("## 3. Goals", "## 3. Goals (we changed this)")
     agreement.write_text(edited, encoding="utf-8")
-    (folder / "project.yaml").write_text(
-        (folder / "project.yaml")
-        .read_text(encoding="utf-8")
-        .replace("review_date: 2026-03-10", "review_date: 2026-03-11"),
+    goals = folder / "goals.yaml"
+    goals.write_text(
+        goals.read_text(encoding="utf-8").replace(
+            "A field report brief and rubric", "A field report guide and rubric"
+        ),
         encoding="utf-8",
     )
-    before = {p: p.read_bytes() for p in (folder / "docs").rglob("*.md")}
     result = runner.invoke(cli.app, ["render", str(folder)])
     assert result.exit_code == 1
-    assert "changed by hand" in result.output
-    assert "docs/agreement.md" in result.output
-    assert {p: p.read_bytes() for p in (folder / "docs").rglob("*.md")} == before
+    assert "edited by hand, so sap left them as they are" in result.output
+    assert "course-redesign/docs/agreement.md" in result.output
+    assert agreement.read_text(encoding="utf-8") == edited
+    assert "A field report guide and rubric" in (folder / "docs/progress.md").read_text(encoding="utf-8")
+    check = runner.invoke(cli.app, ["render", str(folder), "--check"])
+    assert "docs/agreement.md (edited by hand)" in check.output
+
+
+def test_links_in_docs_are_never_written_through(runner: CliRunner, tmp_path: Path) -> None:
+    folder = copy_example(tmp_path)
+    outside = tmp_path / "outside" / "authorized_keys"
+    (folder / "docs/progress.md").unlink()
+    os.symlink(outside, folder / "docs/progress.md")
+    (folder / "goals.yaml").write_text(
+        (folder / "goals.yaml").read_text(encoding="utf-8").replace("rubric students", "rubric all students"),
+        encoding="utf-8",
+    )
+    before = (folder / "docs/agreement.md").read_bytes()
+    result = runner.invoke(cli.app, ["render", str(folder)])
+    assert result.exit_code == 1
+    assert "sap does not write through links" in result.output
+    assert not outside.exists() and not outside.parent.exists()
+    assert (folder / "docs/agreement.md").read_bytes() == before  # nothing at all was written
+
+
+def test_odd_files_in_docs_are_explained_not_crashed(runner: CliRunner, tmp_path: Path) -> None:
+    folder = copy_example(tmp_path)
+    (folder / "docs/progress.md").unlink()
+    (folder / "docs/progress.md").mkdir()
+    for args in (["render", str(folder)], ["render", str(folder), "--check"]):
+        result = runner.invoke(cli.app, args)
+        assert result.exit_code == 1
+        assert "docs/progress.md is a folder, not a file" in result.output
+        assert "Traceback" not in result.output
+
+
+def test_worksheets_for_a_kind_no_longer_present_are_removed(runner: CliRunner, tmp_path: Path) -> None:
+    folder = copy_example(tmp_path)
+    roles = folder / "roles.yaml"
+    roles.write_text(
+        roles.read_text(encoding="utf-8").replace("kind: faculty", "kind: student"), encoding="utf-8"
+    )
+    roles.write_text(
+        roles.read_text(encoding="utf-8").replace("kind: staff", "kind: student"), encoding="utf-8"
+    )
+    check = runner.invoke(cli.app, ["render", str(folder), "--check"])
+    assert "docs/worksheets/start-faculty.md (no longer needed)" in check.output
+    result = runner.invoke(cli.app, ["render", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert not (folder / "docs/worksheets/start-faculty.md").exists()
+    assert "removed" in result.output
 
 
 def test_invalid_project_is_not_rendered(runner: CliRunner, tmp_path: Path) -> None:
@@ -269,3 +319,50 @@ def test_snapshot(path: str) -> None:
         snapshot.parent.mkdir(parents=True, exist_ok=True)
         snapshot.write_text(doc.text, encoding="utf-8")
     assert doc.text == snapshot.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("{{ 7 ** 9999999 ** 3 }}", "a power larger than 64 is not allowed"),
+        ('{% set s = "a" * 1000 %}{{ s * 1000000 }}', "repeating text or a list that many times"),
+        ("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}", "was stopped"),
+    ],
+)
+def test_runaway_override_is_stopped(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str, expected: str
+) -> None:
+    import sap_cli.render
+
+    monkeypatch.setattr(sap_cli.render, "RENDER_SECONDS", 1)
+    folder = copy_example(tmp_path)
+    (folder / "templates/docs").mkdir(parents=True)
+    (folder / "templates/docs/progress.md.j2").write_text(template, encoding="utf-8")
+    result = runner.invoke(cli.app, ["render", str(folder), "progress"])
+    assert result.exit_code == 1
+    assert expected in result.output
+
+
+def test_private_copy_makes_sure_git_ignores_private(runner: CliRunner, tmp_path: Path) -> None:
+    folder = copy_example(tmp_path)
+    assert not (folder / ".gitignore").exists()
+    result = runner.invoke(cli.app, ["render", str(folder), "--private", "jamal-osei"])
+    assert result.exit_code == 0, result.output
+    assert "private/" in (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_private_copy_with_other_documents_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    folder = copy_example(tmp_path)
+    result = runner.invoke(cli.app, ["render", str(folder), "agreement", "--private", "jamal-osei"])
+    assert result.exit_code == 2
+    assert "--private makes a partner's own worksheets only" in result.output
+
+
+def test_misspelt_document_name_is_explained(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = copy_example(tmp_path)
+    monkeypatch.chdir(folder)
+    result = runner.invoke(cli.app, ["render", "agreements"])
+    assert result.exit_code == 2
+    assert "'agreements' is not a document sap makes (did you mean 'agreement'?)" in result.output

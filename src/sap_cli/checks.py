@@ -451,7 +451,7 @@ def _check_dates(checker: _Checker, project: Any, roles: Any, goals: Any, timeli
             "Swap the dates, or correct the year.",
         )
         return
-    window = f"between {start} and {end}"
+    window = f"{start} to {end}"
 
     def inside(name: str, loc: Loc, when: dt.date | None, what: str) -> None:
         if when is not None and not start <= when <= end:
@@ -459,7 +459,7 @@ def _check_dates(checker: _Checker, project: Any, roles: Any, goals: Any, timeli
                 name,
                 loc,
                 "outside-project",
-                f"{what} ({when}) falls outside the project, {window}",
+                f"{what} on {when}, outside the project ({window})",
                 "Move the date, or change the project's start or end in project.yaml.",
             )
 
@@ -476,7 +476,7 @@ def _check_dates(checker: _Checker, project: Any, roles: Any, goals: Any, timeli
             "project.yaml",
             ("review_date",),
             "review-outside-project",
-            f"the review date ({project.review_date}) is outside the project, {window}",
+            f"the review date {project.review_date} is outside the project ({window})",
             "Pick a date while the partnership is running, so there is time to change course.",
             "partnership agreement practice",
         )

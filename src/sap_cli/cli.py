@@ -432,34 +432,73 @@ def render(
     from sap_cli.store import command_path, display_path, find_project
 
     names = list(what or [])
-    if folder is not None and str(folder) in DOCUMENTS and not folder.is_dir():
-        names.insert(0, str(folder))  # `sap render agreement`: a document, not a folder
-        folder = None
+    if folder is not None and not folder.exists():
+        from sap_cli.checks import did_you_mean
+
+        # `sap render agreement` inside the folder: the word names a document, not a folder.
+        meant = str(folder) if str(folder) in DOCUMENTS else did_you_mean(str(folder).lower(), DOCUMENTS)
+        if meant is not None and not folder.parent.name:
+            names.insert(0, str(folder))
+            folder = None
     unknown = [name for name in names if name not in DOCUMENTS]
     if unknown:
+        from sap_cli.checks import did_you_mean
+
+        guess = did_you_mean(unknown[0].lower(), DOCUMENTS)
         raise typer.BadParameter(
-            f"'{unknown[0]}' is not a document sap makes; choose from {', '.join(DOCUMENTS)}",
+            f"'{unknown[0]}' is not a document sap makes"
+            + (f" (did you mean '{guess}'?)" if guess else "")
+            + f"; choose from {', '.join(DOCUMENTS)}",
             param_hint="WHAT",
+        )
+    if private is not None and any(name != "worksheets" for name in names):
+        raise UsageProblem(
+            "--private makes a partner's own worksheets only",
+            hint="Leave out the document names, or name just: worksheets.",
         )
     project_folder = find_project(_folder_argument(folder))
     result = render_project(
         project_folder, names or DOCUMENTS, parse_date(as_of, "--date"), check=check, private_for=private
     )
     console = _console()
+    again = (
+        f"sap render{command_path(project_folder)}"
+        + (f" --date {as_of}" if as_of else "")
+        + (f" --private {private}" if private else "")
+    )
     if check:
         if result.stale:
-            console.print("These files differ from what the partnership files say now:")
-            for stale in result.stale:
-                console.print(f"  {escape(display_path(project_folder / stale))}")
-            again = f"sap render{command_path(project_folder)}" + (f" --date {as_of}" if as_of else "")
+            console.print("These files do not match what the partnership files say now:")
+            for relative, why in result.stale:
+                console.print(f"  {escape(display_path(project_folder / relative))} ({why})")
             console.print(f"Run `{escape(again)}` to bring them up to date.")
+            if any(why == "edited by hand" for _, why in result.stale):
+                console.print(_KEPT_HINT)
             raise typer.Exit(1)
         console.print("The documents are up to date.")
         return
-    for path in result.written:
-        console.print(f"wrote {escape(display_path(path))}")
+    for written in result.written:
+        console.print(f"wrote {escape(display_path(written))}")
+    for relative in result.removed:
+        console.print(f"removed {escape(display_path(project_folder / relative))} (no longer needed)")
     if result.unchanged:
         console.print(f"{_count(len(result.unchanged), 'file')} already up to date.")
+    if not (result.written or result.unchanged or result.kept):
+        console.print("Nothing to write: worksheets are made once partners are listed in roles.yaml.")
+    if result.kept:
+        err = _console(stderr=True)
+        err.print("[bold red]error:[/] these files were edited by hand, so sap left them as they are:")
+        for relative in result.kept:
+            err.print(f"  {escape(display_path(project_folder / relative))}")
+        err.print(_KEPT_HINT)
+        raise typer.Exit(1)
+
+
+_KEPT_HINT = (
+    "[dim]hint:[/] sap never overwrites your edits. To keep them and get a fresh copy, rename the file; "
+    "to change a document for good, change the YAML files or a template in the partnership's "
+    "templates/ folder."
+)
 
 
 def main() -> None:

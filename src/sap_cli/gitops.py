@@ -7,7 +7,10 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from sap_cli.errors import GitFailed
+from sap_cli.errors import GitFailed, SapError
+from sap_cli.store import display_path
+
+GITIGNORE_LINE = "private/"
 
 _IDENTITY_HINT = (
     'Tell git who you are, once per computer: git config --global user.name "Your Name" '
@@ -55,3 +58,26 @@ def commit_new(folder: Path, paths: Sequence[Path], message: str) -> None:
         result = _git(args, folder)
         if result.returncode != 0:
             raise GitFailed(action, result.stderr or result.stdout)
+
+
+def gitignore_with_private(folder: Path) -> bytes | None:
+    """The .gitignore to write, or None if the existing one already keeps private/ out of git.
+
+    An existing file is extended byte for byte, whatever its encoding and line endings.
+    """
+    path = folder / ".gitignore"
+    if not path.exists():
+        return b"# Reflections a partner keeps to themself never go into git.\nprivate/\n"
+    if not path.is_file():
+        raise SapError(
+            f"{display_path(path)} is not a file, so sap cannot add {GITIGNORE_LINE} to it; "
+            "nothing was changed.",
+            hint="Rename or remove it, then run sap init again.",
+        )
+    current = path.read_bytes()
+    lines = {line.strip() for line in current.splitlines()}
+    if {GITIGNORE_LINE.encode(), b"/" + GITIGNORE_LINE.encode()} & lines:
+        return None
+    newline = b"\r\n" if b"\r\n" in current else b"\n"
+    separator = b"" if not current or current.endswith(b"\n") else newline
+    return current + separator + GITIGNORE_LINE.encode() + newline

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+import signal
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,20 +40,6 @@ class TemplateFailed(SapError):
         self.line = line
 
 
-class HandEdited(SapError):
-    """Files in docs/ that someone changed by hand (or that sap did not make); sap will not replace them."""
-
-    def __init__(self, paths: list[str]) -> None:
-        super().__init__(
-            "These files were changed by hand or were not made by sap: "
-            + ", ".join(paths)
-            + ". Nothing was written.",
-            hint="Put lasting changes in the YAML files (or a template in the project's templates/ "
-            "folder), then move or delete these files and run `sap render` again.",
-        )
-        self.paths = paths
-
-
 class UnknownPartner(SapError):
     def __init__(self, partner_id: str, known: list[str], suggestion: str | None) -> None:
         guess = f" Did you mean '{suggestion}'?" if suggestion else ""
@@ -70,7 +60,9 @@ class Document:
 class RenderResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
-    stale: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # edited by hand, so left alone
+    removed: list[str] = field(default_factory=list)  # worksheets no longer needed
+    stale: list[tuple[str, str]] = field(default_factory=list)  # --check: path and why
 
 
 # ---------------------------------------------------------------- the Jinja environment
@@ -98,13 +90,51 @@ def _cell(value: object) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
 
 
+_GANTT_KEYWORDS = re.compile(
+    r"^(?:gantt|section|title|click|call|excludes|includes|weekday|weekend|dateformat|axisformat|"
+    r"tickinterval|todaymarker|inclusiveenddates|topaxis|displaymode|acctitle|accdescr)\b",
+    re.IGNORECASE,
+)
+
+
 def _gantt_text(value: object) -> str:
-    """A Mermaid gantt task name: its syntax gives ':', ';' and '#' meanings of their own."""
-    return re.sub(r"[:;#]", " ", str(value)).strip() or "untitled"
+    """A Mermaid gantt task name on one line, free of the characters and words its syntax claims."""
+    text = re.sub(r"[:;#%\s]+", " ", str(value)).strip() or "untitled"
+    return f"- {text}" if _GANTT_KEYWORDS.match(text) else text
+
+
+def _gantt_title(value: object) -> str:
+    return re.sub(r"[;#%\s]+", " ", str(value)).strip() or "Timeline"
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())
 
 
 def _number(value: float | int) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@functools.cache
+def _limited_sandbox() -> Any:
+    """Jinja's immutable sandbox, plus caps on '*' and '**' so a template cannot build huge values."""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class LimitedSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+                raise SecurityError("a power larger than 64 is not allowed in a template")
+            if operator == "*":
+                for value, times in ((left, right), (right, left)):
+                    repeatable = isinstance(value, (str, list, tuple)) and isinstance(times, int)
+                    if repeatable and len(value) * times > MAX_DOCUMENT_CHARS:
+                        raise SecurityError("repeating text or a list that many times is not allowed")
+            return super().call_binop(context, operator, left, right)
+
+    return LimitedSandbox
 
 
 def make_environment(project_folder: Path | None) -> Environment:
@@ -114,13 +144,12 @@ def make_environment(project_folder: Path | None) -> Environment:
     templates must not be able to reach Python objects, run code or read files.
     """
     from jinja2 import ChoiceLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     loaders = []
     if project_folder is not None and (project_folder / "templates").is_dir():
         loaders.append(_contained_loader(project_folder / "templates"))
     loaders.append(_contained_loader(Path(str(templates_root()))))
-    env = ImmutableSandboxedEnvironment(
+    env: Environment = _limited_sandbox()(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -130,53 +159,94 @@ def make_environment(project_folder: Path | None) -> Environment:
     )
     env.filters["cell"] = _cell
     env.filters["gantt"] = _gantt_text
+    env.filters["gantt_title"] = _gantt_title
+    env.filters["oneline"] = _one_line
     env.filters["number"] = _number
     return env
 
 
-def _template_line(exc: BaseException, template: str) -> int | None:
-    """The line in the template where rendering stopped, from Jinja's rewritten traceback."""
-    line = getattr(exc, "lineno", None)
+def _where(exc: BaseException, template: str) -> tuple[str, int | None]:
+    """The template file and line where rendering stopped, from Jinja's rewritten traceback."""
+    from sap_cli.store import display_path
+
+    filename, line = template, getattr(exc, "lineno", None)
     tb = exc.__traceback__
     while tb is not None:
-        if not tb.tb_frame.f_code.co_filename.endswith(".py"):
-            line = tb.tb_lineno
+        code_file = tb.tb_frame.f_code.co_filename
+        if not code_file.endswith(".py") and not code_file.startswith("<"):
+            filename, line = display_path(Path(code_file)), tb.tb_lineno
         tb = tb.tb_next
-    return line
+    return filename, line
+
+
+class RenderTimeout(Exception):
+    """Raised by the alarm when templates take longer than RENDER_SECONDS."""
+
+
+RENDER_SECONDS = 20
+MAX_DOCUMENT_CHARS = 2_000_000
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    """Stop a template that loops for ever (where the platform has alarms; the main thread only)."""
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def render_template(env: Environment, name: str, context: dict[str, Any]) -> str:
     from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
+    fix = "Fix the template, or delete it to use the built-in one."
     try:
-        return env.get_template(name).render(context)
+        text = env.get_template(name).render(context)
     except TemplateNotFound as exc:
-        raise TemplateFailed(name, None, f"template '{exc.name}' was not found", "Check the name.") from exc
+        raise TemplateFailed(name, None, f"template '{exc.name}' was not found", fix) from exc
     except SecurityError as exc:
         raise TemplateFailed(
-            getattr(exc, "filename", None) or name,
-            _template_line(exc, name),
+            *_where(exc, name),
             f"refused: {exc}",
             "Templates may only show the partnership's data; this one tries to reach Python itself.",
         ) from exc
     except UndefinedError as exc:
         raise TemplateFailed(
-            name,
-            _template_line(exc, name),
+            *_where(exc, name),
             f"{exc.message} (a value the template uses is not there)",
             "Check the spelling of the value, or test for it with {% if ... is defined %}.",
         ) from exc
     except TemplateSyntaxError as exc:
+        from sap_cli.store import display_path
+
+        shown = display_path(Path(exc.filename)) if exc.filename else (exc.name or name)
+        raise TemplateFailed(shown, exc.lineno, exc.message or "syntax error", fix) from exc
+    except UnicodeDecodeError as exc:
+        raise TemplateFailed(name, None, "the template is not UTF-8 text", "Save it as UTF-8.") from exc
+    except RenderTimeout as exc:
         raise TemplateFailed(
-            exc.filename or exc.name or name, exc.lineno, exc.message or "syntax error", "Fix the template."
+            *_where(exc, name), f"took longer than {RENDER_SECONDS} seconds, so it was stopped", fix
         ) from exc
     except TemplateError as exc:
-        raise TemplateFailed(name, _template_line(exc, name), str(exc), "Fix the template.") from exc
+        raise TemplateFailed(*_where(exc, name), str(exc), fix) from exc
     except Exception as exc:  # a project template can fail in any way Python can
+        raise TemplateFailed(*_where(exc, name), f"{type(exc).__name__}: {exc}", fix) from exc
+    if len(text) > MAX_DOCUMENT_CHARS:
         raise TemplateFailed(
-            name, _template_line(exc, name), f"{type(exc).__name__}: {exc}", "Fix the template."
-        ) from exc
+            name, None, f"made a document of more than {MAX_DOCUMENT_CHARS:,} characters", fix
+        )
+    return text
 
 
 # ---------------------------------------------------------------- what the templates see
@@ -191,7 +261,7 @@ def default_as_of(partnership: Partnership) -> dt.date:
 
 
 def _due_status(due: dt.date | None, done: dt.date | None, as_of: dt.date) -> dict[str, Any]:
-    if done is not None:
+    if done is not None and done <= as_of:
         return {"state": "done", "label": f"done {done.isoformat()}"}
     if due is None:
         return {"state": "open", "label": "no date set"}
@@ -316,6 +386,13 @@ def render_documents(
     private_for: str | None = None,
 ) -> list[Document]:
     """The documents named in `which`, rendered in memory; nothing is written."""
+    with _time_limit(RENDER_SECONDS):
+        return _render_all(partnership, which, as_of, private_for)
+
+
+def _render_all(
+    partnership: Partnership, which: Sequence[str], as_of: dt.date | None, private_for: str | None
+) -> list[Document]:
     env = make_environment(partnership.folder)
     context = build_context(partnership, as_of or default_as_of(partnership))
     documents: list[Document] = []
@@ -392,44 +469,116 @@ def _made_by_sap_untouched(text: str) -> bool:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16] == match["digest"]
 
 
-def stale_documents(folder: Path, documents: Sequence[Document]) -> list[str]:
-    """Paths whose file is missing or differs from a fresh render."""
-    stale = []
-    for doc in documents:
-        path = folder / doc.path
+def _unsafe_reason(folder: Path, relative: str) -> str | None:
+    """Why sap must not write `relative` inside `folder`, or None if it may.
+
+    A cloned folder could hold links in docs/ pointing anywhere on the computer; writing
+    through them would let its author plant files outside the project.
+    """
+    here = folder
+    parts = Path(relative).parts
+    for depth, part in enumerate(parts):
+        here = here / part
+        last = depth == len(parts) - 1
+        if here.is_symlink():
+            link = here.relative_to(folder)
+            return f"{relative} passes through a link ({link}); sap does not write through links"
+        if not here.exists():
+            return None
+        if not last and not here.is_dir():
+            return f"{here.relative_to(folder)} is a file where sap expects a folder"
+        if last and not here.is_file():
+            return f"{relative} is a folder, not a file"
+    return None
+
+
+def _state(folder: Path, doc: Document) -> str:
+    """missing, current, outdated (made by sap, untouched) or edited (by hand, or not made by sap)."""
+    path = folder / doc.path
+    if not path.exists():
+        return "missing"
+    try:
+        current = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return "edited"
+    except OSError as exc:
+        raise SapError(f"sap cannot read {doc.path}: {exc.strerror}.") from exc
+    if current == doc.text:
+        return "current"
+    return "outdated" if _made_by_sap_untouched(current) else "edited"
+
+
+def _refuse_unsafe(folder: Path, paths: Sequence[str]) -> None:
+    reasons = [reason for path in paths if (reason := _unsafe_reason(folder, path))]
+    if reasons:
+        raise SapError(
+            "sap will not write here: " + "; ".join(reasons) + ". Nothing was written.",
+            hint="Replace the link or the odd file with a plain folder or file, then run `sap render` again.",
+        )
+
+
+def _obsolete_worksheets(folder: Path, documents: Sequence[Document]) -> list[str]:
+    """Shared worksheets sap made earlier that are no longer produced (say, a kind of partner left)."""
+    produced = {doc.path for doc in documents}
+    if not any(path.startswith("docs/worksheets/") for path in produced):
+        return []
+    folder_path = folder / "docs" / "worksheets"
+    if not folder_path.is_dir() or folder_path.is_symlink():
+        return []
+    obsolete = []
+    for path in sorted(folder_path.glob("*.md")):
+        relative = f"docs/worksheets/{path.name}"
+        if relative in produced or path.is_symlink() or not path.is_file():
+            continue
         try:
-            current = path.read_text(encoding="utf-8")
-        except (FileNotFoundError, UnicodeDecodeError):
-            current = None
-        if current != doc.text:
-            stale.append(doc.path)
+            untouched = _made_by_sap_untouched(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, OSError):
+            untouched = False
+        if untouched:
+            obsolete.append(relative)
+    return obsolete
+
+
+def check_documents(folder: Path, documents: Sequence[Document]) -> list[tuple[str, str]]:
+    """(path, reason) for every file that does not match a fresh render; nothing is written."""
+    _refuse_unsafe(folder, [doc.path for doc in documents])
+    reasons = {"missing": "missing", "outdated": "out of date", "edited": "edited by hand"}
+    stale = [(doc.path, reasons[state]) for doc in documents if (state := _state(folder, doc)) != "current"]
+    stale += [(path, "no longer needed") for path in _obsolete_worksheets(folder, documents)]
     return stale
 
 
 def write_documents(folder: Path, documents: Sequence[Document]) -> RenderResult:
-    """Write what changed, atomically; refuse (writing nothing) if any target was edited by hand."""
-    from sap_cli.store import atomic_write
+    """Write every file that changed, all at once; keep files edited by hand exactly as they are."""
+    from sap_cli.store import write_temp_beside
 
+    _refuse_unsafe(folder, [doc.path for doc in documents])
     result = RenderResult()
-    edited = []
-    for doc in documents:
-        path = folder / doc.path
-        if path.exists():
-            try:
-                current = path.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                current = ""
-            if current != doc.text and not _made_by_sap_untouched(current):
-                edited.append(doc.path)
-    if edited:
-        raise HandEdited(edited)
-    for doc in documents:
-        path = folder / doc.path
-        if path.exists() and path.read_text(encoding="utf-8") == doc.text:
-            result.unchanged.append(path)
-            continue
-        atomic_write(path, doc.text)
+    pending: list[tuple[str, Path]] = []
+    try:
+        for doc in documents:
+            state = _state(folder, doc)
+            path = folder / doc.path
+            if state == "current":
+                result.unchanged.append(path)
+            elif state == "edited":
+                result.kept.append(doc.path)
+            else:
+                pending.append((write_temp_beside(path, doc.text), path))
+    except OSError as exc:
+        for tmp_name, _ in pending:
+            os.unlink(tmp_name)
+        raise SapError(
+            f"sap could not write in {folder / 'docs'}: {exc.strerror}. Nothing was written.",
+            hint="Check that the folder is writable and the disk has space.",
+        ) from exc
+    # Every new file is complete on disk before the first one replaces an old one.
+    for tmp_name, path in pending:
+        os.replace(tmp_name, path)
         result.written.append(path)
+    for relative in _obsolete_worksheets(folder, documents):
+        (folder / relative).unlink()
+        result.removed.append(relative)
     return result
 
 
@@ -449,5 +598,15 @@ def render_project(
         raise InvalidProject(folder, report)
     documents = render_documents(report.partnership, which, as_of, private_for)
     if check:
-        return RenderResult(stale=stale_documents(folder, documents))
-    return write_documents(folder, documents)
+        return RenderResult(stale=check_documents(folder, documents))
+    result = write_documents(folder, documents)
+    if private_for is not None:
+        from sap_cli.gitops import gitignore_with_private
+        from sap_cli.store import atomic_write
+
+        # The promise that private/ stays out of git must hold even in a folder sap did not create.
+        gitignore = gitignore_with_private(folder)
+        if gitignore is not None:
+            atomic_write(folder / ".gitignore", gitignore)
+            result.written.append(folder / ".gitignore")
+    return result

@@ -38,8 +38,6 @@ FILE_HEADINGS: dict[str, list[str]] = {
     ],
 }
 
-GITIGNORE_LINE = "private/"
-
 
 @dataclass(frozen=True)
 class TemplateInfo:
@@ -235,29 +233,6 @@ def _drop_empty_sign_off(data: dict[str, Any]) -> None:
             partner.pop("sign_off", None)
 
 
-def _gitignore_bytes(folder: Path) -> bytes | None:
-    """The .gitignore to write, or None if the existing one already keeps private/ out of git.
-
-    An existing file is extended byte for byte, whatever its encoding and line endings.
-    """
-    path = folder / ".gitignore"
-    if not path.exists():
-        return b"# Reflections a partner keeps to themself never go into git.\nprivate/\n"
-    if not path.is_file():
-        raise SapError(
-            f"{display_path(path)} is not a file, so sap cannot add {GITIGNORE_LINE} to it; "
-            "nothing was changed.",
-            hint="Rename or remove it, then run sap init again.",
-        )
-    current = path.read_bytes()
-    lines = {line.strip() for line in current.splitlines()}
-    if {GITIGNORE_LINE.encode(), b"/" + GITIGNORE_LINE.encode()} & lines:
-        return None
-    newline = b"\r\n" if b"\r\n" in current else b"\n"
-    separator = b"" if not current or current.endswith(b"\n") else newline
-    return current + separator + GITIGNORE_LINE.encode() + newline
-
-
 def _existing_partnership_files(folder: Path) -> list[str]:
     return [name for name in PARTNERSHIP_FILES if (folder / name).exists()]
 
@@ -292,7 +267,7 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
     if request.git:
         gitops.require_identity(folder)
     texts = build_files(request, today or dt.date.today())
-    gitignore = _gitignore_bytes(folder)
+    gitignore = gitops.gitignore_with_private(folder)
 
     created = Created(folder)
     try:

@@ -246,7 +246,7 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def _write_temp_beside(path: Path, data: str | bytes) -> str:
+def write_temp_beside(path: Path, data: str | bytes) -> str:
     """Write `data` to a synced temporary file in `path`'s folder, so a rename is atomic."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -268,7 +268,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     A symbolic link is followed, so the file it points to is the one replaced.
     """
     path = path.resolve() if path.is_symlink() else path
-    tmp_name = _write_temp_beside(path, data)
+    tmp_name = write_temp_beside(path, data)
     try:
         os.replace(tmp_name, path)
     except BaseException:
@@ -279,7 +279,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
 
 def create_exclusive(path: Path, text: str) -> None:
     """Write a new file atomically, refusing if one already exists (no silent overwrite)."""
-    tmp_name = _write_temp_beside(path, text)
+    tmp_name = write_temp_beside(path, text)
     try:
         try:
             os.link(tmp_name, path)  # fails with FileExistsError rather than replacing
