@@ -471,7 +471,8 @@ def render(
             console.print("These files do not match what the partnership files say now:")
             for relative, why in result.stale:
                 console.print(f"  {escape(display_path(project_folder / relative))} ({why})")
-            console.print(f"Run `{escape(again)}` to bring them up to date.")
+            if any(why != "edited by hand" for _, why in result.stale):
+                console.print(f"Run `{escape(again)}` to bring them up to date.")
             if any(why == "edited by hand" for _, why in result.stale):
                 console.print(_KEPT_HINT)
             raise typer.Exit(1)
