@@ -51,14 +51,35 @@ class ProjectExists(SapError):
         self.clashes = clashes
 
 
-class UnknownTemplate(UsageProblem):
-    def __init__(self, name: str, known: list[str], suggestion: str | None) -> None:
+class UnknownName(SapError):
+    """A name the user gave matches nothing sap knows; suggests the closest and lists them all."""
+
+    def __init__(self, there_is_no: str, name: str, known: list[str], suggestion: str | None) -> None:
         guess = f" Did you mean '{suggestion}'?" if suggestion else ""
         super().__init__(
-            f"There is no partnership template called '{name}'.{guess}",
-            hint="Templates: " + ", ".join(known),
+            f"There is no {there_is_no} '{name}'.{guess}", hint=f"Choose one of: {', '.join(known)}"
         )
         self.name = name
+
+
+class UnknownTemplate(UnknownName, UsageProblem):
+    def __init__(self, name: str, known: list[str], suggestion: str | None) -> None:
+        super().__init__("partnership template called", name, known, suggestion)
+
+
+class UnknownPartner(UnknownName):
+    def __init__(self, partner_id: str, known: list[str], suggestion: str | None) -> None:
+        super().__init__("partner with the id", partner_id, known, suggestion)
+
+
+class TemplateFailed(SapError):
+    """A document template could not be rendered; names the template, its line and what went wrong."""
+
+    def __init__(self, template: str, line: int | None, problem: str, hint: str) -> None:
+        where = f"{template}:{line}" if line else template
+        super().__init__(f"{where}: {problem}", hint=hint)
+        self.template = template
+        self.line = line
 
 
 class InvalidProject(SapError):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.errors import SapError
+from sap_cli.errors import SapError, TemplateFailed, UnknownPartner
 from sap_cli.resources import templates_root
 
 if TYPE_CHECKING:
@@ -28,24 +28,6 @@ PHASES = ("start", "during", "end")
 WORKSHEET_KINDS = {"student": "student partners", "faculty": "faculty and staff partners"}
 MARKER = "<!-- Made by `sap render` from the partnership files: edit those, not this page. sap:{digest} -->"
 _MARKER_RE = re.compile(r"\n?<!-- Made by `sap render`.* sap:(?P<digest>[0-9a-f]{16}) -->\n?\Z")
-
-
-class TemplateFailed(SapError):
-    """A template could not be rendered; names the template, its line and what went wrong."""
-
-    def __init__(self, template: str, line: int | None, problem: str, hint: str) -> None:
-        where = f"{template}:{line}" if line else template
-        super().__init__(f"{where}: {problem}", hint=hint)
-        self.template = template
-        self.line = line
-
-
-class UnknownPartner(SapError):
-    def __init__(self, partner_id: str, known: list[str], suggestion: str | None) -> None:
-        guess = f" Did you mean '{suggestion}'?" if suggestion else ""
-        super().__init__(
-            f"There is no partner with id '{partner_id}'.{guess}", hint="Partners: " + ", ".join(known)
-        )
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,6 @@ class Created:
     folder: Path
     files: list[Path] = field(default_factory=list)
     committed: bool = False
-    warnings: int = 0
 
 
 def list_templates() -> list[TemplateInfo]:
@@ -299,7 +298,6 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
             f"sap made {first.file} but it does not pass its own check: {first.message}",
             hint="This is a bug in sap; please report it with the command you ran.",
         )
-    created.warnings = len(report.warnings)
     if request.git:
         gitops.commit_new(folder, created.files, f"Start the partnership: {request.title.strip()}")
         created.committed = True
