@@ -310,6 +310,7 @@ def check_folder(folder: Path) -> Report:
     """Every problem in the folder in one pass; the partnership itself when there are no errors."""
     from sap_cli.model import (
         FILE_MODELS,
+        CheckinFile,
         GoalsFile,
         MatrixFile,
         Partnership,
@@ -318,8 +319,10 @@ def check_folder(folder: Path) -> Report:
         TimelineFile,
     )
 
-    checker = _Checker(load_folder(folder))
+    checkin_names = checkin_files(folder)
+    checker = _Checker(load_folder(folder, (*PARTNERSHIP_FILES, *checkin_names)))
     parsed = {name: _validate_file(checker, name, model) for name, model in FILE_MODELS.items()}
+    checkins = {name: _validate_file(checker, name, CheckinFile) for name in checkin_names}
     project, roles, goals, timeline, matrix = (
         parsed["project.yaml"],
         parsed["roles.yaml"],
@@ -343,10 +346,20 @@ def check_folder(folder: Path) -> Report:
         goal_ids=_raw_ids(checker.loaded, "goals.yaml", "goals"),
     )
     _check_dates(checker, project, roles, goals, timeline)
+    _check_checkins(
+        checker,
+        project,
+        {name: c for name, c in checkins.items() if isinstance(c, CheckinFile)},
+        partner_ids=_raw_ids(checker.loaded, "roles.yaml", "partners"),
+        goal_ids=_raw_ids(checker.loaded, "goals.yaml", "goals"),
+    )
 
     report = Report(folder)
     if project and roles and goals and timeline and matrix:
-        partnership = Partnership(folder, project, roles, goals, timeline, matrix)
+        valid_checkins = sorted(
+            (c for c in checkins.values() if isinstance(c, CheckinFile)), key=lambda c: (c.date, c.id)
+        )
+        partnership = Partnership(folder, project, roles, goals, timeline, matrix, tuple(valid_checkins))
         if not any(p.severity == "error" for p in checker.problems):
             report.partnership = partnership
         checker.problems.extend(health_warnings(partnership, checker))
@@ -355,6 +368,92 @@ def check_folder(folder: Path) -> Report:
         checker.problems, key=lambda p: (order.get(p.file, 99), p.file, p.line, p.column)
     )
     return report
+
+
+def checkin_files(folder: Path) -> list[str]:
+    """The meeting records of a partnership, as paths relative to its folder, oldest first by name."""
+    checkins = folder / "checkins"
+    if not checkins.is_dir():
+        return []
+    return [f"checkins/{path.name}" for path in sorted(checkins.glob("*.yaml"))]
+
+
+def _check_checkins(
+    checker: _Checker,
+    project: Any,
+    checkins: dict[str, Any],
+    partner_ids: set[str] | None,
+    goal_ids: set[str] | None,
+) -> None:
+    """Each meeting record names real partners and goals, sits inside the project, has unique action ids."""
+    action_first_seen: dict[str, str] = {}
+    for name, checkin in checkins.items():
+        stem = Path(name).stem
+        if checkin.id != stem:
+            checker.error(
+                name,
+                ("id",),
+                "id-not-file-name",
+                f"the meeting's id '{checkin.id}' differs from its file name '{stem}'",
+                f"Write id: {stem}, so the meeting and its actions can be found by name.",
+            )
+        if project and not project.start <= checkin.date <= project.end:
+            checker.error(
+                name,
+                ("date",),
+                "outside-project",
+                f"the meeting on {checkin.date} falls outside the project ({project.start} to {project.end})",
+                "Correct the date, or change the project's start or end in project.yaml.",
+            )
+
+        def partners(loc: Loc, ids: Sequence[str], at_key: bool = False, name: str = name) -> None:
+            _unknown_ids(checker, name, loc, ids, partner_ids, "partner", "roles.yaml", at_key)
+
+        partners(("attendees",), checkin.attendees)
+        for i, decision in enumerate(checkin.decisions):
+            partners(("decisions", i, "by"), decision.by)
+        for i, action in enumerate(checkin.actions):
+            partners(("actions", i, "owner"), [action.owner])
+            if action.id in action_first_seen:
+                checker.error(
+                    name,
+                    ("actions", i, "id"),
+                    "duplicate-id",
+                    f"action id '{action.id}' is already used in {action_first_seen[action.id]}",
+                    "Each action needs its own id; `sap checkin` makes them from the meeting's id.",
+                )
+            else:
+                action_first_seen[action.id] = name
+        partners(("hours",), list(checkin.hours), at_key=True)
+        partners(("pulse",), list(checkin.pulse), at_key=True)
+        _unknown_ids(checker, name, ("goals",), list(checkin.goals), goal_ids, "goal", "goals.yaml", True)
+
+
+def _unknown_ids(
+    checker: _Checker,
+    name: str,
+    loc: Loc,
+    ids: Sequence[str],
+    known: set[str] | None,
+    noun: str,
+    where: str,
+    at_key: bool = False,
+) -> None:
+    """An error for each id in `ids` that is not among `known` (skipped when `known` is unreadable)."""
+    if known is None:
+        return
+    for index, ref in enumerate(ids):
+        if ref not in known:
+            # For a single id (an action's owner) the index finds no list, so the field itself is shown.
+            item_loc = (*loc, ref, "[key]") if at_key else (*loc, index)
+            checker.error(
+                name,
+                item_loc,
+                f"unknown-{noun}",
+                f"there is no {noun} with id '{ref}'{_suggest(ref, known)}",
+                f"{noun.capitalize()} ids are listed in {where}"
+                + (": " + ", ".join(sorted(known)) if known else " (none yet)"),
+            )
 
 
 def _check_unique_ids(checker: _Checker, roles: Any, goals: Any, timeline: Any, matrix: Any) -> None:
@@ -393,34 +492,11 @@ def _check_references(
 ) -> None:
     """Every partner and goal id used resolves; skipped for a list that cannot be read at all."""
 
-    def check(
-        name: str,
-        loc: Loc,
-        ids: Sequence[str],
-        known: set[str] | None,
-        noun: str,
-        where: str,
-        at_key: bool = False,
-    ) -> None:
-        if known is None:
-            return
-        for index, ref in enumerate(ids):
-            if ref not in known:
-                item_loc = (*loc, ref, "[key]") if at_key else (*loc, index)
-                checker.error(
-                    name,
-                    item_loc,
-                    f"unknown-{noun}",
-                    f"there is no {noun} with id '{ref}'{_suggest(ref, known)}",
-                    f"{noun.capitalize()} ids are listed in {where}"
-                    + (": " + ", ".join(sorted(known)) if known else " (none yet)"),
-                )
-
     def partners(name: str, loc: Loc, ids: Sequence[str], at_key: bool = False) -> None:
-        check(name, loc, ids, partner_ids, "partner", "roles.yaml", at_key)
+        _unknown_ids(checker, name, loc, ids, partner_ids, "partner", "roles.yaml", at_key)
 
     def goal_refs(name: str, loc: Loc, ids: Sequence[str]) -> None:
-        check(name, loc, ids, goal_ids, "goal", "goals.yaml")
+        _unknown_ids(checker, name, loc, ids, goal_ids, "goal", "goals.yaml")
 
     if project:
         partners("project.yaml", ("recognition", "authorship_order"), project.recognition.authorship_order)

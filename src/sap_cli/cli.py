@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from sap_cli.checks import Problem, Report
+    from sap_cli.meetings import CheckinRequest
     from sap_cli.scaffold import Created, InitRequest
 
 CADENCES = ("weekly", "fortnightly", "monthly")
@@ -232,6 +234,7 @@ def _print_created(created: Created) -> None:
     console.print(f"  cd {escape(where)}")
     console.print("  sap validate")
     console.print("  sap render       (the agreement, reflection worksheets and progress page, in docs/)")
+    console.print("  sap checkin      (after each meeting)")
 
 
 @app.command()
@@ -500,6 +503,251 @@ _KEPT_HINT = (
     "to change a document for good, change the YAML files or a template in the partnership's "
     "templates/ folder."
 )
+
+
+# ---------------------------------------------------------------- sap checkin, actions, status
+
+
+def _pairs(values: Sequence[str], option: str, convert: Any = str) -> dict[str, Any]:
+    """'ID=VALUE' flags into a mapping, with a usage error naming the flag when one is malformed."""
+    pairs: dict[str, Any] = {}
+    for value in values:
+        key, sep, raw = value.partition("=")
+        try:
+            if not sep or not key.strip():
+                raise ValueError
+            pairs[key.strip()] = convert(raw.strip())
+        except ValueError:
+            raise typer.BadParameter(f"'{value}' should look like ID=VALUE", param_hint=option) from None
+    return pairs
+
+
+def _pulse(raw: str) -> dict[str, int]:
+    heard, _, workload = raw.partition("/")
+    scores = {"heard": int(heard), "workload": int(workload)} if workload else {"heard": int(heard)}
+    if not all(1 <= v <= 5 for v in scores.values()):
+        raise ValueError
+    return scores
+
+
+def _ask_checkin(request: CheckinRequest, folder: Path) -> None:
+    """The interactive check-in: what the flags left out, each question skippable with Enter."""
+    from rich.prompt import Prompt
+
+    from sap_cli.meetings import GOAL_STATUSES, _load_valid, meeting_prompt
+
+    partnership = _load_valid(folder)
+    console = _console()
+    ask = functools.partial(Prompt.ask, console=console, default="", show_default=False)
+    console.print("[bold]Log a meeting.[/] Press Enter to skip any question.\n")
+    request.title = ask("Meeting title", default=request.title, show_default=True) or request.title
+    if not request.attendees:
+        console.print(
+            "Partners: " + ", ".join(f"{p.id} ({escape(p.name)})" for p in partnership.roles.partners)
+        )
+        request.attendees = _names(ask("Who came? (ids, separated by commas)"))
+    if not request.notes:
+        request.notes = ask("Notes worth keeping") or None
+    if not request.goals:
+        console.print(f"Where does each goal stand? ({', '.join(GOAL_STATUSES)})")
+        for goal in partnership.goals.goals:
+            answer = ask(f"  {escape(goal.title)}")
+            if answer:
+                request.goals[goal.id] = answer
+    if not request.decisions:
+        request.decisions = _ask_lines("Decisions made (one per line, empty line to finish)")
+    if not request.actions:
+        request.actions = _ask_lines('Actions, as "OWNER: TEXT by YYYY-MM-DD" (empty line to finish)')
+    if not request.feedback:
+        request.feedback = _ask_lines("Feedback exchanged (one per line, empty line to finish)")
+    if request.reflection_notes is None:
+        console.print(
+            f"\nThis meeting's reflection question: [italic]{escape(meeting_prompt(partnership))}[/]"
+        )
+        request.reflection_notes = ask("What did you say?") or None
+
+
+def _ask_lines(question: str) -> list[str]:
+    from rich.prompt import Prompt
+
+    _console().print(question)
+    lines = []
+    while answer := Prompt.ask("  ", console=_console(), default="", show_default=False).strip():
+        lines.append(answer)
+    return lines
+
+
+@app.command()
+def checkin(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="The partnership folder (default: the one you are in).", show_default=False),
+    ] = None,
+    date: Annotated[str | None, typer.Option(help="Day of the meeting, YYYY-MM-DD (default: today).")] = None,
+    title: Annotated[str, typer.Option(help='A short name for the meeting, e.g. "Week 6".')] = "Check-in",
+    attendee: Annotated[list[str], typer.Option(help="Id of a partner who came; repeat for each.")] = [],  # noqa: B006
+    note: Annotated[str | None, typer.Option(help="Notes worth keeping.")] = None,
+    decision: Annotated[list[str], typer.Option(help="A decision made; repeat for each.")] = [],  # noqa: B006
+    action: Annotated[
+        list[str], typer.Option(help='An action, "OWNER: TEXT [by YYYY-MM-DD]"; repeat for each.')
+    ] = [],  # noqa: B006
+    goal: Annotated[
+        list[str],
+        typer.Option(
+            metavar="ID=STATUS", help="A goal's status: not-started, on-track, at-risk, blocked or done."
+        ),
+    ] = [],  # noqa: B006
+    hours: Annotated[
+        list[str], typer.Option(metavar="ID=HOURS", help="Hours a partner spent since the last meeting.")
+    ] = [],  # noqa: B006
+    pulse: Annotated[
+        list[str],
+        typer.Option(
+            metavar="ID=HEARD/WORKLOAD", help="How heard a partner felt and how their workload felt, 1-5."
+        ),
+    ] = [],  # noqa: B006
+    feedback: Annotated[list[str], typer.Option(help="Feedback partners gave each other.")] = [],  # noqa: B006
+    reflection: Annotated[
+        str | None, typer.Option(help="What partners said to this meeting's reflection question.")
+    ] = None,
+    done: Annotated[list[str], typer.Option(metavar="ACTION_ID", help="Mark an action done; repeat.")] = [],  # noqa: B006
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never ask questions; use the flags.")] = False,
+) -> None:
+    """Log a meeting as a new file in checkins/, and close actions that are done."""
+    from sap_cli.meetings import CheckinRequest, record_checkin
+    from sap_cli.store import display_path, find_project
+
+    project_folder = find_project(_folder_argument(folder))
+    request = CheckinRequest(
+        date=parse_date(date, "--date") or dt.date.today(),
+        title=title,
+        attendees=attendee,
+        notes=note,
+        decisions=decision,
+        actions=action,
+        goals=_pairs(goal, "--goal"),
+        hours=_pairs(hours, "--hours", float),
+        pulse=_pairs(pulse, "--pulse", _pulse),
+        feedback=feedback,
+        reflection_notes=reflection,
+        done=done,
+    )
+    flags_given = any((attendee, note, decision, action, goal, hours, pulse, feedback, reflection, done))
+    if can_prompt(no_input) and not flags_given:
+        _ask_checkin(request, project_folder)
+    recorded = record_checkin(project_folder, request)
+    console = _console()
+    if recorded.path is not None:
+        console.print(f"wrote {escape(display_path(recorded.path))}")
+    for action_id in recorded.closed:
+        console.print(f"closed action {escape(action_id)}")
+
+
+def _today_or(value: str | None) -> dt.date:
+    return parse_date(value, "--date") or dt.date.today()
+
+
+@app.command()
+def actions(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="The partnership folder (default: the one you are in).", show_default=False),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include actions already done.")] = False,
+    output_format: Annotated[str, typer.Option("--format", help="text for people, json for tools.")] = "text",
+    today: Annotated[
+        str | None, typer.Option("--date", help="Count overdue from this day (default: today).")
+    ] = None,
+) -> None:
+    """List the actions from all meetings: overdue first, then due soon, then the rest."""
+    from sap_cli.meetings import read_ledger
+    from sap_cli.store import find_project
+
+    _check_format(output_format, ("text", "json"))
+    entries = read_ledger(find_project(_folder_argument(folder)), _today_or(today), all_)
+    if output_format == "json":
+        typer.echo(json.dumps([e.as_dict() for e in entries], indent=2, ensure_ascii=False))
+        return
+    if not entries:
+        _console().print("No open actions." if not all_ else "No actions recorded yet.")
+        return
+    from rich.table import Table
+
+    table = Table("Action", "Who", "Due", "State", "What", box=None, pad_edge=False)
+    styles = {"overdue": "bold red", "due-soon": "yellow", "open": "", "done": "dim"}
+    for e in entries:
+        table.add_row(
+            escape(e.id), escape(e.owner_name), e.due.isoformat() if e.due else "-",
+            f"[{styles[e.state]}]{e.state}[/]" if styles[e.state] else e.state, escape(e.text),
+        )  # fmt: skip
+    _console().print(table)
+
+
+def _check_format(value: str, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise typer.BadParameter(f"'{value}' is not one of: {', '.join(allowed)}", param_hint="--format")
+
+
+@app.command()
+def status(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="The partnership folder (default: the one you are in).", show_default=False),
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text for people, json for tools.")] = "text",
+    today: Annotated[str | None, typer.Option("--date", help="Look from this day (default: today).")] = None,
+) -> None:
+    """What needs attention: meetings, overdue actions, next milestones, goals and how partners feel."""
+    from sap_cli.meetings import read_status
+    from sap_cli.store import find_project
+
+    _check_format(output_format, ("text", "json"))
+    data = read_status(find_project(_folder_argument(folder)), _today_or(today))
+    if output_format == "json":
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    _print_status(data)
+
+
+def _print_status(data: dict[str, Any]) -> None:
+    console = _console()
+    console.print(f"[bold]{escape(data['title'])}[/] · {data['phase']} · as of {data['as_of']}")
+    last = data["last_checkin"]
+    if last is None:
+        console.print("[yellow]No meeting logged yet.[/] Log one with: sap checkin")
+    else:
+        drift = " [bold red](more than the agreed gap: time to meet)[/]" if data["checkin_overdue"] else ""
+        console.print(
+            f"Last meeting: {escape(last['title'])} on {last['date']}, "
+            f"{_count(data['days_since_last_checkin'], 'day')} ago"
+            + (f"; you agreed to meet {data['cadence']}" if data["cadence"] else "")
+            + drift
+        )
+    console.print(
+        f"\n[bold]Actions[/]: {len(data['open_actions'])} open, "
+        f"{len(data['overdue_actions'])} overdue, {len(data['due_soon_actions'])} due within a week"
+    )
+    for entry in data["overdue_actions"] + data["due_soon_actions"]:
+        colour = "red" if entry["state"] == "overdue" else "yellow"
+        console.print(
+            f"  [{colour}]{entry['state']}[/] {escape(entry['owner_name'])}: {escape(entry['text'])}"
+            f" (due {entry['due']}) [dim]{escape(entry['id'])}[/]"
+        )
+    console.print("\n[bold]Next milestones[/]")
+    for m in data["next_milestones"]:
+        hard = " [bold]hard deadline[/]" if m["deadline"] == "hard" else ""
+        late = " [red]overdue[/]" if m["overdue"] else ""
+        console.print(f"  {m['due']} {escape(m['title'])}{hard}{late}")
+    if not data["next_milestones"]:
+        console.print("  none left")
+    console.print("\n[bold]Goals[/] (from the last meeting)")
+    for g in data["goals"]:
+        console.print(f"  {g['status'] or 'no status yet':12} {escape(g['title'])}")
+    if data["pulse"]:
+        console.print("\n[bold]How partners feel[/] (heard / workload, 1-5, meeting by meeting)")
+        for kind, points in data["pulse"].items():
+            trail = "  ".join(f"{p['heard'] or '-'}/{p['workload'] or '-'}" for p in points[-5:])
+            console.print(f"  {kind:8} {trail}")
 
 
 def main() -> None:

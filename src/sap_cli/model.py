@@ -492,6 +492,77 @@ def model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     return None
 
 
+# ---------------------------------------------------------------- checkins/*.yaml
+
+GoalStatus = Literal["not-started", "on-track", "at-risk", "blocked", "done"]
+Score = Annotated[int, Field(ge=1, le=5)]
+
+
+class Decision(Record):
+    text: Text = Field(description="What was decided.", examples=["Students pick two readings for week 8"])
+    by: list[Slug] = Field(
+        default_factory=list,
+        description="Ids of the partners who made the decision.",
+        examples=[["amira-haddad", "lee-chen"]],
+    )
+
+
+class Action(Record):
+    id: Slug = Field(
+        description="Made by sap from the meeting's id; use it with `sap checkin --done`.",
+        examples=["2026-03-04-week-6-a1"],
+    )
+    owner: Slug = Field(description="Id of the partner who will do it.", examples=["amira-haddad"])
+    text: Text = Field(description="What will be done.", examples=["Pilot the revised rubric"])
+    due: dt.date | None = Field(default=None, description="By when (YYYY-MM-DD).", examples=["2026-03-11"])
+    done: dt.date | None = Field(default=None, description="When it was done (YYYY-MM-DD).")
+
+
+class Pulse(Record):
+    heard: Score | None = Field(
+        default=None,
+        description="How much this partner felt heard, 1 (not at all) to 5 (fully).",
+        examples=[4],
+    )
+    workload: Score | None = Field(
+        default=None,
+        description="How manageable their workload felt, 1 (far too much) to 5 (just right).",
+        examples=[3],
+    )
+
+
+class Reflection(Record):
+    prompt: Text = Field(description="The reflection question for this meeting.")
+    notes: Text | None = Field(default=None, description="What partners said in answer.")
+
+
+class CheckinFile(Record):
+    """checkins/<date>-<title>.yaml: one meeting: who came, what was decided, who does what."""
+
+    id: Slug = Field(description="The meeting's id, the same as the file name without .yaml.")
+    date: dt.date = Field(description="The day of the meeting (YYYY-MM-DD).", examples=["2026-03-04"])
+    title: Text = Field(description="A short name for the meeting.", examples=["Week 6"])
+    attendees: list[Slug] = Field(default_factory=list, description="Ids of the partners who came.")
+    notes: Text | None = Field(default=None, description="Anything worth remembering from the meeting.")
+    goals: dict[Slug, GoalStatus] = Field(
+        default_factory=dict,
+        description="Where each goal stands: not-started, on-track, at-risk, blocked or done.",
+        examples=[{"new-rubric": "on-track"}],
+    )
+    decisions: list[Decision] = Field(default_factory=list, description="Decisions made, and by whom.")
+    actions: list[Action] = Field(default_factory=list, description="Who will do what, by when.")
+    hours: dict[Slug, float] = Field(
+        default_factory=dict,
+        description="Hours each partner spent since the last meeting (optional).",
+        examples=[{"amira-haddad": 3}],
+    )
+    feedback: list[Text] = Field(default_factory=list, description="Feedback partners gave each other.")
+    pulse: dict[Slug, Pulse] = Field(
+        default_factory=dict, description="How each attendee felt: heard and workload, 1 to 5 (optional)."
+    )
+    reflection: Reflection | None = Field(default=None, description="This meeting's reflection question.")
+
+
 FILE_MODELS: dict[str, type[Record]] = {
     "project.yaml": ProjectFile,
     "roles.yaml": RolesFile,
@@ -511,3 +582,4 @@ class Partnership:
     goals: GoalsFile
     timeline: TimelineFile
     matrix: MatrixFile
+    checkins: tuple[CheckinFile, ...] = ()

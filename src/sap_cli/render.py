@@ -239,6 +239,7 @@ def default_as_of(partnership: Partnership) -> dt.date:
     dates = [partnership.project.start]
     dates += [m.done for m in partnership.timeline.milestones if m.done]
     dates += [d.done for d in partnership.goals.deliverables if d.done]
+    dates += [c.date for c in partnership.checkins]
     return max(dates)
 
 
@@ -272,6 +273,10 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
     def who(ids: Sequence[str]) -> str:
         return ", ".join(names.get(i, i) for i in ids)
 
+    from sap_cli.meetings import ledger
+
+    meetings = [c for c in p.checkins if c.date <= as_of]
+    latest_status = dict(meetings[-1].goals) if meetings else {}
     goals = []
     for goal in p.goals.goals:
         linked = [d for d in p.goals.deliverables if goal.id in d.goals]
@@ -279,7 +284,8 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
             {
                 **goal.model_dump(),
                 "owner_names": who(goal.owners),
-                "deliverables_done": sum(1 for d in linked if d.done),
+                "status": latest_status.get(goal.id),
+                "deliverables_done": sum(1 for d in linked if d.done and d.done <= as_of),
                 "deliverables_total": len(linked),
             }
         )
@@ -339,6 +345,17 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
         "ethics_labels": ETHICS_LABELS,
         "ladder": ladder,
         "authorship": who(p.project.recognition.authorship_order),
+        "meetings": [
+            {
+                "id": c.id,
+                "date": c.date,
+                "title": c.title,
+                "attendees": who(c.attendees),
+                "decisions": [d.text for d in c.decisions],
+            }
+            for c in reversed(meetings[-3:])
+        ],
+        "open_actions": [e.as_dict() for e in ledger(p, as_of) if e.done is None],
         "as_of": as_of,
     }
 

@@ -14,7 +14,13 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 WIDTH = 88
-_PLAIN = re.compile(r"^[A-Za-z£$€(][^\x00-\x1f\x7f]*$")
+_PLAIN = re.compile(r"^[A-Za-z0-9£$€(][^\x00-\x1f\x7f]*$")
+# Plain text that YAML would read as a number or a date instead of as text.
+_NUMBER_OR_DATE = re.compile(
+    r"^(?:[-+]?(?:\.inf|\.nan|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+)"
+    r"|0x[0-9a-fA-F]+|0o[0-7]+|\d{4}-\d\d?-\d\d?(?:(?:[Tt]|\s+)\d.*)?)$",
+    re.IGNORECASE,
+)
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
 
@@ -35,6 +41,7 @@ def scalar(value: object) -> str:
         or text.endswith((":", " "))
         or text.lower() in _RESERVED
         or not _PLAIN.match(text)
+        or _NUMBER_OR_DATE.match(text) is not None
     )
     return json.dumps(text, ensure_ascii=False) if risky else text
 
@@ -105,7 +112,7 @@ def _mapping(
     pad = " " * indent
     for position, (key, value) in enumerate(data.items()):
         prefix = first_prefix if (position == 0 and first_prefix is not None) else pad
-        if indent == 0 and position > 0:
+        if indent == 0 and position > 0 and explain:
             lines.append("")
         if explain and owner is not None and key in owner.model_fields:
             help_text = _help_for(owner, key, value)
@@ -149,9 +156,11 @@ def _sequence(
             lines.append(f"{pad}- {scalar(item)}".rstrip())
 
 
-def commented_yaml(model: type[BaseModel], data: dict[str, Any], heading: list[str]) -> str:
-    """YAML for `data` (shaped like `model`), each field preceded by its schema description."""
+def commented_yaml(
+    model: type[BaseModel], data: dict[str, Any], heading: list[str], explain: bool = True
+) -> str:
+    """YAML for `data` (shaped like `model`), each field preceded by its schema description if `explain`."""
     lines = [f"# {line}" if line else "#" for line in heading]
     lines.append("")
-    _mapping(lines, model, data, 0, explain=True)
+    _mapping(lines, model, data, 0, explain=explain)
     return "\n".join(lines) + "\n"

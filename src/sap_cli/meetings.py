@@ -1,0 +1,360 @@
+"""Meetings as records: write a check-in file, close actions, and read the action ledger and status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sap_cli.errors import InvalidProject, UnknownName, UnknownPartner, UsageProblem
+from sap_cli.ids import slugify
+from sap_cli.store import create_exclusive
+
+if TYPE_CHECKING:
+    from sap_cli.model import Action, CheckinFile, Partnership
+
+GOAL_STATUSES = ("not-started", "on-track", "at-risk", "blocked", "done")
+CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 31}
+DUE_SOON_DAYS = 7
+_ACTION = re.compile(r"^\s*(?P<owner>[^:]+?)\s*:\s*(?P<text>.+?)(?:\s+by\s+(?P<due>\d{4}-\d{2}-\d{2}))?\s*$")
+
+
+class UnknownAction(UnknownName):
+    def __init__(self, action_id: str, known: list[str], suggestion: str | None) -> None:
+        super().__init__("action with the id", action_id, known, suggestion)
+
+
+@dataclass
+class CheckinRequest:
+    """What `sap checkin` was asked to record; every field has a flag."""
+
+    date: dt.date
+    title: str = "Check-in"
+    attendees: Sequence[str] = ()
+    notes: str | None = None
+    decisions: Sequence[str] = ()
+    actions: Sequence[str] = ()
+    goals: dict[str, str] = field(default_factory=dict)
+    hours: dict[str, float] = field(default_factory=dict)
+    pulse: dict[str, dict[str, int]] = field(default_factory=dict)
+    feedback: Sequence[str] = ()
+    reflection_notes: str | None = None
+    done: Sequence[str] = ()
+
+
+@dataclass
+class Recorded:
+    path: Path | None
+    closed: list[str] = field(default_factory=list)
+
+
+def parse_action(raw: str) -> dict[str, Any]:
+    """'amira-haddad: Pilot the rubric by 2026-03-11' -> owner, text and due date."""
+    match = _ACTION.match(raw)
+    if match is None:
+        raise UsageProblem(
+            f"'{raw}' is not an action sap can read",
+            hint='Write it as "OWNER: TEXT", optionally ending "by YYYY-MM-DD", '
+            'e.g. "amira-haddad: Pilot the rubric by 2026-03-11".',
+        )
+    due = None
+    if match["due"]:
+        try:
+            due = dt.date.fromisoformat(match["due"])
+        except ValueError:
+            raise UsageProblem(f"'{match['due']}' in '{raw}' is not a day in the calendar") from None
+    return {"owner": match["owner"].strip(), "text": match["text"].strip(), "due": due}
+
+
+def meeting_prompt(partnership: Partnership) -> str:
+    """The reflection question for the next meeting: the list in turn, one further each meeting."""
+    from ruamel.yaml import YAML
+
+    from sap_cli.resources import templates_root
+
+    prompts = YAML(typ="safe").load(
+        (templates_root() / "prompts" / "checkin.yaml").read_text(encoding="utf-8")
+    )
+    return str(prompts[len(partnership.checkins) % len(prompts)]["prompt"])
+
+
+def _load_valid(folder: Path) -> Partnership:
+    from sap_cli.checks import check_folder
+
+    report = check_folder(folder)
+    if report.partnership is None:
+        raise InvalidProject(folder, report)
+    return report.partnership
+
+
+def _require_partners(partnership: Partnership, ids: Sequence[str]) -> None:
+    from sap_cli.checks import did_you_mean
+
+    known = [p.id for p in partnership.roles.partners]
+    for partner_id in ids:
+        if partner_id not in known:
+            raise UnknownPartner(partner_id, known, did_you_mean(partner_id, known))
+
+
+def _require_goals(partnership: Partnership, statuses: dict[str, str]) -> None:
+    from sap_cli.checks import did_you_mean
+
+    known = [g.id for g in partnership.goals.goals]
+    for goal_id, status in statuses.items():
+        if goal_id not in known:
+            raise UnknownName("goal with the id", goal_id, known, did_you_mean(goal_id, known))
+        if status not in GOAL_STATUSES:
+            raise UnknownName("goal status", status, list(GOAL_STATUSES), did_you_mean(status, GOAL_STATUSES))
+
+
+def _all_actions(partnership: Partnership) -> dict[str, tuple[CheckinFile, Action]]:
+    return {action.id: (checkin, action) for checkin in partnership.checkins for action in checkin.actions}
+
+
+def _free_path(folder: Path, date: dt.date, title: str) -> tuple[str, Path]:
+    base = f"{date.isoformat()}-{slugify(title) or 'meeting'}"
+    checkin_id, n = base, 2
+    while (folder / "checkins" / f"{checkin_id}.yaml").exists():
+        checkin_id, n = f"{base}-{n}", n + 1
+    return checkin_id, folder / "checkins" / f"{checkin_id}.yaml"
+
+
+def _checkin_text(request: CheckinRequest, checkin_id: str, partnership: Partnership) -> str:
+    from sap_cli.model import CheckinFile
+    from sap_cli.yamlwrite import commented_yaml
+
+    actions = []
+    for number, raw in enumerate(request.actions, start=1):
+        parsed = parse_action(raw)
+        actions.append({"id": f"{checkin_id}-a{number}", **parsed})
+    _require_partners(
+        partnership, [*request.attendees, *(a["owner"] for a in actions), *request.hours, *request.pulse]
+    )
+    _require_goals(partnership, request.goals)
+    data: dict[str, Any] = {
+        "id": checkin_id,
+        "date": request.date,
+        "title": request.title.strip(),
+        "attendees": list(request.attendees),
+        "notes": request.notes,
+        "goals": dict(request.goals),
+        "decisions": [{"text": text, "by": list(request.attendees)} for text in request.decisions],
+        "actions": actions,
+        "hours": dict(request.hours),
+        "feedback": list(request.feedback),
+        "pulse": dict(request.pulse),
+        "reflection": {"prompt": meeting_prompt(partnership), "notes": request.reflection_notes},
+    }
+    record = CheckinFile.model_validate(data)
+    dumped = record.model_dump(mode="python", exclude_defaults=True)
+    dumped["reflection"] = {k: v for k, v in dumped["reflection"].items() if v is not None}
+    heading = [
+        f"Meeting record made by `sap checkin` on {request.date.isoformat()}. Edit it freely;",
+        "`sap validate` checks it. Close an action with: sap checkin --done ACTION_ID",
+    ]
+    return commented_yaml(CheckinFile, dumped, heading, explain=False)
+
+
+def record_checkin(folder: Path, request: CheckinRequest) -> Recorded:
+    """Write one new meeting file (never replacing one) and close the actions named in `done`."""
+    partnership = _load_valid(folder)
+    project = partnership.project
+    if not (project.start <= request.date <= project.end):
+        raise UsageProblem(
+            f"{request.date} is outside the project ({project.start} to {project.end})",
+            hint="Give the meeting's date with --date YYYY-MM-DD.",
+        )
+    closing = _closable(partnership, request.done)
+    recorded = Recorded(path=None)
+    if _has_meeting_content(request):
+        while True:
+            checkin_id, path = _free_path(folder, request.date, request.title)
+            try:
+                create_exclusive(path, _checkin_text(request, checkin_id, partnership))
+                break
+            except FileExistsError:
+                continue  # someone saved a meeting with this name a moment ago; take the next one
+        recorded.path = path
+    recorded.closed = _close(folder, closing, request.date)
+    return recorded
+
+
+def _has_meeting_content(request: CheckinRequest) -> bool:
+    """A bare `sap checkin --done ID` closes actions without logging a meeting."""
+    meeting = (
+        request.attendees, request.notes, request.decisions, request.actions, request.goals,
+        request.hours, request.pulse, request.feedback, request.reflection_notes,
+    )  # fmt: skip
+    return any(meeting) or not request.done or request.title != "Check-in"
+
+
+def _closable(partnership: Partnership, ids: Sequence[str]) -> dict[str, str]:
+    """Action id -> check-in id for each action to close; unknown ids fail before anything is written."""
+    from sap_cli.checks import did_you_mean
+
+    actions = _all_actions(partnership)
+    closing = {}
+    for action_id in ids:
+        if action_id not in actions:
+            known = sorted(actions)
+            raise UnknownAction(action_id, known, did_you_mean(action_id, known))
+        closing[action_id] = actions[action_id][0].id
+    return closing
+
+
+def _close(folder: Path, closing: dict[str, str], on: dt.date) -> list[str]:
+    """Set `done` on each action in its own file, keeping every comment and the key order."""
+    import io
+
+    from sap_cli.model import CheckinFile
+    from sap_cli.store import atomic_write, round_trip_yaml
+
+    closed = []
+    by_file: dict[str, list[str]] = {}
+    for action_id, checkin_id in closing.items():
+        by_file.setdefault(checkin_id, []).append(action_id)
+    for checkin_id, action_ids in by_file.items():
+        path = folder / "checkins" / f"{checkin_id}.yaml"
+        yaml = round_trip_yaml()
+        document = yaml.load(path.read_text(encoding="utf-8"))
+        for action in document["actions"]:
+            if action["id"] in action_ids and action.get("done") is None:
+                if "done" in action:
+                    action["done"] = on
+                else:
+                    action.insert(len(action), "done", on)
+                closed.append(action["id"])
+        CheckinFile.model_validate(document)  # never save a file that no longer validates
+        buffer = io.StringIO()
+        yaml.dump(document, buffer)
+        atomic_write(path, buffer.getvalue())
+    return closed
+
+
+# ---------------------------------------------------------------- reading: ledger and status
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    id: str
+    owner: str
+    owner_name: str
+    text: str
+    due: dt.date | None
+    done: dt.date | None
+    meeting: str
+    state: str  # open, due-soon, overdue, done
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "owner": self.owner, "owner_name": self.owner_name, "text": self.text,
+            "due": self.due.isoformat() if self.due else None,
+            "done": self.done.isoformat() if self.done else None,
+            "meeting": self.meeting, "state": self.state,
+        }  # fmt: skip
+
+
+def ledger(partnership: Partnership, today: dt.date, include_done: bool = False) -> list[LedgerEntry]:
+    """Every action from every meeting, open ones first by due date; done ones only when asked."""
+    names = {p.id: p.name for p in partnership.roles.partners}
+    entries = []
+    for checkin in partnership.checkins:
+        for action in checkin.actions:
+            if action.done is not None:
+                state = "done"
+            elif action.due is not None and action.due < today:
+                state = "overdue"
+            elif action.due is not None and (action.due - today).days <= DUE_SOON_DAYS:
+                state = "due-soon"
+            else:
+                state = "open"
+            if state != "done" or include_done:
+                entries.append(
+                    LedgerEntry(
+                        action.id, action.owner, names.get(action.owner, action.owner), action.text,
+                        action.due, action.done, checkin.id, state,
+                    )
+                )  # fmt: skip
+    order = {"overdue": 0, "due-soon": 1, "open": 2, "done": 3}
+    return sorted(entries, key=lambda e: (order[e.state], e.due or dt.date.max, e.id))
+
+
+def read_ledger(folder: Path, today: dt.date, include_done: bool) -> list[LedgerEntry]:
+    return ledger(_load_valid(folder), today, include_done)
+
+
+def phase(partnership: Partnership, today: dt.date) -> str:
+    """getting started, underway or wrapping up, from the dates and what has been recorded."""
+    project = partnership.project
+    length = max((project.end - project.start).days, 1)
+    done_share = (today - project.start).days / length
+    if today < project.start or (done_share < 0.2 and len(partnership.checkins) < 2):
+        return "getting started"
+    if done_share >= 0.8:
+        return "wrapping up"
+    return "underway"
+
+
+def _pulse_by_kind(partnership: Partnership) -> dict[str, list[dict[str, Any]]]:
+    """Average 'heard' and 'workload' per kind of partner, meeting by meeting, oldest first."""
+    kinds = {p.id: p.kind for p in partnership.roles.partners}
+    trend: dict[str, list[dict[str, Any]]] = {}
+    for checkin in partnership.checkins:
+        grouped: dict[str, list[Any]] = {}
+        for partner_id, pulse in checkin.pulse.items():
+            grouped.setdefault(kinds.get(partner_id, "other"), []).append(pulse)
+        for kind, pulses in grouped.items():
+            heard = [p.heard for p in pulses if p.heard is not None]
+            workload = [p.workload for p in pulses if p.workload is not None]
+            trend.setdefault(kind, []).append(
+                {
+                    "date": checkin.date.isoformat(),
+                    "heard": round(sum(heard) / len(heard), 1) if heard else None,
+                    "workload": round(sum(workload) / len(workload), 1) if workload else None,
+                }
+            )
+    return trend
+
+
+def status(partnership: Partnership, today: dt.date) -> dict[str, Any]:
+    """What needs attention now, as plain data (the shape `sap status --format json` prints)."""
+    last = partnership.checkins[-1] if partnership.checkins else None
+    days_since = (today - last.date).days if last else None
+    cadence = partnership.project.cadence
+    expected = CADENCE_DAYS.get(cadence or "")
+    entries = ledger(partnership, today)
+    goal_status = dict(last.goals) if last else {}
+    upcoming = sorted((m for m in partnership.timeline.milestones if m.done is None), key=lambda m: m.due)
+    return {
+        "as_of": today.isoformat(),
+        "title": partnership.project.title,
+        "phase": phase(partnership, today),
+        "cadence": cadence,
+        "last_checkin": {"id": last.id, "date": last.date.isoformat(), "title": last.title} if last else None,
+        "days_since_last_checkin": days_since,
+        "checkin_overdue": bool(expected and (days_since is None or days_since > expected)),
+        "open_actions": [e.as_dict() for e in entries],
+        "overdue_actions": [e.as_dict() for e in entries if e.state == "overdue"],
+        "due_soon_actions": [e.as_dict() for e in entries if e.state == "due-soon"],
+        "goals": [
+            {"id": g.id, "title": g.title, "status": goal_status.get(g.id)} for g in partnership.goals.goals
+        ],
+        "next_milestones": [
+            {
+                "id": m.id,
+                "title": m.title,
+                "due": m.due.isoformat(),
+                "deadline": m.deadline,
+                "overdue": m.due < today,
+            }
+            for m in upcoming[:3]
+        ],
+        "pulse": _pulse_by_kind(partnership),
+    }
+
+
+def read_status(folder: Path, today: dt.date) -> dict[str, Any]:
+    return status(_load_valid(folder), today)

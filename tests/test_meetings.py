@@ -1,0 +1,296 @@
+"""Meetings as records: `sap checkin`, the action ledger, `sap status`, and check-ins in validate."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sap_cli import cli
+from sap_cli.checks import check_folder
+from sap_cli.errors import UsageProblem
+from sap_cli.meetings import parse_action, phase
+
+ISSUE_EXAMPLE = [
+    "--no-input", "--date", "2026-03-04", "--title", "Week 6", "--attendee", "amira-haddad",
+    "--decision", "Students pick two readings for week 8",
+    "--action", "amira-haddad: Pilot the revised rubric by 2026-03-11",
+]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("CI", raising=False)
+
+
+@pytest.fixture
+def demo(make_partnership: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = make_partnership()
+    monkeypatch.chdir(folder.parent)
+    return folder
+
+
+def test_issue_example_writes_the_meeting_and_status_lists_the_action(runner: CliRunner, demo: Path) -> None:
+    result = runner.invoke(cli.app, ["checkin", "demo", *ISSUE_EXAMPLE])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "wrote demo/checkins/2026-03-04-week-6.yaml"
+    status = runner.invoke(cli.app, ["status", "demo", "--format", "json", "--date", "2026-03-05"])
+    data = json.loads(status.output)
+    assert data["last_checkin"] == {"id": "2026-03-04-week-6", "date": "2026-03-04", "title": "Week 6"}
+    assert data["days_since_last_checkin"] == 1
+    [open_action] = data["open_actions"]
+    assert open_action["id"] == "2026-03-04-week-6-a1"
+    assert (open_action["owner"], open_action["text"], open_action["due"]) == (
+        "amira-haddad",
+        "Pilot the revised rubric",
+        "2026-03-11",
+    )
+    assert {"overdue_actions", "goals", "next_milestones"} <= set(data)
+
+
+def test_same_title_and_date_twice_leaves_two_valid_files(runner: CliRunner, demo: Path) -> None:
+    for _ in range(2):
+        assert runner.invoke(cli.app, ["checkin", "demo", *ISSUE_EXAMPLE]).exit_code == 0
+    names = sorted(p.name for p in (demo / "checkins").iterdir())
+    assert names == ["2026-03-04-week-6-2.yaml", "2026-03-04-week-6.yaml"]
+    report = check_folder(demo)
+    assert report.errors == []
+    assert report.partnership is not None
+    assert len(report.partnership.checkins) == 2
+
+
+def test_done_closes_the_action_and_keeps_comments(runner: CliRunner, demo: Path) -> None:
+    runner.invoke(cli.app, ["checkin", "demo", *ISSUE_EXAMPLE])
+    path = demo / "checkins/2026-03-04-week-6.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Week 6", "title: Week 6  # in room B"))
+    result = runner.invoke(
+        cli.app, ["checkin", "demo", "--date", "2026-03-10", "--done", "2026-03-04-week-6-a1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "closed action 2026-03-04-week-6-a1" in result.output
+    assert len(list((demo / "checkins").iterdir())) == 1  # closing alone logs no meeting
+    text = path.read_text(encoding="utf-8")
+    assert "title: Week 6  # in room B" in text
+    assert "    done: 2026-03-10\n" in text
+    listed = runner.invoke(cli.app, ["actions", "demo", "--all", "--format", "json"])
+    assert [(a["id"], a["state"], a["done"]) for a in json.loads(listed.output)] == [
+        ("2026-03-04-week-6-a1", "done", "2026-03-10")
+    ]
+    assert "No open actions." in runner.invoke(cli.app, ["actions", "demo"]).output
+
+
+def test_unknown_action_id_suggests_the_nearest_and_writes_nothing(runner: CliRunner, demo: Path) -> None:
+    runner.invoke(cli.app, ["checkin", "demo", *ISSUE_EXAMPLE])
+    before = {p: p.read_bytes() for p in (demo / "checkins").iterdir()}
+    result = runner.invoke(
+        cli.app,
+        ["checkin", "demo", "--date", "2026-03-10", "--title", "Week 7", "--done", "2026-03-04-week-6-a2"],
+    )
+    assert result.exit_code == 1
+    assert "Did you mean '2026-03-04-week-6-a1'?" in result.output
+    assert {p: p.read_bytes() for p in (demo / "checkins").iterdir()} == before
+
+
+def test_unknown_attendee_is_refused_before_writing(runner: CliRunner, demo: Path) -> None:
+    result = runner.invoke(
+        cli.app, ["checkin", "demo", "--no-input", "--date", "2026-03-04", "--attendee", "amira"]
+    )
+    assert result.exit_code == 1
+    assert "There is no partner with the id 'amira'. Did you mean 'amira-haddad'?" in result.output
+    assert not (demo / "checkins").exists()
+
+
+def test_malformed_action_is_a_usage_error(runner: CliRunner, demo: Path) -> None:
+    result = runner.invoke(
+        cli.app, ["checkin", "demo", "--no-input", "--date", "2026-03-04", "--action", "pilot the rubric"]
+    )
+    assert result.exit_code == 2
+    assert 'Write it as "OWNER: TEXT"' in result.output
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("amira-haddad: Pilot it", ("amira-haddad", "Pilot it", None)),
+        ("lee-chen:Book room B by 2026-03-11", ("lee-chen", "Book room B", dt.date(2026, 3, 11))),
+        ("lee-chen: Read: chapter 2 by 2026-03-11", ("lee-chen", "Read: chapter 2", dt.date(2026, 3, 11))),
+    ],
+)
+def test_parse_action(raw: str, expected: tuple[str, str, dt.date | None]) -> None:
+    parsed = parse_action(raw)
+    assert (parsed["owner"], parsed["text"], parsed["due"]) == expected
+
+
+def test_parse_action_refuses_an_impossible_date() -> None:
+    with pytest.raises(UsageProblem):
+        parse_action("lee-chen: Book it by 2026-02-30")
+
+
+def test_validate_checks_the_meeting_records(demo: Path) -> None:
+    (demo / "checkins").mkdir()
+    (demo / "checkins/2026-03-04-week-6.yaml").write_text(
+        "id: 2026-03-04-week-six\n"
+        "date: 2026-07-01\n"
+        "title: Week 6\n"
+        "attendees: [amira-hadad]\n"
+        "goals:\n"
+        "  new-rubrik: on-track\n"
+        "actions:\n"
+        "  - id: a1\n"
+        "    owner: lee\n"
+        "    text: Book the room\n",
+        encoding="utf-8",
+    )
+    report = check_folder(demo)
+    found = [(p.line, p.column, p.code) for p in report.problems]
+    assert found == [
+        (1, 5, "id-not-file-name"),
+        (2, 7, "outside-project"),
+        (4, 13, "unknown-partner"),
+        (6, 3, "unknown-goal"),
+        (9, 12, "unknown-partner"),
+    ]
+    assert "did you mean 'amira-haddad'?" in report.problems[2].message
+
+
+def test_action_ids_are_unique_across_meetings(demo: Path) -> None:
+    (demo / "checkins").mkdir()
+    for name in ("2026-03-04-a", "2026-03-05-b"):
+        (demo / f"checkins/{name}.yaml").write_text(
+            f"id: {name}\ndate: {name[:10]}\ntitle: M\n"
+            "actions:\n  - id: same\n    owner: lee-chen\n    text: X\n",
+            encoding="utf-8",
+        )
+    assert [p.code for p in check_folder(demo).problems] == ["duplicate-id"]
+
+
+def test_overdue_and_due_soon_actions_are_marked(runner: CliRunner, demo: Path) -> None:
+    runner.invoke(
+        cli.app,
+        ["checkin", "demo", "--no-input", "--date", "2026-03-04", "--title", "W",
+         "--action", "lee-chen: Late one by 2026-03-05", "--action", "amira-haddad: Soon one by 2026-03-12",
+         "--action", "amira-haddad: Later one by 2026-04-30", "--action", "lee-chen: Undated one"],
+    )  # fmt: skip
+    listed = json.loads(
+        runner.invoke(cli.app, ["actions", "demo", "--format", "json", "--date", "2026-03-08"]).output
+    )
+    assert [(a["text"], a["state"]) for a in listed] == [
+        ("Late one", "overdue"),
+        ("Soon one", "due-soon"),
+        ("Later one", "open"),
+        ("Undated one", "open"),
+    ]
+    text = runner.invoke(cli.app, ["status", "demo", "--date", "2026-03-08"]).output
+    assert "overdue Dr Lee Chen: Late one (due 2026-03-05)" in text
+
+
+def test_status_warns_when_meetings_drift_from_the_cadence(runner: CliRunner, demo: Path) -> None:
+    runner.invoke(cli.app, ["checkin", "demo", *ISSUE_EXAMPLE])
+    on_time = json.loads(
+        runner.invoke(cli.app, ["status", "demo", "--format", "json", "--date", "2026-03-18"]).output
+    )
+    late = json.loads(
+        runner.invoke(cli.app, ["status", "demo", "--format", "json", "--date", "2026-03-19"]).output
+    )
+    assert (on_time["checkin_overdue"], late["checkin_overdue"]) == (False, True)
+    text = runner.invoke(cli.app, ["status", "demo", "--date", "2026-03-19"]).output
+    assert "15 days ago; you agreed to meet fortnightly (more than the agreed gap: time to meet)" in text
+
+
+def test_status_reports_goal_status_and_pulse_from_meetings(runner: CliRunner, demo: Path) -> None:
+    runner.invoke(
+        cli.app,
+        ["checkin", "demo", "--no-input", "--date", "2026-03-04", "--attendee", "amira-haddad",
+         "--goal", "new-rubric=at-risk", "--pulse", "amira-haddad=2/4", "--pulse", "lee-chen=5/3"],
+    )  # fmt: skip
+    data = json.loads(
+        runner.invoke(cli.app, ["status", "demo", "--format", "json", "--date", "2026-03-05"]).output
+    )
+    assert data["goals"] == [
+        {"id": "new-rubric", "title": "A lab rubric students understand", "status": "at-risk"}
+    ]
+    assert data["pulse"] == {
+        "student": [{"date": "2026-03-04", "heard": 2.0, "workload": 4.0}],
+        "faculty": [{"date": "2026-03-04", "heard": 5.0, "workload": 3.0}],
+    }
+
+
+def test_phase_follows_the_calendar(demo: Path) -> None:
+    partnership = check_folder(demo).partnership
+    assert partnership is not None
+    assert phase(partnership, dt.date(2026, 1, 13)) == "getting started"
+    assert phase(partnership, dt.date(2026, 3, 1)) == "underway"
+    assert phase(partnership, dt.date(2026, 5, 20)) == "wrapping up"
+
+
+def test_interactive_checkin_asks_and_records(
+    runner: CliRunner, demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "can_prompt", lambda no_input: True)
+    answers = [
+        "Week 6",  # title
+        "amira-haddad, lee-chen",  # who came
+        "Good energy",  # notes
+        "on-track",  # status of the one goal
+        "Pilot in week 8",  # a decision
+        "",
+        "amira-haddad: Pilot the rubric by 2026-03-11",  # an action
+        "",
+        "",  # no feedback
+        "Lee is carrying the marking",  # reflection
+    ]
+    result = runner.invoke(
+        cli.app, ["checkin", "demo", "--date", "2026-03-04"], input="\n".join(answers) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    partnership = check_folder(demo).partnership
+    assert partnership is not None
+    [meeting] = partnership.checkins
+    assert meeting.attendees == ["amira-haddad", "lee-chen"]
+    assert meeting.goals == {"new-rubric": "on-track"}
+    assert [a.text for a in meeting.actions] == ["Pilot the rubric"]
+    assert meeting.reflection is not None and meeting.reflection.notes == "Lee is carrying the marking"
+
+
+def _git(folder: Path, *args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_AUTHOR_NAME="A", GIT_AUTHOR_EMAIL="a@example.org", GIT_COMMITTER_NAME="A",
+        GIT_COMMITTER_EMAIL="a@example.org", GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1",
+    )  # fmt: skip
+    done = subprocess.run(["git", *args], cwd=folder, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr + done.stdout
+    return done.stdout
+
+
+def test_two_branches_logging_meetings_merge_cleanly(runner: CliRunner, demo: Path) -> None:
+    _git(demo, "init", "-q", "-b", "main")
+    _git(demo, "add", ".")
+    _git(demo, "commit", "-qm", "start")
+    _git(demo, "checkout", "-qb", "amira")
+    runner.invoke(cli.app, ["checkin", "demo", *ISSUE_EXAMPLE])
+    _git(demo, "add", ".")
+    _git(demo, "commit", "-qm", "amira's notes")
+    _git(demo, "checkout", "-q", "main")
+    runner.invoke(
+        cli.app,
+        ["checkin", "demo", "--no-input", "--date", "2026-03-04", "--title", "Staff catch-up",
+         "--action", "lee-chen: Book room B by 2026-03-09"],
+    )  # fmt: skip
+    _git(demo, "add", ".")
+    _git(demo, "commit", "-qm", "lee's notes")
+    _git(demo, "merge", "-q", "--no-edit", "amira")
+    report = check_folder(demo)
+    assert report.errors == []
+    assert report.partnership is not None
+    assert len(report.partnership.checkins) == 2
+    ids = [a.id for c in report.partnership.checkins for a in c.actions]
+    assert sorted(ids) == ["2026-03-04-staff-catch-up-a1", "2026-03-04-week-6-a1"]
