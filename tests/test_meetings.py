@@ -237,9 +237,11 @@ def test_interactive_checkin_asks_and_records(
     monkeypatch.setattr(cli, "can_prompt", lambda no_input: True)
     answers = [
         "Week 6",  # title
-        "amira-haddad, lee-chen",  # who came
+        "amira, lee-chen",  # who came, with a typo...
+        "amira-haddad, lee-chen",  # ...asked again
         "Good energy",  # notes
-        "on-track",  # status of the one goal
+        "ontrack",  # a status that does not exist...
+        "on-track",  # ...asked again
         "Pilot in week 8",  # a decision
         "",
         "amira-haddad: Pilot the rubric by 2026-03-11",  # an action
@@ -251,6 +253,8 @@ def test_interactive_checkin_asks_and_records(
         cli.app, ["checkin", "demo", "--date", "2026-03-04"], input="\n".join(answers) + "\n"
     )
     assert result.exit_code == 0, result.output
+    assert "'amira' is not a partner id; did you mean 'amira-haddad'?" in result.output
+    assert "Choose one of: not-started, on-track" in result.output
     partnership = check_folder(demo).partnership
     assert partnership is not None
     [meeting] = partnership.checkins

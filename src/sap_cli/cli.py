@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import os
 import re
@@ -531,35 +530,69 @@ def _pulse(raw: str) -> dict[str, int]:
 
 
 def _ask_checkin(request: CheckinRequest, folder: Path) -> None:
-    """The interactive check-in: what the flags left out, each question skippable with Enter."""
+    """The interactive check-in: what the flags left out, each question skippable with Enter.
+
+    Every answer is checked as it is given, so a typo is asked again rather than losing the rest.
+    """
     from rich.prompt import Prompt
 
-    from sap_cli.meetings import GOAL_STATUSES, _load_valid, meeting_prompt
+    from sap_cli.checks import did_you_mean
+    from sap_cli.meetings import GOAL_STATUSES, _load_valid, meeting_prompt, parse_action
 
     partnership = _load_valid(folder)
     console = _console()
-    ask = functools.partial(Prompt.ask, console=console, default="", show_default=False)
+    partner_ids = [p.id for p in partnership.roles.partners]
+
+    def ask(question: str, check: Any = None, default: str = "") -> str:
+        while True:
+            answer = Prompt.ask(
+                question, console=console, default=default, show_default=bool(default)
+            ).strip()
+            problem = check(answer) if (check and answer) else None
+            if problem is None:
+                return answer
+            console.print(f"[red]{escape(problem)}[/]")
+
+    def known_ids(answer: str) -> str | None:
+        wrong = [i for i in _names(answer) if i not in partner_ids]
+        if not wrong:
+            return None
+        guess = did_you_mean(wrong[0], partner_ids)
+        return f"'{wrong[0]}' is not a partner id" + (f"; did you mean '{guess}'?" if guess else "")
+
+    def known_status(answer: str) -> str | None:
+        return None if answer in GOAL_STATUSES else f"Choose one of: {', '.join(GOAL_STATUSES)}"
+
+    def readable_action(answer: str) -> str | None:
+        try:
+            owner = parse_action(answer)["owner"]
+        except SapError as exc:
+            return exc.message + (f". {exc.hint}" if exc.hint else "")
+        return known_ids(owner)
+
     console.print("[bold]Log a meeting.[/] Press Enter to skip any question.\n")
-    request.title = ask("Meeting title", default=request.title, show_default=True) or request.title
+    request.title = ask("Meeting title", default=request.title)
     if not request.attendees:
         console.print(
             "Partners: " + ", ".join(f"{p.id} ({escape(p.name)})" for p in partnership.roles.partners)
         )
-        request.attendees = _names(ask("Who came? (ids, separated by commas)"))
+        request.attendees = _names(ask("Who came? (ids, separated by commas)", known_ids))
     if not request.notes:
         request.notes = ask("Notes worth keeping") or None
     if not request.goals:
         console.print(f"Where does each goal stand? ({', '.join(GOAL_STATUSES)})")
         for goal in partnership.goals.goals:
-            answer = ask(f"  {escape(goal.title)}")
+            answer = ask(f"  {escape(goal.title)}", known_status)
             if answer:
                 request.goals[goal.id] = answer
     if not request.decisions:
-        request.decisions = _ask_lines("Decisions made (one per line, empty line to finish)")
+        request.decisions = _ask_lines("Decisions made (one per line, empty line to finish)", ask)
     if not request.actions:
-        request.actions = _ask_lines('Actions, as "OWNER: TEXT by YYYY-MM-DD" (empty line to finish)')
+        request.actions = _ask_lines(
+            'Actions, as "OWNER: TEXT by YYYY-MM-DD" (empty line to finish)', ask, readable_action
+        )
     if not request.feedback:
-        request.feedback = _ask_lines("Feedback exchanged (one per line, empty line to finish)")
+        request.feedback = _ask_lines("Feedback exchanged (one per line, empty line to finish)", ask)
     if request.reflection_notes is None:
         console.print(
             f"\nThis meeting's reflection question: [italic]{escape(meeting_prompt(partnership))}[/]"
@@ -567,12 +600,10 @@ def _ask_checkin(request: CheckinRequest, folder: Path) -> None:
         request.reflection_notes = ask("What did you say?") or None
 
 
-def _ask_lines(question: str) -> list[str]:
-    from rich.prompt import Prompt
-
+def _ask_lines(question: str, ask: Any, check: Any = None) -> list[str]:
     _console().print(question)
     lines = []
-    while answer := Prompt.ask("  ", console=_console(), default="", show_default=False).strip():
+    while answer := ask("  >", check):
         lines.append(answer)
     return lines
 
@@ -742,7 +773,7 @@ def _print_status(data: dict[str, Any]) -> None:
         console.print("  none left")
     console.print("\n[bold]Goals[/] (from the last meeting)")
     for g in data["goals"]:
-        console.print(f"  {g['status'] or 'no status yet':12} {escape(g['title'])}")
+        console.print(f"  {g['status'] or 'no status yet':14} {escape(g['title'])}")
     if data["pulse"]:
         console.print("\n[bold]How partners feel[/] (heard / workload, 1-5, meeting by meeting)")
         for kind, points in data["pulse"].items():
