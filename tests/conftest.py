@@ -65,6 +65,14 @@ stages:
 FIXED_TODAY = dt.date(2026, 1, 12)
 
 
+@pytest.fixture(autouse=True)
+def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test sees a plain, fixed-width terminal and no CI flag, whatever machine runs it."""
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("CI", raising=False)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

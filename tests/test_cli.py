@@ -21,13 +21,6 @@ DEMO_ARGS = [
 ]  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "100")
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.delenv("CI", raising=False)
-
-
 def test_version(runner: CliRunner) -> None:
     result = runner.invoke(cli.app, ["--version"])
     assert result.exit_code == 0

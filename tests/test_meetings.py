@@ -24,13 +24,6 @@ ISSUE_EXAMPLE = [
 ]  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "120")
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.delenv("CI", raising=False)
-
-
 @pytest.fixture
 def demo(make_partnership: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = make_partnership()

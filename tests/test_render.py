@@ -21,12 +21,6 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir())
 
 
-@pytest.fixture(autouse=True)
-def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "100")
-    monkeypatch.setenv("NO_COLOR", "1")
-
-
 def documents(example: str, as_of: dt.date | None = None) -> list[Document]:
     partnership = check_folder(EXAMPLES / example).partnership
     assert partnership is not None
