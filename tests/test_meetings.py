@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -291,3 +292,95 @@ def test_two_branches_logging_meetings_merge_cleanly(runner: CliRunner, demo: Pa
     assert len(report.partnership.checkins) == 2
     ids = [a.id for c in report.partnership.checkins for a in c.actions]
     assert sorted(ids) == ["2026-03-04-staff-catch-up-a1", "2026-03-04-week-6-a1"]
+
+
+def _scripted_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, python_code: str) -> None:
+    """An 'editor' that changes the file it is given with `python_code` (path in `path`)."""
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys, pathlib\npath = pathlib.Path(sys.argv[1])\ntext = path.read_text()\n" + python_code,
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.delenv("VISUAL", raising=False)
+
+
+def test_edit_saves_what_the_user_wrote_comments_and_all(
+    runner: CliRunner, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _scripted_editor(
+        tmp_path,
+        monkeypatch,
+        "path.write_text(text.replace('title: Week 6', 'title: Week 6  # moved to Thursday')"
+        " + 'notes: Amira chaired\\n')\n",
+    )
+    result = runner.invoke(cli.app, ["checkin", "demo", "--edit", *ISSUE_EXAMPLE])
+    assert result.exit_code == 0, result.output
+    saved = (demo / "checkins/2026-03-04-week-6.yaml").read_text(encoding="utf-8")
+    assert "title: Week 6  # moved to Thursday" in saved
+    assert "notes: Amira chaired" in saved
+    assert not list((demo / "checkins").glob("*.draft"))
+
+
+def test_edit_that_breaks_the_record_keeps_the_text_and_says_where(
+    runner: CliRunner, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _scripted_editor(
+        tmp_path,
+        monkeypatch,
+        "path.write_text(text.replace('owner: amira-haddad', 'owner: amira') + '# mine\\n')\n",
+    )
+    result = runner.invoke(cli.app, ["checkin", "demo", "--edit", *ISSUE_EXAMPLE])
+    assert result.exit_code == 1
+    assert "2026-03-04-week-6.yaml.draft:" in result.output
+    assert "there is no partner with id 'amira'" in result.output
+    assert "your text is kept in" in result.output
+    draft = demo / "checkins/2026-03-04-week-6.yaml.draft"
+    assert draft.read_text(encoding="utf-8").endswith("# mine\n")
+    assert not (demo / "checkins/2026-03-04-week-6.yaml").exists()
+    assert check_folder(demo).errors == []  # a kept draft does not break the folder
+    # Running the same command again reopens the draft; this time the 'editor' fixes it.
+    _scripted_editor(
+        tmp_path, monkeypatch, "path.write_text(text.replace('owner: amira\\n', 'owner: amira-haddad\\n'))\n"
+    )
+    again = runner.invoke(cli.app, ["checkin", "demo", "--edit", *ISSUE_EXAMPLE])
+    assert again.exit_code == 0, again.output
+    assert (demo / "checkins/2026-03-04-week-6.yaml").read_text(encoding="utf-8").endswith("# mine\n")
+
+
+def test_commit_records_the_meeting_in_git(
+    runner: CliRunner, demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _git(demo, "init", "-q", "-b", "main")
+    _git(demo, "add", ".")
+    _git(demo, "commit", "-qm", "start")
+    for key in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(key, "A")
+    for key in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(key, "a@example.org")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(_identity(demo.parent)))
+    result = runner.invoke(cli.app, ["checkin", "demo", "--commit", *ISSUE_EXAMPLE])
+    assert result.exit_code == 0, result.output
+    assert "committed to git" in result.output
+    log = _git(demo, "log", "--format=%s", "--name-only", "-1")
+    assert log.splitlines()[0] == "Meeting on 2026-03-04: Week 6"
+    assert "checkins/2026-03-04-week-6.yaml" in log
+    closed = runner.invoke(
+        cli.app, ["checkin", "demo", "--date", "2026-03-09", "--done", "2026-03-04-week-6-a1", "--commit"]
+    )
+    assert closed.exit_code == 0, closed.output
+    assert _git(demo, "log", "--format=%s", "-1").strip() == "Close 1 action"
+    assert _git(demo, "status", "--porcelain") == ""
+
+
+def _identity(folder: Path) -> Path:
+    config = folder / "gitconfig"
+    config.write_text("[user]\n\tname = A\n\temail = a@example.org\n", encoding="utf-8")
+    return config
+
+
+def test_commit_outside_git_fails_before_writing(runner: CliRunner, demo: Path) -> None:
+    result = runner.invoke(cli.app, ["checkin", "demo", "--commit", *ISSUE_EXAMPLE])
+    assert result.exit_code == 1
+    assert "is not in a git repository" in result.output
+    assert not (demo / "checkins").exists()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from sap_cli.model import model_at
-from sap_cli.store import PARTNERSHIP_FILES, LoadedFolder, display_path, load_folder, position
+from sap_cli.store import PARTNERSHIP_FILES, LoadedFolder, display_path, load_file, load_folder, position
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -306,8 +306,12 @@ def _raw_ids(loaded: LoadedFolder, name: str, key: str) -> set[str] | None:
     return {str(item["id"]) for item in items if isinstance(item, dict) and "id" in item}
 
 
-def check_folder(folder: Path) -> Report:
-    """Every problem in the folder in one pass; the partnership itself when there are no errors."""
+def check_folder(folder: Path, draft: tuple[str, Path] | None = None) -> Report:
+    """Every problem in the folder in one pass; the partnership itself when there are no errors.
+
+    `draft` is (name, path): a file checked as if it were already saved under `name`, such as
+    a meeting record still open in an editor.
+    """
     from sap_cli.model import (
         FILE_MODELS,
         CheckinFile,
@@ -320,7 +324,12 @@ def check_folder(folder: Path) -> Report:
     )
 
     checkin_names = checkin_files(folder)
-    checker = _Checker(load_folder(folder, (*PARTNERSHIP_FILES, *checkin_names)))
+    loaded = load_folder(folder, (*PARTNERSHIP_FILES, *checkin_names))
+    if draft is not None:
+        draft_name, draft_path = draft
+        checkin_names = [*checkin_names, draft_name]
+        loaded.files[draft_name] = load_file(draft_path)
+    checker = _Checker(loaded)
     parsed = {name: _validate_file(checker, name, model) for name, model in FILE_MODELS.items()}
     checkins = {name: _validate_file(checker, name, CheckinFile) for name in checkin_names}
     project, roles, goals, timeline, matrix = (

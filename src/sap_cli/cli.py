@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from sap_cli.checks import Problem, Report
-    from sap_cli.meetings import CheckinRequest
+    from sap_cli.meetings import CheckinRequest, Recorded
     from sap_cli.scaffold import Created, InitRequest
 
 CADENCES = ("weekly", "fortnightly", "monthly")
@@ -643,6 +643,13 @@ def checkin(
     ] = None,
     done: Annotated[list[str], typer.Option(metavar="ACTION_ID", help="Mark an action done; repeat.")] = [],  # noqa: B006
     no_input: Annotated[bool, typer.Option("--no-input", help="Never ask questions; use the flags.")] = False,
+    edit: Annotated[
+        bool,
+        typer.Option("--edit", help="Finish the record in your editor ($VISUAL or $EDITOR) before saving."),
+    ] = False,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="Commit the new or changed meeting files to git.")
+    ] = False,
 ) -> None:
     """Log a meeting as a new file in checkins/, and close actions that are done."""
     from sap_cli.meetings import CheckinRequest, record_checkin
@@ -664,14 +671,54 @@ def checkin(
         done=done,
     )
     flags_given = any((attendee, note, decision, action, goal, hours, pulse, feedback, reflection, done))
-    if can_prompt(no_input) and not flags_given:
-        _ask_checkin(request, project_folder)
-    recorded = record_checkin(project_folder, request)
+    if edit:
+        recorded = _edit_checkin(project_folder, request, commit, no_input)
+    else:
+        if can_prompt(no_input) and not flags_given:
+            _ask_checkin(request, project_folder)
+        recorded = record_checkin(project_folder, request, commit=commit)
     console = _console()
     if recorded.path is not None:
         console.print(f"wrote {escape(display_path(recorded.path))}")
     for action_id in recorded.closed:
         console.print(f"closed action {escape(action_id)}")
+    if recorded.committed:
+        console.print("committed to git")
+
+
+def _edit_checkin(folder: Path, request: CheckinRequest, commit: bool, no_input: bool) -> Recorded:
+    """Open the pre-filled record in the user's editor until it is valid; never discard their text."""
+    import shlex
+    import subprocess
+
+    from rich.prompt import Confirm
+
+    from sap_cli.meetings import draft_problems, save_draft, start_draft
+    from sap_cli.store import display_path
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise UsageProblem(
+            "--edit needs to know your editor", hint="Set it once, for example: export EDITOR=nano"
+        )
+    draft = start_draft(folder, request)
+    kept = f"your text is kept in {display_path(draft.path)}"
+    while True:
+        try:
+            finished = subprocess.run([*shlex.split(editor), str(draft.path)], check=False).returncode == 0
+        except OSError as exc:
+            raise SapError(f"could not start the editor '{editor}': {exc.strerror}; {kept}.") from exc
+        if not finished:
+            raise SapError(f"the editor stopped with an error, so nothing was saved; {kept}.")
+        problems = draft_problems(folder, draft)
+        if not problems:
+            return save_draft(folder, draft, request, commit)
+        _print_problem_lines(problems)
+        if not (can_prompt(no_input) and Confirm.ask("Edit it again?", console=_console(), default=True)):
+            raise SapError(
+                f"The meeting was not saved; {kept}.",
+                hint="Fix it, then run the same command again: sap reopens your draft.",
+            )
 
 
 def _today_or(value: str | None) -> dt.date:

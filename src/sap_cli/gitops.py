@@ -44,20 +44,36 @@ def inside_work_tree(folder: Path) -> bool:
     return result.returncode == 0 and result.stdout.strip() == "true"
 
 
+def require_repository(folder: Path) -> None:
+    """Fail before anything is written if `folder` is not inside a git repository."""
+    if not inside_work_tree(folder):
+        raise GitFailed(
+            "commit",
+            f"{display_path(folder)} is not in a git repository",
+            hint="Leave out --commit, or start a repository there with `git init`.",
+        )
+    require_identity(folder)
+
+
+def commit_paths(folder: Path, paths: Sequence[Path], message: str) -> None:
+    """Stage and commit exactly `paths`; anything else staged or changed is left alone."""
+    names = [str(p.resolve().relative_to(folder.resolve())) for p in paths]
+    for args, action in (
+        (["add", "--", *names], "stage the files"),
+        (["commit", "--quiet", "-m", message, "--", *names], "commit the files"),
+    ):
+        result = _git(args, folder)
+        if result.returncode != 0:
+            raise GitFailed(action, result.stderr or result.stdout)
+
+
 def commit_new(folder: Path, paths: Sequence[Path], message: str) -> None:
     """Commit just `paths`, first creating a repository in `folder` if it is not in one."""
     if not inside_work_tree(folder):
         result = _git(["init", "--quiet"], folder)
         if result.returncode != 0:
             raise GitFailed("create a repository", result.stderr)
-    names = [str(p.resolve().relative_to(folder.resolve())) for p in paths]
-    for args, action in (
-        (["add", "--", *names], "stage the new files"),
-        (["commit", "--quiet", "-m", message, "--", *names], "commit the new files"),
-    ):
-        result = _git(args, folder)
-        if result.returncode != 0:
-            raise GitFailed(action, result.stderr or result.stdout)
+    commit_paths(folder, paths, message)
 
 
 def gitignore_with_private(folder: Path) -> bytes | None:

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.errors import InvalidProject, UnknownName, UnknownPartner, UsageProblem
+from sap_cli.errors import InvalidProject, SapError, UnknownName, UnknownPartner, UsageProblem
 from sap_cli.ids import slugify
 from sap_cli.store import create_exclusive
 
 if TYPE_CHECKING:
+    from sap_cli.checks import Problem
     from sap_cli.model import Action, CheckinFile, Partnership
 
 GOAL_STATUSES = ("not-started", "on-track", "at-risk", "blocked", "done")
@@ -49,6 +50,17 @@ class CheckinRequest:
 class Recorded:
     path: Path | None
     closed: list[str] = field(default_factory=list)
+    changed: list[Path] = field(default_factory=list)  # earlier meeting files where actions were closed
+    committed: bool = False
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A meeting record being written in an editor, kept beside its final name until it is valid."""
+
+    checkin_id: str
+    name: str  # checkins/<id>.yaml, the name it will be saved under
+    path: Path  # checkins/<id>.yaml.draft, never read as a meeting by sap validate
 
 
 def parse_action(raw: str) -> dict[str, Any]:
@@ -158,15 +170,9 @@ def _checkin_text(request: CheckinRequest, checkin_id: str, partnership: Partner
     return commented_yaml(CheckinFile, dumped, heading, explain=False)
 
 
-def record_checkin(folder: Path, request: CheckinRequest) -> Recorded:
+def record_checkin(folder: Path, request: CheckinRequest, commit: bool = False) -> Recorded:
     """Write one new meeting file (never replacing one) and close the actions named in `done`."""
-    partnership = _load_valid(folder)
-    project = partnership.project
-    if not (project.start <= request.date <= project.end):
-        raise UsageProblem(
-            f"{request.date} is outside the project ({project.start} to {project.end})",
-            hint="Give the meeting's date with --date YYYY-MM-DD.",
-        )
+    partnership = _prepare(folder, request, commit)
     closing = _closable(partnership, request.done)
     recorded = Recorded(path=None)
     if _has_meeting_content(request):
@@ -178,8 +184,78 @@ def record_checkin(folder: Path, request: CheckinRequest) -> Recorded:
             except FileExistsError:
                 continue  # someone saved a meeting with this name a moment ago; take the next one
         recorded.path = path
-    recorded.closed = _close(folder, closing, request.date)
+    return _finish(folder, request, recorded, closing, commit)
+
+
+def _prepare(folder: Path, request: CheckinRequest, commit: bool) -> Partnership:
+    """Everything that can fail before a file is written: a valid folder, a date inside it, git."""
+    partnership = _load_valid(folder)
+    project = partnership.project
+    if not (project.start <= request.date <= project.end):
+        raise UsageProblem(
+            f"{request.date} is outside the project ({project.start} to {project.end})",
+            hint="Give the meeting's date with --date YYYY-MM-DD.",
+        )
+    if commit:
+        from sap_cli import gitops
+
+        gitops.require_repository(folder)
+    return partnership
+
+
+def _finish(
+    folder: Path, request: CheckinRequest, recorded: Recorded, closing: dict[str, str], commit: bool
+) -> Recorded:
+    recorded.closed, recorded.changed = _close(folder, closing, request.date)
+    if commit:
+        from sap_cli import gitops
+
+        paths = ([recorded.path] if recorded.path else []) + recorded.changed
+        if paths:
+            gitops.commit_paths(folder, paths, _commit_message(request, recorded))
+            recorded.committed = True
     return recorded
+
+
+def _commit_message(request: CheckinRequest, recorded: Recorded) -> str:
+    parts = []
+    if recorded.path is not None:
+        parts.append(f"Meeting on {request.date.isoformat()}: {request.title.strip()}")
+    if recorded.closed:
+        parts.append(f"close {len(recorded.closed)} action" + ("" if len(recorded.closed) == 1 else "s"))
+    message = "; ".join(parts)
+    return message[0].upper() + message[1:]
+
+
+def start_draft(folder: Path, request: CheckinRequest) -> Draft:
+    """Write a pre-filled meeting record for the user to finish in their editor."""
+    partnership = _load_valid(folder)
+    checkin_id, path = _free_path(folder, request.date, request.title)
+    draft = Draft(checkin_id, f"checkins/{checkin_id}.yaml", path.with_name(path.name + ".draft"))
+    if not draft.path.exists():  # an unfinished draft of the same meeting is reopened, not replaced
+        create_exclusive(draft.path, _checkin_text(request, checkin_id, partnership))
+    return draft
+
+
+def draft_problems(folder: Path, draft: Draft) -> list[Problem]:
+    """What is wrong with the draft, placed on its own lines; empty when it can be saved."""
+    from sap_cli.checks import check_folder
+
+    report = check_folder(folder, draft=(draft.name, draft.path))
+    own = {p for p in report.problems if Path(p.file).name == draft.path.name}
+    return [p for p in report.problems if p in own and p.severity == "error"]
+
+
+def save_draft(folder: Path, draft: Draft, request: CheckinRequest, commit: bool = False) -> Recorded:
+    """Save a valid draft under its final name, exactly as the user wrote it, then remove the draft."""
+    _prepare(folder, request, commit)
+    if draft_problems(folder, draft):
+        raise SapError(f"{draft.path} still has problems; it was kept.")
+    final = folder / draft.name
+    create_exclusive(final, draft.path.read_text(encoding="utf-8"))
+    draft.path.unlink()
+    partnership = _load_valid(folder)
+    return _finish(folder, request, Recorded(path=final), _closable(partnership, request.done), commit)
 
 
 def _has_meeting_content(request: CheckinRequest) -> bool:
@@ -205,14 +281,15 @@ def _closable(partnership: Partnership, ids: Sequence[str]) -> dict[str, str]:
     return closing
 
 
-def _close(folder: Path, closing: dict[str, str], on: dt.date) -> list[str]:
+def _close(folder: Path, closing: dict[str, str], on: dt.date) -> tuple[list[str], list[Path]]:
     """Set `done` on each action in its own file, keeping every comment and the key order."""
     import io
 
     from sap_cli.model import CheckinFile
     from sap_cli.store import atomic_write, round_trip_yaml
 
-    closed = []
+    closed: list[str] = []
+    changed: list[Path] = []
     by_file: dict[str, list[str]] = {}
     for action_id, checkin_id in closing.items():
         by_file.setdefault(checkin_id, []).append(action_id)
@@ -231,7 +308,8 @@ def _close(folder: Path, closing: dict[str, str], on: dt.date) -> list[str]:
         buffer = io.StringIO()
         yaml.dump(document, buffer)
         atomic_write(path, buffer.getvalue())
-    return closed
+        changed.append(path)
+    return closed, changed
 
 
 # ---------------------------------------------------------------- reading: ledger and status
