@@ -230,6 +230,8 @@ def test_interactive_checkin_asks_and_records(
 ) -> None:
     monkeypatch.setattr(cli, "can_prompt", lambda no_input: True)
     answers = [
+        "2026-3-4",  # the date, badly written...
+        "2026-03-04",  # ...and asked again
         "Week 6",  # title
         "amira, lee-chen",  # who came, with a typo...
         "amira-haddad, lee-chen",  # ...asked again
@@ -241,11 +243,16 @@ def test_interactive_checkin_asks_and_records(
         "amira-haddad: Pilot the rubric by 2026-03-11",  # an action
         "",
         "",  # no feedback
+        "3",  # Amira's hours
+        "",  # Lee's hours: skipped
+        "4",  # Amira felt heard
+        "six",  # Amira's workload, not a score...
+        "2",  # ...asked again
+        "",  # Lee: skipped
+        "",
         "Lee is carrying the marking",  # reflection
     ]
-    result = runner.invoke(
-        cli.app, ["checkin", "demo", "--date", "2026-03-04"], input="\n".join(answers) + "\n"
-    )
+    result = runner.invoke(cli.app, ["checkin", "demo"], input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "'amira' is not a partner id; did you mean 'amira-haddad'?" in result.output
     assert "Choose one of: not-started, on-track" in result.output
@@ -256,6 +263,9 @@ def test_interactive_checkin_asks_and_records(
     assert meeting.goals == {"new-rubric": "on-track"}
     assert [a.text for a in meeting.actions] == ["Pilot the rubric"]
     assert meeting.reflection is not None and meeting.reflection.notes == "Lee is carrying the marking"
+    assert meeting.date == dt.date(2026, 3, 4)
+    assert meeting.hours == {"amira-haddad": 3.0}
+    assert {k: (v.heard, v.workload) for k, v in meeting.pulse.items()} == {"amira-haddad": (4, 2)}
 
 
 def _git(folder: Path, *args: str) -> str:

@@ -529,7 +529,7 @@ def _pulse(raw: str) -> dict[str, int]:
     return scores
 
 
-def _ask_checkin(request: CheckinRequest, folder: Path) -> None:
+def _ask_checkin(request: CheckinRequest, folder: Path, date_given: bool) -> None:
     """The interactive check-in: what the flags left out, each question skippable with Enter.
 
     Every answer is checked as it is given, so a typo is asked again rather than losing the rest.
@@ -570,7 +570,25 @@ def _ask_checkin(request: CheckinRequest, folder: Path) -> None:
             return exc.message + (f". {exc.hint}" if exc.hint else "")
         return known_ids(owner)
 
+    def real_date(answer: str) -> str | None:
+        try:
+            dt.date.fromisoformat(answer)
+        except ValueError:
+            return "Please write the date as YYYY-MM-DD, for example 2026-03-04."
+        return None
+
+    def number(answer: str) -> str | None:
+        try:
+            return None if float(answer) >= 0 else "Please give a number of hours, like 3 or 2.5."
+        except ValueError:
+            return "Please give a number of hours, like 3 or 2.5."
+
+    def score(answer: str) -> str | None:
+        return None if answer in ("1", "2", "3", "4", "5") else "Please answer 1, 2, 3, 4 or 5."
+
     console.print("[bold]Log a meeting.[/] Press Enter to skip any question.\n")
+    if not date_given:
+        request.date = dt.date.fromisoformat(ask("Date of the meeting", real_date, request.date.isoformat()))
     request.title = ask("Meeting title", default=request.title)
     if not request.attendees:
         console.print(
@@ -593,6 +611,23 @@ def _ask_checkin(request: CheckinRequest, folder: Path) -> None:
         )
     if not request.feedback:
         request.feedback = _ask_lines("Feedback exchanged (one per line, empty line to finish)", ask)
+    names = {p.id: p.name for p in partnership.roles.partners}
+    if not request.hours and request.attendees:
+        console.print("Hours each partner spent since the last meeting (optional)")
+        for partner_id in request.attendees:
+            answer = ask(f"  {escape(names[partner_id])}", number)
+            if answer:
+                request.hours[partner_id] = float(answer)
+    if not request.pulse and request.attendees:
+        console.print(
+            "Partnership pulse, 1 to 5 (optional): how heard each felt, and how their workload felt"
+        )
+        for partner_id in request.attendees:
+            heard = ask(f"  {escape(names[partner_id])}, felt heard", score)
+            workload = ask(f"  {escape(names[partner_id])}, workload (1 far too much, 5 just right)", score)
+            pulse = {k: int(v) for k, v in (("heard", heard), ("workload", workload)) if v}
+            if pulse:
+                request.pulse[partner_id] = pulse
     if request.reflection_notes is None:
         console.print(
             f"\nThis meeting's reflection question: [italic]{escape(meeting_prompt(partnership))}[/]"
@@ -675,7 +710,7 @@ def checkin(
         recorded = _edit_checkin(project_folder, request, commit, no_input)
     else:
         if can_prompt(no_input) and not flags_given:
-            _ask_checkin(request, project_folder)
+            _ask_checkin(request, project_folder, date_given=date is not None)
         recorded = record_checkin(project_folder, request, commit=commit)
     console = _console()
     if recorded.path is not None:
