@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from sap_cli.scaffold import Created, InitRequest
 
 CADENCES = ("weekly", "fortnightly", "monthly")
+
+PartnershipFolder = Annotated[
+    Path | None,
+    typer.Argument(help="The partnership folder (default: the one you are in).", show_default=False),
+]
 FORMATS = ("text", "json", "github")
 
 
@@ -375,10 +380,7 @@ def _failed(report: Report, strict: bool, output_format: str) -> bool:
 
 @app.command()
 def validate(
-    folder: Annotated[
-        Path | None,
-        typer.Argument(help="The partnership folder (default: the one you are in).", show_default=False),
-    ] = None,
+    folder: PartnershipFolder = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures too.")] = False,
     output_format: Annotated[
         str, typer.Option("--format", help="text for people, json for tools, github for GitHub Actions.")
@@ -403,10 +405,7 @@ def validate(
 
 @app.command()
 def render(
-    folder: Annotated[
-        Path | None,
-        typer.Argument(help="The partnership folder (default: the one you are in).", show_default=False),
-    ] = None,
+    folder: PartnershipFolder = None,
     what: Annotated[
         list[str] | None,
         typer.Argument(
@@ -645,10 +644,7 @@ def _ask_lines(question: str, ask: Any, check: Any = None) -> list[str]:
 
 @app.command()
 def checkin(
-    folder: Annotated[
-        Path | None,
-        typer.Argument(help="The partnership folder (default: the one you are in).", show_default=False),
-    ] = None,
+    folder: PartnershipFolder = None,
     date: Annotated[str | None, typer.Option(help="Day of the meeting, YYYY-MM-DD (default: today).")] = None,
     title: Annotated[str, typer.Option(help='A short name for the meeting, e.g. "Week 6".')] = "Check-in",
     attendee: Annotated[list[str], typer.Option(help="Id of a partner who came; repeat for each.")] = [],  # noqa: B006
@@ -762,10 +758,7 @@ def _today_or(value: str | None) -> dt.date:
 
 @app.command()
 def actions(
-    folder: Annotated[
-        Path | None,
-        typer.Argument(help="The partnership folder (default: the one you are in).", show_default=False),
-    ] = None,
+    folder: PartnershipFolder = None,
     all_: Annotated[bool, typer.Option("--all", help="Include actions already done.")] = False,
     output_format: Annotated[str, typer.Option("--format", help="text for people, json for tools.")] = "text",
     today: Annotated[
@@ -803,10 +796,7 @@ def _check_format(value: str, allowed: Sequence[str]) -> None:
 
 @app.command()
 def status(
-    folder: Annotated[
-        Path | None,
-        typer.Argument(help="The partnership folder (default: the one you are in).", show_default=False),
-    ] = None,
+    folder: PartnershipFolder = None,
     output_format: Annotated[str, typer.Option("--format", help="text for people, json for tools.")] = "text",
     today: Annotated[str | None, typer.Option("--date", help="Look from this day (default: today).")] = None,
 ) -> None:
