@@ -853,6 +853,83 @@ def _print_status(data: dict[str, Any]) -> None:
             console.print(f"  {kind:8} {trail}")
 
 
+# ---------------------------------------------------------------- sap report
+
+
+@app.command()
+def report(
+    folder: PartnershipFolder = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH|-",
+            help="Where to write it (default: docs/review.md); - prints it instead.",
+        ),
+    ] = None,
+    anonymize: Annotated[
+        bool,
+        typer.Option(
+            "--anonymize",
+            help="Replace every partner's name and id with 'Student A', 'Faculty B'... for sharing.",
+        ),
+    ] = False,
+    output_format: Annotated[
+        str, typer.Option("--format", help="markdown for people, json for the figures as data.")
+    ] = "markdown",
+    as_of: Annotated[
+        str | None,
+        typer.Option("--date", help="Review the record up to this day (default: its latest date)."),
+    ] = None,
+) -> None:
+    """Write the end-of-project review: goals, timeline, how the partnership ran, power, outcomes."""
+    from sap_cli.render import Document, write_documents
+    from sap_cli.review import report_project
+    from sap_cli.store import display_path, find_project
+
+    _check_format(output_format, ("markdown", "json"))
+    project_folder = find_project(_folder_argument(folder))
+    _, figures, markdown = report_project(project_folder, anonymize, parse_date(as_of, "--date"))
+    if output_format == "json":
+        _write_json_report(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", output)
+        return
+    if output == "-":
+        typer.echo(markdown, nl=False)
+        return
+    suffix = "-anonymized" if anonymize else ""
+    target = project_folder / "docs" / f"review{suffix}.md" if output is None else Path(output)
+    result = write_documents(target.parent, [Document(target.name, markdown)])
+    if result.kept:
+        raise SapError(
+            f"{display_path(target)} was edited by hand or not made by sap, so it was left as it is.",
+            hint="Rename it to keep it, or choose another file with -o.",
+        )
+    if result.written:
+        _console().print(f"wrote {escape(display_path(target))}")
+    else:
+        _console().print(f"{escape(display_path(target))} is already up to date.")
+
+
+def _write_json_report(text: str, output: str | None) -> None:
+    """The review's figures to the screen, or to a new file (never over a different one)."""
+    from sap_cli.store import create_exclusive, display_path
+
+    if output in (None, "-"):
+        typer.echo(text, nl=False)
+        return
+    target = Path(str(output))
+    if target.exists():
+        if target.is_file() and target.read_bytes() == text.encode("utf-8"):
+            _console().print(f"{escape(display_path(target))} is already up to date.")
+            return
+        raise SapError(
+            f"{display_path(target)} already exists; nothing was written.", hint="Choose a new name."
+        )
+    create_exclusive(target, text)
+    _console().print(f"wrote {escape(display_path(target))}")
+
+
 def main() -> None:
     """Entry point of the `sap` console script."""
     app(prog_name="sap")

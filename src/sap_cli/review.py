@@ -1,0 +1,440 @@
+"""The end-of-project review: figures computed from the record, optionally anonymised, then rendered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sap_cli.meetings import CADENCE_DAYS
+
+if TYPE_CHECKING:
+    from sap_cli.model import Partnership
+
+SHARED_LEVELS = ("participate", "partnership")
+LEVEL_ORDER = {"inform": 1, "consult": 2, "participate": 3, "partnership": 4}
+KIND_LETTER_LABELS = {"student": "Student", "faculty": "Faculty", "staff": "Staff", "other": "Partner"}
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _timing(due: dt.date | None, done: dt.date | None, as_of: dt.date) -> str:
+    """on time, late, missed (past due, not done), open (not yet due) or undated."""
+    if done is not None:
+        return "late" if due is not None and done > due else "on time"
+    if due is None:
+        return "undated"
+    return "missed" if due < as_of else "open"
+
+
+def _goal_history(p: Partnership, goal_id: str) -> list[dict[str, Any]]:
+    """The meetings at which this goal's status changed, oldest first."""
+    history: list[dict[str, Any]] = []
+    last = None
+    for checkin in p.checkins:
+        status = checkin.goals.get(goal_id)
+        if status is not None and status != last:
+            history.append({"date": checkin.date.isoformat(), "meeting": checkin.id, "status": status})
+            last = status
+    return history
+
+
+def _goals(p: Partnership, as_of: dt.date, finished: bool) -> list[dict[str, Any]]:
+    goals = []
+    for goal in p.goals.goals:
+        history = _goal_history(p, goal.id)
+        final = history[-1]["status"] if history else None
+        linked = [d for d in p.goals.deliverables if goal.id in d.goals]
+        done = [d for d in linked if d.done is not None]
+        if final == "done":
+            verdict = "achieved"
+        elif done or final in ("on-track", "at-risk"):
+            verdict = "partly achieved"
+        else:
+            verdict = "not achieved" if finished else "not yet"
+        goals.append(
+            {
+                "id": goal.id,
+                "title": goal.title,
+                "success": goal.success,
+                "final_status": final,
+                "verdict": verdict,
+                "history": history,
+                "deliverables_done": len(done),
+                "deliverables_total": len(linked),
+            }
+        )
+    return goals
+
+
+def _milestones(p: Partnership, as_of: dt.date) -> dict[str, Any]:
+    items = [
+        {
+            "id": m.id,
+            "title": m.title,
+            "due": m.due.isoformat(),
+            "done": _iso(m.done),
+            "deadline": m.deadline,
+            "timing": _timing(m.due, m.done, as_of),
+            "days_late": (m.done - m.due).days if m.done and m.done > m.due else 0,
+        }
+        for m in sorted(p.timeline.milestones, key=lambda m: m.due)
+    ]
+    counts = {
+        deadline: {
+            timing: sum(1 for m in items if m["deadline"] == deadline and m["timing"] == timing)
+            for timing in ("on time", "late", "missed", "open")
+        }
+        for deadline in ("hard", "soft")
+    }
+    return {"items": items, "counts": counts}
+
+
+def _meetings(p: Partnership, as_of: dt.date) -> dict[str, Any]:
+    project = p.project
+    until = min(as_of, project.end)
+    dates = [c.date for c in p.checkins]
+    gaps = [(b - a).days for a, b in zip([project.start, *dates], dates, strict=False)]
+    every = CADENCE_DAYS.get(project.cadence or "")
+    expected = ((until - project.start).days // every + 1) if every else None
+    attended: dict[str, int] = {partner.id: 0 for partner in p.roles.partners}
+    for checkin in p.checkins:
+        for partner_id in checkin.attendees:
+            attended[partner_id] = attended.get(partner_id, 0) + 1
+    held = len(p.checkins)
+    by_partner: list[dict[str, Any]] = [
+        {
+            "id": partner.id,
+            "name": partner.name,
+            "kind": partner.kind,
+            "attended": attended[partner.id],
+            "share": round(attended[partner.id] / held, 2) if held else None,
+        }
+        for partner in p.roles.partners
+    ]
+    by_kind: dict[str, Any] = {}
+    for kind in ("student", "faculty", "staff", "other"):
+        shares = [row["share"] for row in by_partner if row["kind"] == kind and row["share"] is not None]
+        if shares:
+            by_kind[kind] = round(statistics.mean(shares), 2)
+    return {
+        "held": held,
+        "expected": expected,
+        "cadence": project.cadence,
+        "mean_gap_days": round(statistics.mean(gaps), 1) if gaps else None,
+        "longest_gap_days": max(gaps) if gaps else None,
+        "attendance": by_partner,
+        "attendance_by_kind": by_kind,
+    }
+
+
+def _actions(p: Partnership, as_of: dt.date, finished: bool) -> dict[str, Any]:
+    counts = {"done on time": 0, "done late": 0, "open": 0, "overdue": 0, "dropped": 0}
+    for checkin in p.checkins:
+        for action in checkin.actions:
+            if action.done is not None:
+                counts["done late" if action.due and action.done > action.due else "done on time"] += 1
+            elif finished:
+                counts["dropped"] += 1
+            elif action.due is not None and action.due < as_of:
+                counts["overdue"] += 1
+            else:
+                counts["open"] += 1
+    return {"total": sum(counts.values()), **counts}
+
+
+def _decisions(p: Partnership) -> dict[str, int]:
+    kinds = {partner.id: partner.kind for partner in p.roles.partners}
+    counts = {"students": 0, "staff": 0, "jointly": 0, "not recorded": 0}
+    for checkin in p.checkins:
+        for decision in checkin.decisions:
+            who = {"student" if kinds.get(i) == "student" else "staff" for i in decision.by}
+            if not who:
+                counts["not recorded"] += 1
+            elif who == {"student"}:
+                counts["students"] += 1
+            elif who == {"staff"}:
+                counts["staff"] += 1
+            else:
+                counts["jointly"] += 1
+    return {"total": sum(counts.values()), **counts}
+
+
+def _hours(p: Partnership, as_of: dt.date) -> list[dict[str, Any]]:
+    logged: dict[str, float] = {}
+    for checkin in p.checkins:
+        for partner_id, hours in checkin.hours.items():
+            logged[partner_id] = logged.get(partner_id, 0.0) + hours
+    weeks = max((min(as_of, p.project.end) - p.project.start).days / 7, 0)
+    per_week = p.project.recognition.hours_per_week
+    return [
+        {
+            "id": partner.id,
+            "name": partner.name,
+            "kind": partner.kind,
+            "logged": round(logged.get(partner.id, 0.0), 1),
+            "expected": round(per_week * weeks, 1) if per_week and partner.kind == "student" else None,
+            "commitment": partner.time_commitment,
+        }
+        for partner in p.roles.partners
+    ]
+
+
+def _power(p: Partnership) -> dict[str, Any]:
+    from sap_cli.model import CONTROL_LABELS, LADDER_RUNGS
+
+    stages = []
+    shared_enacted: list[str] = []
+    shared_planned_only: list[str] = []
+    for stage in p.matrix.stages:
+        planned = [{"level": i.level, "who": i.who} for i in stage.involvements]
+        enacted = (
+            [{"level": i.level, "who": i.who} for i in stage.enacted.involvements] if stage.enacted else None
+        )
+        planned_shared = any(i["level"] in SHARED_LEVELS for i in planned) or stage.control in (
+            "students",
+            "shared",
+        )
+        enacted_control = stage.enacted.control if stage.enacted else None
+        enacted_shared = enacted is not None and (
+            any(i["level"] in SHARED_LEVELS for i in enacted)
+            or (enacted_control or stage.control) in ("students", "shared")
+        )
+        if enacted_shared:
+            shared_enacted.append(stage.name)
+        elif enacted is None and planned_shared:
+            shared_planned_only.append(stage.name)
+        stages.append(
+            {
+                "id": stage.id,
+                "name": stage.name,
+                "planned": planned,
+                "planned_control": CONTROL_LABELS.get(stage.control or "", None),
+                "enacted": enacted,
+                "enacted_control": CONTROL_LABELS.get(enacted_control or "", None),
+                "note": stage.enacted.note if stage.enacted else None,
+                "students_shared_power": enacted_shared,
+            }
+        )
+    pending = (
+        f" Planned but not yet recorded as done: {', '.join(shared_planned_only)}."
+        if shared_planned_only
+        else ""
+    )
+    if not p.matrix.stages:
+        verdict, reason = "not known", "The matrix has no stages, so there is nothing to judge."
+    elif shared_enacted:
+        verdict = "passes"
+        reason = f"Students shared decisions, as recorded, at: {', '.join(shared_enacted)}.{pending}"
+    elif shared_planned_only:
+        verdict = "not shown yet"
+        reason = (
+            f"Only the plan gives students a share of decisions.{pending} "
+            "Record what happened under `enacted` in matrix.yaml."
+        )
+    else:
+        verdict = "fails"
+        reason = "No stage gave students more than a consulting role or any share of control."
+    ladder = p.matrix.ladder
+    return {
+        "stages": stages,
+        "power_transfer": {"verdict": verdict, "reason": reason, "source": "NUS (2015); Bovill (2017)"},
+        "ladder": {
+            "planned": ladder.planned if ladder else None,
+            "planned_label": LADDER_RUNGS.get(ladder.planned or 0) if ladder else None,
+            "enacted": ladder.enacted if ladder else None,
+            "enacted_label": LADDER_RUNGS.get(ladder.enacted or 0) if ladder else None,
+        },
+    }
+
+
+def _pulse_rows(p: Partnership) -> list[dict[str, Any]]:
+    from sap_cli.meetings import _pulse_by_kind
+
+    return [{"kind": kind, **point} for kind, points in _pulse_by_kind(p).items() for point in points]
+
+
+def _challenges(review: dict[str, Any], p: Partnership) -> list[str]:
+    """Everything the record shows went wrong or strained; the section is never left out."""
+    found = []
+    missed = [m for m in review["milestones"]["items"] if m["timing"] == "missed"]
+    late = [m for m in review["milestones"]["items"] if m["timing"] == "late"]
+    if missed:
+        found.append(
+            "Milestones missed: " + "; ".join(f"{m['title']} (due {m['due']})" for m in missed) + "."
+        )
+    hard_late = [m for m in late if m["deadline"] == "hard"]
+    if hard_late:
+        found.append("Hard deadlines passed late: " + "; ".join(m["title"] for m in hard_late) + ".")
+    for goal in review["goals"]:
+        troubled = [h for h in goal["history"] if h["status"] in ("at-risk", "blocked")]
+        if troubled:
+            found.append(
+                f"Goal '{goal['title']}' was {troubled[0]['status']} at the meeting on {troubled[0]['date']}."
+            )
+    actions = review["actions"]
+    if actions["dropped"] or actions["overdue"] or actions["done late"]:
+        found.append(
+            f"Actions: {actions['dropped']} dropped, {actions['overdue']} overdue, "
+            f"{actions['done late']} done late, of {actions['total']}."
+        )
+    meetings = review["meetings"]
+    every = CADENCE_DAYS.get(p.project.cadence or "")
+    if every and meetings["longest_gap_days"] and meetings["longest_gap_days"] > every * 1.5:
+        found.append(
+            f"The longest gap between meetings was {meetings['longest_gap_days']} days, against an agreed "
+            f"{p.project.cadence} rhythm."
+        )
+    for row in review["pulse"]:
+        if row["heard"] is not None and row["heard"] <= 2:
+            found.append(f"On {row['date']}, {row['kind']} partners rated feeling heard {row['heard']} of 5.")
+        if row["workload"] is not None and row["workload"] <= 2:
+            found.append(
+                f"On {row['date']}, {row['kind']} partners rated their workload {row['workload']} of 5."
+            )
+    unsigned = [partner.name for partner in p.roles.partners if partner.sign_off is None]
+    if unsigned:
+        found.append("Never signed the agreement: " + ", ".join(unsigned) + ".")
+    if review["power"]["power_transfer"]["verdict"] == "fails":
+        found.append(
+            "The partnership fails the power-transfer test: " + review["power"]["power_transfer"]["reason"]
+        )
+    return found
+
+
+def build_review(partnership: Partnership, as_of: dt.date | None = None) -> dict[str, Any]:
+    """All the review's figures as plain data: what `sap report --format json` prints."""
+    from sap_cli.model import ETHICS_LABELS
+    from sap_cli.render import default_as_of
+
+    p = partnership
+    as_of = as_of or default_as_of(p)
+    finished = as_of >= p.project.end
+    review: dict[str, Any] = {
+        "title": p.project.title,
+        "start": p.project.start.isoformat(),
+        "end": p.project.end.isoformat(),
+        "as_of": as_of.isoformat(),
+        "finished": finished,
+        "checkins": len(p.checkins),
+        "goals": _goals(p, as_of, finished),
+        "deliverables": [
+            {
+                "id": d.id,
+                "title": d.title,
+                "due": _iso(d.due),
+                "done": _iso(d.done),
+                "timing": _timing(d.due, d.done, as_of),
+            }
+            for d in p.goals.deliverables
+        ],
+        "milestones": _milestones(p, as_of),
+        "meetings": _meetings(p, as_of),
+        "actions": _actions(p, as_of, finished),
+        "decisions": _decisions(p),
+        "hours": _hours(p, as_of),
+        "pulse": _pulse_rows(p),
+        "power": _power(p),
+        "recognition": {
+            "agreed": p.project.recognition.model_dump(),
+            "student_hours_logged": round(
+                sum(row["logged"] for row in _hours(p, as_of) if row["kind"] == "student"), 1
+            ),
+        },
+        "objectives": {
+            partner.name: p.goals.own_objectives.get(partner.id, []) for partner in p.roles.partners
+        },
+        "dissemination": {
+            "plan": p.project.dissemination.plan,
+            "venues": p.project.dissemination.venues,
+            "ethics": ETHICS_LABELS.get(p.project.ethics.status or "", None),
+            "authorship": [
+                next((x.name for x in p.roles.partners if x.id == i), i)
+                for i in p.project.recognition.authorship_order
+            ],
+        },
+    }
+    review["challenges"] = _challenges(review, p)
+    return review
+
+
+# ---------------------------------------------------------------- anonymising
+
+
+def pseudonyms(partnership: Partnership) -> dict[str, str]:
+    """Partner id -> 'Student A', 'Faculty B', ...: letters in the order partners are listed."""
+    return {
+        partner.id: f"{KIND_LETTER_LABELS[partner.kind]} {chr(ord('A') + index)}"
+        for index, partner in enumerate(partnership.roles.partners)
+    }
+
+
+def _name_patterns(partnership: Partnership) -> list[tuple[re.Pattern[str], str]]:
+    """Whole-word patterns for every id, full name and name part, longest first."""
+    from sap_cli.ids import _HONORIFICS
+
+    aliases = pseudonyms(partnership)
+    replacements: dict[str, str] = {}
+    for partner in partnership.roles.partners:
+        alias = aliases[partner.id]
+        replacements[partner.id] = alias
+        replacements[partner.name] = alias
+        for part in re.findall(r"[\w'-]+", partner.name):
+            if len(part) >= 2 and part.lower().rstrip(".") not in _HONORIFICS:
+                replacements.setdefault(part, alias)
+    ordered = sorted(replacements, key=len, reverse=True)
+    return [(re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])"), replacements[text]) for text in ordered]
+
+
+def anonymize(value: Any, patterns: Sequence[tuple[re.Pattern[str], str]]) -> Any:
+    """The same data with every partner's id and name, in any text, replaced by their pseudonym."""
+    if isinstance(value, str):
+        for pattern, alias in patterns:
+            value = pattern.sub(alias, value)
+        return value
+    if isinstance(value, dict):
+        return {anonymize(k, patterns): anonymize(v, patterns) for k, v in value.items()}
+    if isinstance(value, list):
+        return [anonymize(item, patterns) for item in value]
+    return value
+
+
+# ---------------------------------------------------------------- the document
+
+
+def render_review(partnership: Partnership, anonymized: bool = False, as_of: dt.date | None = None) -> str:
+    from sap_cli.render import (
+        RENDER_SECONDS,
+        _finish,
+        _time_limit,
+        _worksheet_prompts,
+        make_environment,
+        render_template,
+    )
+
+    review = build_review(partnership, as_of)
+    prompts = _worksheet_prompts()["end"]
+    context = {"review": review, "end_prompts": prompts}
+    if anonymized:
+        context = anonymize(context, _name_patterns(partnership))
+    with _time_limit(RENDER_SECONDS):
+        text = render_template(make_environment(partnership.folder), "docs/review.md.j2", context)
+    return _finish(text)
+
+
+def report_project(
+    folder: Path, anonymized: bool = False, as_of: dt.date | None = None
+) -> tuple[Partnership, dict[str, Any], str]:
+    """Check the folder, then build the review's data and its Markdown."""
+    from sap_cli.meetings import _load_valid
+
+    partnership = _load_valid(folder)
+    review = build_review(partnership, as_of)
+    if anonymized:
+        review = anonymize(review, _name_patterns(partnership))
+    return partnership, review, render_review(partnership, anonymized, as_of)
