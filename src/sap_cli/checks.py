@@ -379,6 +379,16 @@ def check_folder(folder: Path, draft: tuple[str, Path] | None = None) -> Report:
     return report
 
 
+def load_valid(folder: Path) -> Partnership:
+    """The partnership in `folder`, or InvalidProject carrying every problem if it has errors."""
+    from sap_cli.errors import InvalidProject
+
+    report = check_folder(folder)
+    if report.partnership is None:
+        raise InvalidProject(folder, report)
+    return report.partnership
+
+
 def checkin_files(folder: Path) -> list[str]:
     """The meeting records of a partnership, as paths relative to its folder, oldest first by name."""
     checkins = folder / "checkins"

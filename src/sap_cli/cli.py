@@ -535,10 +535,10 @@ def _ask_checkin(request: CheckinRequest, folder: Path, date_given: bool) -> Non
     """
     from rich.prompt import Prompt
 
-    from sap_cli.checks import did_you_mean
-    from sap_cli.meetings import GOAL_STATUSES, _load_valid, meeting_prompt, parse_action
+    from sap_cli.checks import did_you_mean, load_valid
+    from sap_cli.meetings import GOAL_STATUSES, meeting_prompt, parse_action
 
-    partnership = _load_valid(folder)
+    partnership = load_valid(folder)
     console = _console()
     partner_ids = [p.id for p in partnership.roles.partners]
 
@@ -890,7 +890,7 @@ def report(
 
     _check_format(output_format, ("markdown", "json"))
     project_folder = find_project(_folder_argument(folder))
-    _, figures, markdown = report_project(project_folder, anonymize, parse_date(as_of, "--date"))
+    figures, markdown = report_project(project_folder, anonymize, parse_date(as_of, "--date"))
     if output_format == "json":
         _write_json_report(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", output)
         return

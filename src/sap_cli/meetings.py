@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.errors import InvalidProject, SapError, UnknownName, UnknownPartner, UsageProblem
+from sap_cli.checks import load_valid
+from sap_cli.errors import SapError, UnknownName, UnknownPartner, UsageProblem
 from sap_cli.ids import slugify
 from sap_cli.store import create_exclusive
 
@@ -91,15 +92,6 @@ def meeting_prompt(partnership: Partnership) -> str:
         (templates_root() / "prompts" / "checkin.yaml").read_text(encoding="utf-8")
     )
     return str(prompts[len(partnership.checkins) % len(prompts)]["prompt"])
-
-
-def _load_valid(folder: Path) -> Partnership:
-    from sap_cli.checks import check_folder
-
-    report = check_folder(folder)
-    if report.partnership is None:
-        raise InvalidProject(folder, report)
-    return report.partnership
 
 
 def _require_partners(partnership: Partnership, ids: Sequence[str]) -> None:
@@ -189,7 +181,7 @@ def record_checkin(folder: Path, request: CheckinRequest, commit: bool = False) 
 
 def _prepare(folder: Path, request: CheckinRequest, commit: bool) -> Partnership:
     """Everything that can fail before a file is written: a valid folder, a date inside it, git."""
-    partnership = _load_valid(folder)
+    partnership = load_valid(folder)
     project = partnership.project
     if not (project.start <= request.date <= project.end):
         raise UsageProblem(
@@ -229,7 +221,7 @@ def _commit_message(request: CheckinRequest, recorded: Recorded) -> str:
 
 def start_draft(folder: Path, request: CheckinRequest) -> Draft:
     """Write a pre-filled meeting record for the user to finish in their editor."""
-    partnership = _load_valid(folder)
+    partnership = load_valid(folder)
     checkin_id, path = _free_path(folder, request.date, request.title)
     draft = Draft(checkin_id, f"checkins/{checkin_id}.yaml", path.with_name(path.name + ".draft"))
     if not draft.path.exists():  # an unfinished draft of the same meeting is reopened, not replaced
@@ -254,7 +246,7 @@ def save_draft(folder: Path, draft: Draft, request: CheckinRequest, commit: bool
     final = folder / draft.name
     create_exclusive(final, draft.path.read_text(encoding="utf-8"))
     draft.path.unlink()
-    partnership = _load_valid(folder)
+    partnership = load_valid(folder)
     return _finish(folder, request, Recorded(path=final), _closable(partnership, request.done), commit)
 
 
@@ -361,7 +353,7 @@ def ledger(partnership: Partnership, today: dt.date, include_done: bool = False)
 
 
 def read_ledger(folder: Path, today: dt.date, include_done: bool) -> list[LedgerEntry]:
-    return ledger(_load_valid(folder), today, include_done)
+    return ledger(load_valid(folder), today, include_done)
 
 
 def phase(partnership: Partnership, today: dt.date) -> str:
@@ -376,7 +368,7 @@ def phase(partnership: Partnership, today: dt.date) -> str:
     return "underway"
 
 
-def _pulse_by_kind(partnership: Partnership) -> dict[str, list[dict[str, Any]]]:
+def pulse_by_kind(partnership: Partnership) -> dict[str, list[dict[str, Any]]]:
     """Average 'heard' and 'workload' per kind of partner, meeting by meeting, oldest first."""
     kinds = {p.id: p.kind for p in partnership.roles.partners}
     trend: dict[str, list[dict[str, Any]]] = {}
@@ -430,9 +422,9 @@ def status(partnership: Partnership, today: dt.date) -> dict[str, Any]:
             }
             for m in upcoming[:3]
         ],
-        "pulse": _pulse_by_kind(partnership),
+        "pulse": pulse_by_kind(partnership),
     }
 
 
 def read_status(folder: Path, today: dt.date) -> dict[str, Any]:
-    return status(_load_valid(folder), today)
+    return status(load_valid(folder), today)

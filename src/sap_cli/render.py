@@ -360,7 +360,7 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
     }
 
 
-def _worksheet_prompts() -> dict[str, Any]:
+def worksheet_prompts() -> dict[str, Any]:
     from ruamel.yaml import YAML
 
     path = templates_root() / "prompts" / "worksheets.yaml"
@@ -376,6 +376,12 @@ def _finish(text: str) -> str:
     body = re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n"
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
     return body + "\n" + MARKER.format(digest=digest) + "\n"
+
+
+def render_page(project_folder: Path, template: str, context: dict[str, Any]) -> str:
+    """One page from one template, with the same sandbox, time limit and marker as every document."""
+    with _time_limit(RENDER_SECONDS):
+        return _finish(render_template(make_environment(project_folder), template, context))
 
 
 def render_documents(
@@ -411,7 +417,7 @@ def _render_all(
 def _worksheets(
     env: Environment, context: dict[str, Any], partnership: Partnership, private_for: str | None
 ) -> list[Document]:
-    prompts = _worksheet_prompts()
+    prompts = worksheet_prompts()
     readers: list[dict[str, Any] | None]
     if private_for is not None:
         reader = next((p for p in context["partners"] if p["id"] == private_for), None)
@@ -589,13 +595,9 @@ def render_project(
     private_for: str | None = None,
 ) -> RenderResult:
     """`sap render`: check the folder, render the documents, then write them or compare them."""
-    from sap_cli.checks import check_folder
-    from sap_cli.errors import InvalidProject
+    from sap_cli.checks import load_valid
 
-    report = check_folder(folder)
-    if report.partnership is None:
-        raise InvalidProject(folder, report)
-    documents = render_documents(report.partnership, which, as_of, private_for)
+    documents = render_documents(load_valid(folder), which, as_of, private_for)
     if check:
         return RenderResult(stale=check_documents(folder, documents))
     result = write_documents(folder, documents)

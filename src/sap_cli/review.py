@@ -254,9 +254,9 @@ def _power(p: Partnership) -> dict[str, Any]:
 
 
 def _pulse_rows(p: Partnership) -> list[dict[str, Any]]:
-    from sap_cli.meetings import _pulse_by_kind
+    from sap_cli.meetings import pulse_by_kind
 
-    return [{"kind": kind, **point} for kind, points in _pulse_by_kind(p).items() for point in points]
+    return [{"kind": kind, **point} for kind, points in pulse_by_kind(p).items() for point in points]
 
 
 def _challenges(review: dict[str, Any], p: Partnership) -> list[str]:
@@ -315,6 +315,7 @@ def build_review(partnership: Partnership, as_of: dt.date | None = None) -> dict
     p = partnership
     as_of = as_of or default_as_of(p)
     finished = as_of >= p.project.end
+    hours = _hours(p, as_of)
     review: dict[str, Any] = {
         "title": p.project.title,
         "start": p.project.start.isoformat(),
@@ -337,14 +338,12 @@ def build_review(partnership: Partnership, as_of: dt.date | None = None) -> dict
         "meetings": _meetings(p, as_of),
         "actions": _actions(p, as_of, finished),
         "decisions": _decisions(p),
-        "hours": _hours(p, as_of),
+        "hours": hours,
         "pulse": _pulse_rows(p),
         "power": _power(p),
         "recognition": {
             "agreed": p.project.recognition.model_dump(),
-            "student_hours_logged": round(
-                sum(row["logged"] for row in _hours(p, as_of) if row["kind"] == "student"), 1
-            ),
+            "student_hours_logged": round(sum(row["logged"] for row in hours if row["kind"] == "student"), 1),
         },
         "objectives": {
             partner.name: p.goals.own_objectives.get(partner.id, []) for partner in p.roles.partners
@@ -408,33 +407,26 @@ def anonymize(value: Any, patterns: Sequence[tuple[re.Pattern[str], str]]) -> An
 
 
 def render_review(partnership: Partnership, anonymized: bool = False, as_of: dt.date | None = None) -> str:
-    from sap_cli.render import (
-        RENDER_SECONDS,
-        _finish,
-        _time_limit,
-        _worksheet_prompts,
-        make_environment,
-        render_template,
-    )
+    """The review as Markdown, the way `sap report` writes it."""
+    return review_and_page(partnership, anonymized, as_of)[1]
 
-    review = build_review(partnership, as_of)
-    prompts = _worksheet_prompts()["end"]
-    context = {"review": review, "end_prompts": prompts}
+
+def review_and_page(
+    partnership: Partnership, anonymized: bool = False, as_of: dt.date | None = None
+) -> tuple[dict[str, Any], str]:
+    """The review's figures and its Markdown, computed once and anonymised once if asked."""
+    from sap_cli.render import render_page, worksheet_prompts
+
+    context = {"review": build_review(partnership, as_of), "end_prompts": worksheet_prompts()["end"]}
     if anonymized:
         context = anonymize(context, _name_patterns(partnership))
-    with _time_limit(RENDER_SECONDS):
-        text = render_template(make_environment(partnership.folder), "docs/review.md.j2", context)
-    return _finish(text)
+    return context["review"], render_page(partnership.folder, "docs/review.md.j2", context)
 
 
 def report_project(
     folder: Path, anonymized: bool = False, as_of: dt.date | None = None
-) -> tuple[Partnership, dict[str, Any], str]:
-    """Check the folder, then build the review's data and its Markdown."""
-    from sap_cli.meetings import _load_valid
+) -> tuple[dict[str, Any], str]:
+    """`sap report`: check the folder, then build the review's figures and its Markdown."""
+    from sap_cli.checks import load_valid
 
-    partnership = _load_valid(folder)
-    review = build_review(partnership, as_of)
-    if anonymized:
-        review = anonymize(review, _name_patterns(partnership))
-    return partnership, review, render_review(partnership, anonymized, as_of)
+    return review_and_page(load_valid(folder), anonymized, as_of)
