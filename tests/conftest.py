@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,3 +93,15 @@ def make_partnership(tmp_path: Path) -> Callable[..., Path]:
         return folder
 
     return make
+
+
+def run_git(folder: Path, *args: str) -> str:
+    """Run git in `folder` as a fixed, made-up person, ignoring the machine's own git settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_AUTHOR_NAME="A", GIT_AUTHOR_EMAIL="a@example.org", GIT_COMMITTER_NAME="A",
+        GIT_COMMITTER_EMAIL="a@example.org", GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1",
+    )  # fmt: skip
+    done = subprocess.run(["git", *args], cwd=folder, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr + done.stdout
+    return done.stdout

@@ -36,7 +36,7 @@ def test_init_then_validate_the_issue_example(
     lines = made.output.splitlines()
     for name in ("project.yaml", "roles.yaml", "goals.yaml", "timeline.yaml", "matrix.yaml", ".gitignore"):
         assert f"  demo/{name}" in lines
-    assert "  cd demo\n  sap validate\n  sap render" in made.output
+    assert "  cd demo\n  sap validate " in made.output
     checked = runner.invoke(cli.app, ["validate", "demo"])
     assert checked.exit_code == 0, checked.output
     assert "demo is valid: 2 partners" in checked.output

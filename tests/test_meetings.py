@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import run_git
 from sap_cli import cli
 from sap_cli.checks import check_folder
 from sap_cli.errors import UsageProblem
@@ -268,34 +267,23 @@ def test_interactive_checkin_asks_and_records(
     assert {k: (v.heard, v.workload) for k, v in meeting.pulse.items()} == {"amira-haddad": (4, 2)}
 
 
-def _git(folder: Path, *args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
-        GIT_AUTHOR_NAME="A", GIT_AUTHOR_EMAIL="a@example.org", GIT_COMMITTER_NAME="A",
-        GIT_COMMITTER_EMAIL="a@example.org", GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1",
-    )  # fmt: skip
-    done = subprocess.run(["git", *args], cwd=folder, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr + done.stdout
-    return done.stdout
-
-
 def test_two_branches_logging_meetings_merge_cleanly(runner: CliRunner, demo: Path) -> None:
-    _git(demo, "init", "-q", "-b", "main")
-    _git(demo, "add", ".")
-    _git(demo, "commit", "-qm", "start")
-    _git(demo, "checkout", "-qb", "amira")
+    run_git(demo, "init", "-q", "-b", "main")
+    run_git(demo, "add", ".")
+    run_git(demo, "commit", "-qm", "start")
+    run_git(demo, "checkout", "-qb", "amira")
     runner.invoke(cli.app, ["checkin", "demo", *ISSUE_EXAMPLE])
-    _git(demo, "add", ".")
-    _git(demo, "commit", "-qm", "amira's notes")
-    _git(demo, "checkout", "-q", "main")
+    run_git(demo, "add", ".")
+    run_git(demo, "commit", "-qm", "amira's notes")
+    run_git(demo, "checkout", "-q", "main")
     runner.invoke(
         cli.app,
         ["checkin", "demo", "--no-input", "--date", "2026-03-04", "--title", "Staff catch-up",
          "--action", "lee-chen: Book room B by 2026-03-09"],
     )  # fmt: skip
-    _git(demo, "add", ".")
-    _git(demo, "commit", "-qm", "lee's notes")
-    _git(demo, "merge", "-q", "--no-edit", "amira")
+    run_git(demo, "add", ".")
+    run_git(demo, "commit", "-qm", "lee's notes")
+    run_git(demo, "merge", "-q", "--no-edit", "amira")
     report = check_folder(demo)
     assert report.errors == []
     assert report.partnership is not None
@@ -358,12 +346,12 @@ def test_edit_that_breaks_the_record_keeps_the_text_and_says_where(
     assert (demo / "checkins/2026-03-04-week-6.yaml").read_text(encoding="utf-8").endswith("# mine\n")
 
 
-def test_commit_records_the_meeting_in_git(
+def test_commit_records_the_meeting_inrun_git(
     runner: CliRunner, demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _git(demo, "init", "-q", "-b", "main")
-    _git(demo, "add", ".")
-    _git(demo, "commit", "-qm", "start")
+    run_git(demo, "init", "-q", "-b", "main")
+    run_git(demo, "add", ".")
+    run_git(demo, "commit", "-qm", "start")
     for key in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
         monkeypatch.setenv(key, "A")
     for key in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
@@ -372,15 +360,15 @@ def test_commit_records_the_meeting_in_git(
     result = runner.invoke(cli.app, ["checkin", "demo", "--commit", *ISSUE_EXAMPLE])
     assert result.exit_code == 0, result.output
     assert "committed to git" in result.output
-    log = _git(demo, "log", "--format=%s", "--name-only", "-1")
+    log = run_git(demo, "log", "--format=%s", "--name-only", "-1")
     assert log.splitlines()[0] == "Meeting on 2026-03-04: Week 6"
     assert "checkins/2026-03-04-week-6.yaml" in log
     closed = runner.invoke(
         cli.app, ["checkin", "demo", "--date", "2026-03-09", "--done", "2026-03-04-week-6-a1", "--commit"]
     )
     assert closed.exit_code == 0, closed.output
-    assert _git(demo, "log", "--format=%s", "-1").strip() == "Close 1 action"
-    assert _git(demo, "status", "--porcelain") == ""
+    assert run_git(demo, "log", "--format=%s", "-1").strip() == "Close 1 action"
+    assert run_git(demo, "status", "--porcelain") == ""
 
 
 def _identity(folder: Path) -> Path:

@@ -185,6 +185,32 @@ def test_hand_edited_document_is_kept_while_the_others_are_updated(runner: CliRu
     assert "docs/agreement.md (edited by hand)" in check.output
 
 
+def test_force_replaces_an_edited_document_after_backing_it_up(runner: CliRunner, tmp_path: Path) -> None:
+    folder = copy_example(tmp_path)
+    agreement = folder / "docs/agreement.md"
+    fresh = agreement.read_bytes()
+    edited = fresh.replace(b"## 3. Goals", b"## 3. Goals (our own note)")
+    agreement.write_bytes(edited)
+    refused = runner.invoke(cli.app, ["render", str(folder)])
+    assert refused.exit_code == 1
+    assert "belong in reflections/ (`sap reflect`)" in refused.output
+    assert "--force" in refused.output
+    assert agreement.read_bytes() == edited
+
+    forced = runner.invoke(cli.app, ["render", str(folder), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert "docs/agreement.backup.md" in forced.output
+    assert (folder / "docs/agreement.backup.md").read_bytes() == edited
+    assert agreement.read_bytes() == fresh
+
+    # A second edit gets a second backup; the first is never overwritten.
+    agreement.write_bytes(edited + b"more\n")
+    assert runner.invoke(cli.app, ["render", str(folder), "--force"]).exit_code == 0
+    assert (folder / "docs/agreement.backup.md").read_bytes() == edited
+    assert (folder / "docs/agreement.backup-2.md").read_bytes() == edited + b"more\n"
+    assert runner.invoke(cli.app, ["render", str(folder), "--check"]).exit_code == 0
+
+
 def test_links_in_docs_are_never_written_through(runner: CliRunner, tmp_path: Path) -> None:
     folder = copy_example(tmp_path)
     outside = tmp_path / "outside" / "authorized_keys"

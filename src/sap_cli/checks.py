@@ -320,11 +320,13 @@ def check_folder(folder: Path, draft: tuple[str, Path] | None = None) -> Report:
         Partnership,
         ProjectFile,
         RolesFile,
+        SignatureFile,
         TimelineFile,
     )
 
-    checkin_names = checkin_files(folder)
-    loaded = load_folder(folder, (*PARTNERSHIP_FILES, *checkin_names))
+    checkin_names = yaml_files(folder, "checkins")
+    signature_names = yaml_files(folder, "signatures")
+    loaded = load_folder(folder, (*PARTNERSHIP_FILES, *checkin_names, *signature_names))
     if draft is not None:
         draft_name, draft_path = draft
         checkin_names = [*checkin_names, draft_name]
@@ -332,6 +334,7 @@ def check_folder(folder: Path, draft: tuple[str, Path] | None = None) -> Report:
     checker = _Checker(loaded)
     parsed = {name: _validate_file(checker, name, model) for name, model in FILE_MODELS.items()}
     checkins = {name: _validate_file(checker, name, CheckinFile) for name in checkin_names}
+    signatures = {name: _validate_file(checker, name, SignatureFile) for name in signature_names}
     project, roles, goals, timeline, matrix = (
         parsed["project.yaml"],
         parsed["roles.yaml"],
@@ -362,13 +365,29 @@ def check_folder(folder: Path, draft: tuple[str, Path] | None = None) -> Report:
         partner_ids=_raw_ids(checker.loaded, "roles.yaml", "partners"),
         goal_ids=_raw_ids(checker.loaded, "goals.yaml", "goals"),
     )
+    from sap_cli.reflections import reflection_problems
+
+    checker.problems.extend(reflection_problems(folder, _raw_ids(checker.loaded, "roles.yaml", "partners")))
+    valid_signatures = {name: s for name, s in signatures.items() if isinstance(s, SignatureFile)}
+    _check_signatures(
+        checker, project, valid_signatures, partner_ids=_raw_ids(checker.loaded, "roles.yaml", "partners")
+    )
 
     report = Report(folder)
     if project and roles and goals and timeline and matrix:
         valid_checkins = sorted(
             (c for c in checkins.values() if isinstance(c, CheckinFile)), key=lambda c: (c.date, c.id)
         )
-        partnership = Partnership(folder, project, roles, goals, timeline, matrix, tuple(valid_checkins))
+        partnership = Partnership(
+            folder,
+            project,
+            roles,
+            goals,
+            timeline,
+            matrix,
+            tuple(valid_checkins),
+            tuple(valid_signatures.values()),
+        )
         if not any(p.severity == "error" for p in checker.problems):
             report.partnership = partnership
         checker.problems.extend(health_warnings(partnership, checker))
@@ -389,12 +408,48 @@ def load_valid(folder: Path) -> Partnership:
     return report.partnership
 
 
-def checkin_files(folder: Path) -> list[str]:
-    """The meeting records of a partnership, as paths relative to its folder, oldest first by name."""
-    checkins = folder / "checkins"
-    if not checkins.is_dir():
+def yaml_files(folder: Path, subfolder: str) -> list[str]:
+    """The records in one of a partnership's subfolders, as relative paths, in name order."""
+    where = folder / subfolder
+    if not where.is_dir():
         return []
-    return [f"checkins/{path.name}" for path in sorted(checkins.glob("*.yaml"))]
+    return [f"{subfolder}/{path.name}" for path in sorted(where.glob("*.yaml"))]
+
+
+def _check_signatures(
+    checker: _Checker, project: Any, signatures: dict[str, Any], partner_ids: set[str] | None
+) -> None:
+    """Each signature file belongs to one real partner, under their id, for a version that exists."""
+    for name, record in signatures.items():
+        stem = Path(name).stem
+        if record.partner != stem:
+            checker.error(
+                name,
+                ("partner",),
+                "signature-not-file-name",
+                f"this file holds the signatures of '{record.partner}', but it is named after '{stem}'",
+                f"Rename the file to signatures/{record.partner}.yaml, or correct 'partner'.",
+            )
+        if partner_ids is not None and record.partner not in partner_ids:
+            checker.warn(
+                name,
+                ("partner",),
+                "signature-of-unknown-partner",
+                f"'{record.partner}' signed the agreement but is no longer in roles.yaml",
+                "If they have left the partnership, keep this file as the record of what they agreed to; "
+                "if their id changed, rename the file and the 'partner' line to match.",
+                "partnership agreement practice",
+            )
+        for i, signature in enumerate(record.signatures):
+            if project and signature.version > project.agreement_version:
+                checker.error(
+                    name,
+                    ("signatures", i, "version"),
+                    "unknown-version",
+                    f"this signature is for version {signature.version}, but the agreement is at "
+                    f"version {project.agreement_version}",
+                    "Check agreement_version in project.yaml; `sap sign` keeps the two in step.",
+                )
 
 
 def _check_checkins(
@@ -706,6 +761,29 @@ def health_warnings(partnership: Partnership, checker: _Checker) -> list[Problem
     for rule in HEALTH_RULES:
         for loc, message in rule.find(partnership):
             checker.warn(rule.file, loc, rule.code, message, rule.hint, rule.source)
+    _signatures_to_renew(partnership, checker)
     found = checker.problems[before:]
     del checker.problems[before:]
     return found
+
+
+def _signatures_to_renew(partnership: Partnership, checker: _Checker) -> None:
+    """A warning for each partner whose signature no longer covers what the agreement says."""
+    from sap_cli.agreement import latest_signature, signing_states
+
+    for index, state in enumerate(signing_states(partnership)):
+        if state.state != "sign-again":
+            continue
+        name, loc = "roles.yaml", ("partners", index, "sign_off")  # a sign-off written by hand
+        found = latest_signature(partnership, state.partner_id)
+        if found is not None and f"signatures/{state.partner_id}.yaml" in checker.loaded.files:
+            name, loc = f"signatures/{state.partner_id}.yaml", ("signatures", found[0], "date")
+        checker.warn(
+            name,
+            loc,
+            "sign-again",
+            f"{state.name} needs to sign the agreement again: {state.reason}",
+            "Read docs/agreement.md together; if they agree, they run "
+            f"`sap sign --partner {state.partner_id}`.",
+            "partnership agreement practice",
+        )

@@ -236,9 +236,14 @@ def _print_created(created: Created) -> None:
     where = display_path(created.folder)
     console.print("\nNext, read and fill in the files together (the # notes explain each field), then:")
     console.print(f"  cd {escape(where)}")
-    console.print("  sap validate")
-    console.print("  sap render       (the agreement, reflection worksheets and progress page, in docs/)")
-    console.print("  sap checkin      (after each meeting)")
+    for command, why in (
+        ("sap validate", "checks the files"),
+        ("sap render", "the agreement, reflection worksheets and progress page, in docs/"),
+        ("sap sign --partner ID", "each partner, once you have agreed"),
+        ("sap reflect --phase start --partner ID", "your own answers to the start questions"),
+        ("sap checkin", "after each meeting"),
+    ):
+        console.print(f"  {command:40} {why}")
 
 
 @app.command()
@@ -427,6 +432,12 @@ def render(
             "--private", metavar="ID", help="Write this partner's own worksheets into private/ instead."
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace documents edited by hand too, after saving each as a .backup.md copy."
+        ),
+    ] = False,
 ) -> None:
     """Write the agreement, reflection worksheets and progress summary as Markdown in docs/."""
     from sap_cli.render import DOCUMENTS, render_project
@@ -459,7 +470,12 @@ def render(
         )
     project_folder = find_project(_folder_argument(folder))
     result = render_project(
-        project_folder, names or DOCUMENTS, parse_date(as_of, "--date"), check=check, private_for=private
+        project_folder,
+        names or DOCUMENTS,
+        parse_date(as_of, "--date"),
+        check=check,
+        private_for=private,
+        force=force,
     )
     console = _console()
     again = (
@@ -479,6 +495,11 @@ def render(
             raise typer.Exit(1)
         console.print("The documents are up to date.")
         return
+    for edited, backup in result.backups:
+        console.print(
+            f"saved your edited {escape(display_path(project_folder / edited))} "
+            f"as {escape(display_path(project_folder / backup))}"
+        )
     for written in result.written:
         console.print(f"wrote {escape(display_path(written))}")
     for relative in result.removed:
@@ -493,12 +514,16 @@ def render(
         for relative in result.kept:
             err.print(f"  {escape(display_path(project_folder / relative))}")
         err.print(_KEPT_HINT)
+        err.print(
+            f"To replace them with fresh copies, keeping yours as .backup.md files: {escape(again)} --force"
+        )
         raise typer.Exit(1)
 
 
 _KEPT_HINT = (
-    "[dim]hint:[/] sap never overwrites your edits. To keep them and get a fresh copy, rename the file; "
-    "to change a document for good, change the YAML files or a template in the partnership's "
+    "[dim]hint:[/] sap never overwrites your edits, but docs/ is rebuilt from the partnership files. "
+    "Your own answers to the reflection questions belong in reflections/ (`sap reflect`); changes to "
+    "the agreement or the plan belong in the YAML files, or in a template in the partnership's "
     "templates/ folder."
 )
 
@@ -719,9 +744,6 @@ def checkin(
 
 def _edit_checkin(folder: Path, request: CheckinRequest, commit: bool, no_input: bool) -> Recorded:
     """Open the pre-filled record in the user's editor until it is valid; never discard their text."""
-    import shlex
-    import subprocess
-
     from rich.prompt import Confirm
 
     from sap_cli.meetings import draft_problems, save_draft, start_draft
@@ -736,9 +758,9 @@ def _edit_checkin(folder: Path, request: CheckinRequest, commit: bool, no_input:
     kept = f"your text is kept in {display_path(draft.path)}"
     while True:
         try:
-            finished = subprocess.run([*shlex.split(editor), str(draft.path)], check=False).returncode == 0
-        except OSError as exc:
-            raise SapError(f"could not start the editor '{editor}': {exc.strerror}; {kept}.") from exc
+            finished = _run_editor(editor, draft.path)
+        except SapError as exc:
+            raise SapError(f"{exc.message[:-1]}; {kept}.") from exc
         if not finished:
             raise SapError(f"the editor stopped with an error, so nothing was saved; {kept}.")
         problems = draft_problems(folder, draft)
@@ -846,11 +868,28 @@ def _print_status(data: dict[str, Any]) -> None:
     console.print("\n[bold]Goals[/] (from the last meeting)")
     for g in data["goals"]:
         console.print(f"  {g['status'] or 'no status yet':14} {escape(g['title'])}")
+    _print_signing(data["agreement"])
     if data["pulse"]:
         console.print("\n[bold]How partners feel[/] (heard / workload, 1-5, meeting by meeting)")
         for kind, points in data["pulse"].items():
             trail = "  ".join(f"{p['heard'] or '-'}/{p['workload'] or '-'}" for p in points[-5:])
             console.print(f"  {kind:8} {trail}")
+
+
+def _print_signing(agreement: dict[str, Any]) -> None:
+    console = _console()
+    partners = agreement["partners"]
+    console.print(f"\n[bold]Agreement[/] (version {agreement['version']})")
+    if partners and all(p["state"] == "signed" for p in partners):
+        console.print(f"  signed by all {_count(len(partners), 'partner')}")
+    for p in partners:
+        if p["state"] == "sign-again":
+            console.print(f"  [yellow]sign again[/] {escape(p['name'])}: {escape(p['reason'])}")
+    unsigned = [p["name"] for p in partners if p["state"] == "not-signed"]
+    if unsigned:
+        console.print(f"  not signed yet: {escape(', '.join(unsigned))}")
+    if any(p["state"] != "signed" for p in partners):
+        console.print("  [dim]Each partner signs with: sap sign --partner ID[/]")
 
 
 # ---------------------------------------------------------------- sap report
@@ -882,6 +921,19 @@ def report(
         str | None,
         typer.Option("--date", help="Review the record up to this day (default: its latest date)."),
     ] = None,
+    include_private: Annotated[
+        bool,
+        typer.Option(
+            "--include-private",
+            help="Also use the private reflections on this computer; the review then goes to private/.",
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace a review edited by hand, saving it first as a .backup.md copy."
+        ),
+    ] = False,
 ) -> None:
     """Write the end-of-project review: goals, timeline, how the partnership ran, power, outcomes."""
     from sap_cli.render import Document, write_documents
@@ -890,7 +942,9 @@ def report(
 
     _check_format(output_format, ("markdown", "json"))
     project_folder = find_project(_folder_argument(folder))
-    figures, markdown = report_project(project_folder, anonymize, parse_date(as_of, "--date"))
+    figures, markdown = report_project(
+        project_folder, anonymize, parse_date(as_of, "--date"), include_private=include_private
+    )
     if output_format == "json":
         _write_json_report(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", output)
         return
@@ -898,13 +952,21 @@ def report(
         typer.echo(markdown, nl=False)
         return
     suffix = "-anonymized" if anonymize else ""
-    target = project_folder / "docs" / f"review{suffix}.md" if output is None else Path(output)
-    result = write_documents(target.parent, [Document(target.name, markdown)])
+    home = "private" if include_private else "docs"
+    target = project_folder / home / f"review{suffix}.md" if output is None else Path(output)
+    if include_private and output is None:
+        from sap_cli.reflections import keep_private_out_of_git
+
+        keep_private_out_of_git(project_folder)
+    result = write_documents(target.parent, [Document(target.name, markdown)], force=force)
     if result.kept:
         raise SapError(
             f"{display_path(target)} was edited by hand or not made by sap, so it was left as it is.",
-            hint="Rename it to keep it, or choose another file with -o.",
+            hint="Rename it to keep it, choose another file with -o, or use --force to replace it "
+            "after saving yours as a .backup.md copy.",
         )
+    for _, backup in result.backups:
+        _console().print(f"saved your edited copy as {escape(display_path(target.parent / backup))}")
     if result.written:
         _console().print(f"wrote {escape(display_path(target))}")
     else:
@@ -928,6 +990,147 @@ def _write_json_report(text: str, output: str | None) -> None:
         )
     create_exclusive(target, text)
     _console().print(f"wrote {escape(display_path(target))}")
+
+
+# ---------------------------------------------------------------- sap reflect
+
+PHASE_NAMES = ("start", "during", "end")
+
+
+@app.command()
+def reflect(
+    folder: PartnershipFolder = None,
+    phase: Annotated[
+        str, typer.Option("--phase", metavar="start|during|end", help="Which one: start, during or end.")
+    ] = "",
+    partner: Annotated[
+        str, typer.Option("--partner", metavar="ID", help="Whose reflection (their id from roles.yaml).")
+    ] = "",
+    private: Annotated[
+        bool, typer.Option("--private", help="Keep it in private/, which git leaves out, for your eyes only.")
+    ] = False,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Do not open an editor; just make the file and print its path.")
+    ] = False,
+) -> None:
+    """Answer the reflection questions in your own file, which sap makes once and never changes."""
+    from sap_cli.reflections import open_reflection
+    from sap_cli.store import display_path, find_project
+
+    if not phase or not partner:
+        missing = " and ".join(f for f, v in (("--phase", phase), ("--partner", partner)) if not v)
+        raise UsageProblem(
+            f"say which reflection with {missing}",
+            hint="For example: sap reflect --phase start --partner amira-haddad",
+        )
+    opened = open_reflection(find_project(_folder_argument(folder)), phase.lower(), partner, private)
+    shown = escape(display_path(opened.path))
+    console = _console()
+    console.print(f"{'made' if opened.created else 'already there, kept as it is:'} {shown}")
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if can_prompt(no_input) and editor:
+        _run_editor(editor, opened.path)
+        return
+    console.print(
+        "Open it in any text editor and write your answers between the marker lines under each question."
+        + (
+            ""
+            if editor or not can_prompt(no_input)
+            else " Set EDITOR (e.g. export EDITOR=nano) and sap opens it."
+        )
+    )
+
+
+def _run_editor(editor: str, path: Path) -> bool:
+    """Open `path` in the user's editor; True if the editor closed normally."""
+    import shlex
+    import subprocess
+
+    try:
+        return subprocess.run([*shlex.split(editor), str(path)], check=False).returncode == 0
+    except OSError as exc:
+        raise SapError(f"could not start the editor '{editor}': {exc.strerror}.") from exc
+
+
+# ---------------------------------------------------------------- sap sign
+
+
+@app.command()
+def sign(
+    folder: PartnershipFolder = None,
+    partner: Annotated[
+        str, typer.Option("--partner", metavar="ID", help="Id of the partner who agrees (from roles.yaml).")
+    ] = "",
+    on: Annotated[
+        str | None, typer.Option("--date", help="The day they agreed, YYYY-MM-DD (default: today).")
+    ] = None,
+) -> None:
+    """Record that a partner agrees to the agreement as it stands now."""
+    from sap_cli.agreement import sign_partner
+    from sap_cli.store import command_path, display_path, find_project
+
+    if not partner:
+        raise UsageProblem(
+            "say who is signing with --partner ID", hint="The ids are in roles.yaml: --partner amira-haddad"
+        )
+    project_folder = find_project(_folder_argument(folder))
+    signed = sign_partner(project_folder, partner, _today_or(on))
+    console = _console()
+    if signed.already:
+        console.print(
+            f"{escape(signed.name)} has already signed version {signed.version} of the agreement "
+            "as it stands; nothing was written."
+        )
+        return
+    if signed.new_version_from is not None:
+        console.print(
+            f"The agreement has changed since version {signed.new_version_from} was signed, "
+            f"so this is version {signed.version} (project.yaml updated)."
+        )
+    console.print(
+        f"{escape(signed.name)} signed version {signed.version} "
+        f"(fingerprint {signed.fingerprint}): wrote {escape(display_path(signed.path))}"
+    )
+    console.print(f"Run `sap render{escape(command_path(project_folder))}` to show it in docs/agreement.md.")
+
+
+agreement_app = typer.Typer(
+    name="agreement", help="Look at the partnership agreement's history.", no_args_is_help=True
+)
+app.add_typer(agreement_app)
+
+
+@agreement_app.command("diff")
+def agreement_diff(
+    folder: PartnershipFolder = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="VERSION|DATE",
+            help="Compare with this signed version, or the agreement on this day (default: the last signed).",
+        ),
+    ] = None,
+) -> None:
+    """Say in plain words what changed in the agreement since it was signed."""
+    from sap_cli.agreement import agreement_changes
+    from sap_cli.store import find_project
+
+    found = agreement_changes(find_project(_folder_argument(folder)), since)
+    console = _console()
+    if not found.changes:
+        console.print(f"Nothing in the agreement has changed since {escape(found.since)}.")
+        return
+    console.print(f"Changed since {escape(found.since)}:")
+    for part, sentences in found.changes.items():
+        console.print(f"\n[bold]{escape(part.capitalize())}[/]")
+        for sentence in sentences:
+            console.print(f"  - {escape(sentence)}")
+    if not found.detailed:
+        console.print(
+            "\n[dim]The folder's git history does not hold the signed text, so sap can name the parts "
+            "that changed but not what changed in them.[/]"
+        )
 
 
 def main() -> None:

@@ -97,3 +97,20 @@ def gitignore_with_private(folder: Path) -> bytes | None:
     newline = b"\r\n" if b"\r\n" in current else b"\n"
     separator = b"" if not current or current.endswith(b"\n") else newline
     return current + separator + GITIGNORE_LINE.encode() + newline
+
+
+def history(folder: Path, names: Sequence[str], before: str | None = None) -> list[tuple[str, str]]:
+    """(commit, day) of the commits that changed any of `names` in `folder`, newest first; [] without git."""
+    if shutil.which("git") is None or not inside_work_tree(folder):
+        return []
+    args = ["log", "--format=%H %cs", *([f"--before={before}"] if before else []), "--", *names]
+    result = _git(args, folder)
+    if result.returncode != 0:
+        return []  # no commits yet, or the files were never committed
+    return [(line.split()[0], line.split()[1]) for line in result.stdout.splitlines() if line.strip()]
+
+
+def file_at(folder: Path, commit: str, name: str) -> str | None:
+    """The text of `name` (relative to `folder`) as it was at `commit`, or None if it did not exist."""
+    result = _git(["show", f"{commit}:./{name}"], folder)
+    return result.stdout if result.returncode == 0 else None

@@ -275,10 +275,8 @@ def _closable(partnership: Partnership, ids: Sequence[str]) -> dict[str, str]:
 
 def _close(folder: Path, closing: dict[str, str], on: dt.date) -> tuple[list[str], list[Path]]:
     """Set `done` on each action in its own file, keeping every comment and the key order."""
-    import io
-
     from sap_cli.model import CheckinFile
-    from sap_cli.store import atomic_write, round_trip_yaml
+    from sap_cli.store import atomic_write, dump_round_trip, load_round_trip
 
     closed: list[str] = []
     changed: list[Path] = []
@@ -287,8 +285,7 @@ def _close(folder: Path, closing: dict[str, str], on: dt.date) -> tuple[list[str
         by_file.setdefault(checkin_id, []).append(action_id)
     for checkin_id, action_ids in by_file.items():
         path = folder / "checkins" / f"{checkin_id}.yaml"
-        yaml = round_trip_yaml()
-        document = yaml.load(path.read_text(encoding="utf-8"))
+        document = load_round_trip(path)
         for action in document["actions"]:
             if action["id"] in action_ids and action.get("done") is None:
                 if "done" in action:
@@ -297,9 +294,7 @@ def _close(folder: Path, closing: dict[str, str], on: dt.date) -> tuple[list[str
                     action.insert(len(action), "done", on)
                 closed.append(action["id"])
         CheckinFile.model_validate(document)  # never save a file that no longer validates
-        buffer = io.StringIO()
-        yaml.dump(document, buffer)
-        atomic_write(path, buffer.getvalue())
+        atomic_write(path, dump_round_trip(document))
         changed.append(path)
     return closed, changed
 
@@ -391,6 +386,8 @@ def pulse_by_kind(partnership: Partnership) -> dict[str, list[dict[str, Any]]]:
 
 def status(partnership: Partnership, today: dt.date) -> dict[str, Any]:
     """What needs attention now, as plain data (the shape `sap status --format json` prints)."""
+    from sap_cli.agreement import fingerprint, signing_states
+
     last = partnership.checkins[-1] if partnership.checkins else None
     days_since = (today - last.date).days if last else None
     cadence = partnership.project.cadence
@@ -423,6 +420,13 @@ def status(partnership: Partnership, today: dt.date) -> dict[str, Any]:
             for m in upcoming[:3]
         ],
         "pulse": pulse_by_kind(partnership),
+        "agreement": {
+            "version": partnership.project.agreement_version,
+            "fingerprint": fingerprint(partnership).whole,
+            "partners": [
+                {**state.as_dict(), "reason": state.reason} for state in signing_states(partnership)
+            ],
+        },
     }
 
 

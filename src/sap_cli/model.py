@@ -563,6 +563,33 @@ class CheckinFile(Record):
     reflection: Reflection | None = Field(default=None, description="This meeting's reflection question.")
 
 
+# ---------------------------------------------------------------- signatures/<partner>.yaml
+
+Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{6,64}$")]
+
+
+class Signature(Record):
+    date: dt.date = Field(description="When the partner agreed (YYYY-MM-DD).", examples=["2026-01-12"])
+    version: int = Field(ge=1, description="The agreement_version they agreed to.", examples=[1])
+    fingerprint: Hex = Field(
+        description="Made by `sap sign` from the agreement's content, so a later change is noticed.",
+        examples=["3f9a2c41d0b7"],
+    )
+    parts: dict[str, Hex] = Field(
+        default_factory=dict,
+        description="A fingerprint of each part of the agreement, so sap can say which part changed.",
+    )
+
+
+class SignatureFile(Record):
+    """signatures/<partner>.yaml: each time one partner agreed to the agreement, added by `sap sign`."""
+
+    partner: Slug = Field(description="Id of the partner who signed (roles.yaml).", examples=["amira-haddad"])
+    signatures: list[Signature] = Field(
+        default_factory=list, description="Every signature, oldest first; `sap sign` adds to the end."
+    )
+
+
 FILE_MODELS: dict[str, type[Record]] = {
     "project.yaml": ProjectFile,
     "roles.yaml": RolesFile,
@@ -583,3 +610,4 @@ class Partnership:
     timeline: TimelineFile
     matrix: MatrixFile
     checkins: tuple[CheckinFile, ...] = ()
+    signatures: tuple[SignatureFile, ...] = ()

@@ -43,6 +43,7 @@ class RenderResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # edited by hand, so left alone
+    backups: list[tuple[str, str]] = field(default_factory=list)  # --force: edited file, where it was saved
     removed: list[str] = field(default_factory=list)  # worksheets no longer needed
     stale: list[tuple[str, str]] = field(default_factory=list)  # --check: path and why
 
@@ -273,6 +274,7 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
     def who(ids: Sequence[str]) -> str:
         return ", ".join(names.get(i, i) for i in ids)
 
+    from sap_cli.agreement import fingerprint, signing_states
     from sap_cli.meetings import ledger
 
     meetings = [c for c in p.checkins if c.date <= as_of]
@@ -357,6 +359,8 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
         ],
         "open_actions": [e.as_dict() for e in ledger(p, as_of) if e.done is None],
         "as_of": as_of,
+        "fingerprint": fingerprint(p).whole,
+        "signing": [{**state.as_dict(), "reason": state.reason} for state in signing_states(p)],
     }
 
 
@@ -474,29 +478,6 @@ def _made_by_sap_untouched(text: str) -> bool:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16] == match["digest"]
 
 
-def _unsafe_reason(folder: Path, relative: str) -> str | None:
-    """Why sap must not write `relative` inside `folder`, or None if it may.
-
-    A cloned folder could hold links in docs/ pointing anywhere on the computer; writing
-    through them would let its author plant files outside the project.
-    """
-    here = folder
-    parts = Path(relative).parts
-    for depth, part in enumerate(parts):
-        here = here / part
-        last = depth == len(parts) - 1
-        if here.is_symlink():
-            link = here.relative_to(folder)
-            return f"{relative} passes through a link ({link}); sap does not write through links"
-        if not here.exists():
-            return None
-        if not last and not here.is_dir():
-            return f"{here.relative_to(folder)} is a file where sap expects a folder"
-        if last and not here.is_file():
-            return f"{relative} is a folder, not a file"
-    return None
-
-
 def _state(folder: Path, doc: Document) -> str:
     """missing, current, outdated (made by sap, untouched) or edited (by hand, or not made by sap)."""
     path = folder / doc.path
@@ -514,7 +495,9 @@ def _state(folder: Path, doc: Document) -> str:
 
 
 def _refuse_unsafe(folder: Path, paths: Sequence[str]) -> None:
-    reasons = [reason for path in paths if (reason := _unsafe_reason(folder, path))]
+    from sap_cli.store import unsafe_reason
+
+    reasons = [reason for path in paths if (reason := unsafe_reason(folder, path))]
     if reasons:
         raise SapError(
             "sap will not write here: " + "; ".join(reasons) + ". Nothing was written.",
@@ -553,8 +536,12 @@ def check_documents(folder: Path, documents: Sequence[Document]) -> list[tuple[s
     return stale
 
 
-def write_documents(folder: Path, documents: Sequence[Document]) -> RenderResult:
-    """Write every file that changed, all at once; keep files edited by hand exactly as they are."""
+def write_documents(folder: Path, documents: Sequence[Document], force: bool = False) -> RenderResult:
+    """Write every file that changed, all at once.
+
+    A file edited by hand is kept exactly as it is, or with `force` first copied to a backup
+    beside it (agreement.backup.md) and then replaced.
+    """
     from sap_cli.store import write_temp_beside
 
     _refuse_unsafe(folder, [doc.path for doc in documents])
@@ -566,17 +553,21 @@ def write_documents(folder: Path, documents: Sequence[Document]) -> RenderResult
             path = folder / doc.path
             if state == "current":
                 result.unchanged.append(path)
-            elif state == "edited":
+            elif state == "edited" and not force:
                 result.kept.append(doc.path)
             else:
+                if state == "edited":
+                    result.backups.append((doc.path, _back_up(folder, doc.path)))
                 pending.append((write_temp_beside(path, doc.text), path))
-    except OSError as exc:
+    except BaseException as exc:
         for tmp_name, _ in pending:
             os.unlink(tmp_name)
-        raise SapError(
-            f"sap could not write in {folder / 'docs'}: {exc.strerror}. Nothing was written.",
-            hint="Check that the folder is writable and the disk has space.",
-        ) from exc
+        if isinstance(exc, OSError):
+            raise SapError(
+                f"sap could not write in {folder / 'docs'}: {exc.strerror}. Nothing was replaced.",
+                hint="Check that the folder is writable and the disk has space.",
+            ) from exc
+        raise
     # Every new file is complete on disk before the first one replaces an old one.
     for tmp_name, path in pending:
         os.replace(tmp_name, path)
@@ -587,12 +578,29 @@ def write_documents(folder: Path, documents: Sequence[Document]) -> RenderResult
     return result
 
 
+def _back_up(folder: Path, relative: str) -> str:
+    """Copy a hand-edited file to the first free name like agreement.backup.md; never over another file."""
+    from sap_cli.store import create_exclusive
+
+    original = Path(relative)
+    data = (folder / original).read_bytes()
+    for n in range(1, 1000):
+        name = f"{original.stem}.backup{'' if n == 1 else f'-{n}'}{original.suffix}"
+        try:
+            create_exclusive(folder / original.parent / name, data)
+        except FileExistsError:
+            continue
+        return str(original.parent / name)
+    raise SapError(f"sap found no free name for a backup of {relative}; nothing was replaced.")
+
+
 def render_project(
     folder: Path,
     which: Sequence[str] = DOCUMENTS,
     as_of: dt.date | None = None,
     check: bool = False,
     private_for: str | None = None,
+    force: bool = False,
 ) -> RenderResult:
     """`sap render`: check the folder, render the documents, then write them or compare them."""
     from sap_cli.checks import load_valid
@@ -600,7 +608,7 @@ def render_project(
     documents = render_documents(load_valid(folder), which, as_of, private_for)
     if check:
         return RenderResult(stale=check_documents(folder, documents))
-    result = write_documents(folder, documents)
+    result = write_documents(folder, documents, force=force)
     if private_for is not None:
         from sap_cli.gitops import gitignore_with_private
         from sap_cli.store import atomic_write

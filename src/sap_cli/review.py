@@ -307,9 +307,12 @@ def _challenges(review: dict[str, Any], p: Partnership) -> list[str]:
     return found
 
 
-def build_review(partnership: Partnership, as_of: dt.date | None = None) -> dict[str, Any]:
+def build_review(
+    partnership: Partnership, as_of: dt.date | None = None, include_private: bool = False
+) -> dict[str, Any]:
     """All the review's figures as plain data: what `sap report --format json` prints."""
     from sap_cli.model import ETHICS_LABELS
+    from sap_cli.reflections import side_by_side
     from sap_cli.render import default_as_of
 
     p = partnership
@@ -359,6 +362,7 @@ def build_review(partnership: Partnership, as_of: dt.date | None = None) -> dict
         },
     }
     review["challenges"] = _challenges(review, p)
+    review["reflections"] = side_by_side(p, include_private)
     return review
 
 
@@ -412,21 +416,30 @@ def render_review(partnership: Partnership, anonymized: bool = False, as_of: dt.
 
 
 def review_and_page(
-    partnership: Partnership, anonymized: bool = False, as_of: dt.date | None = None
+    partnership: Partnership,
+    anonymized: bool = False,
+    as_of: dt.date | None = None,
+    include_private: bool = False,
 ) -> tuple[dict[str, Any], str]:
     """The review's figures and its Markdown, computed once and anonymised once if asked."""
     from sap_cli.render import render_page, worksheet_prompts
 
-    context = {"review": build_review(partnership, as_of), "end_prompts": worksheet_prompts()["end"]}
+    context = {
+        "review": build_review(partnership, as_of, include_private),
+        "end_prompts": worksheet_prompts()["end"],
+    }
     if anonymized:
         context = anonymize(context, _name_patterns(partnership))
     return context["review"], render_page(partnership.folder, "docs/review.md.j2", context)
 
 
 def report_project(
-    folder: Path, anonymized: bool = False, as_of: dt.date | None = None
+    folder: Path, anonymized: bool = False, as_of: dt.date | None = None, include_private: bool = False
 ) -> tuple[dict[str, Any], str]:
-    """`sap report`: check the folder, then build the review's figures and its Markdown."""
+    """`sap report`: check the folder, then build the review's figures and its Markdown.
+
+    Private reflections are read only with `include_private`, for a partner's own copy.
+    """
     from sap_cli.checks import load_valid
 
-    return review_and_page(load_valid(folder), anonymized, as_of)
+    return review_and_page(load_valid(folder), anonymized, as_of, include_private)

@@ -111,6 +111,20 @@ def round_trip_yaml() -> Any:
     return yaml
 
 
+def load_round_trip(path: Path) -> Any:
+    """A file sap is about to edit, with its comments, order and quoting kept for saving back."""
+    return round_trip_yaml().load(path.read_text(encoding="utf-8-sig"))
+
+
+def dump_round_trip(document: Any) -> str:
+    """The text of a document read by `load_round_trip`: unchanged bytes wherever nothing was edited."""
+    import io
+
+    buffer = io.StringIO()
+    round_trip_yaml().dump(document, buffer)
+    return buffer.getvalue()
+
+
 def load_file(path: Path) -> LoadedFile:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -277,7 +291,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
-def create_exclusive(path: Path, text: str) -> None:
+def create_exclusive(path: Path, text: str | bytes) -> None:
     """Write a new file atomically, refusing if one already exists (no silent overwrite)."""
     tmp_name = write_temp_beside(path, text)
     try:
@@ -292,3 +306,26 @@ def create_exclusive(path: Path, text: str) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
+
+
+def unsafe_reason(folder: Path, relative: str) -> str | None:
+    """Why sap must not write `relative` inside `folder`, or None if it may.
+
+    A cloned folder could hold links in docs/ pointing anywhere on the computer; writing
+    through them would let its author plant files outside the project.
+    """
+    here = folder
+    parts = Path(relative).parts
+    for depth, part in enumerate(parts):
+        here = here / part
+        last = depth == len(parts) - 1
+        if here.is_symlink():
+            link = here.relative_to(folder)
+            return f"{relative} passes through a link ({link}); sap does not write through links"
+        if not here.exists():
+            return None
+        if not last and not here.is_dir():
+            return f"{here.relative_to(folder)} is a file where sap expects a folder"
+        if last and not here.is_file():
+            return f"{relative} is a folder, not a file"
+    return None

@@ -1,0 +1,349 @@
+"""Partners' own reflections: made once from the prompts, never rewritten, read back for the review."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sap_cli.errors import SapError, UnknownPartner, UsageProblem
+
+if TYPE_CHECKING:
+    from sap_cli.checks import Problem
+    from sap_cli.model import Partner, Partnership
+
+PHASES = ("start", "during", "end")
+SHARED_FOLDER = "reflections"
+PRIVATE_FOLDER = "private/reflections"
+
+_HEADER = re.compile(r"<!--\s*sap reflection:(?P<fields>[^>]*?)-->")
+_ANSWER_START = re.compile(r"^<!--\s*answer\s+(?P<id>[a-z0-9-]+)\s*-->[ \t]*$", re.MULTILINE)
+_ANSWER_END = re.compile(r"^<!--\s*end answer\s*-->[ \t]*$", re.MULTILINE)
+ANSWER_END = "<!-- end answer -->"
+_FILE_NAME = re.compile(rf"^(?P<phase>{'|'.join(PHASES)})-(?P<partner>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+
+
+def prompt_kind(partner: Partner) -> str:
+    """Students answer the student prompts; everyone else the faculty-and-staff prompts."""
+    return "student" if partner.kind == "student" else "faculty"
+
+
+def phase_prompts(phase: str, kind: str) -> list[dict[str, str]]:
+    """The prompts of one phase for one kind of partner: id (theme-number), theme title and text."""
+    from sap_cli.render import worksheet_prompts
+
+    return [
+        {"id": f"{theme['id']}-{n}", "theme": theme["title"], "text": text}
+        for theme in worksheet_prompts()[phase]["themes"]
+        for n, text in enumerate(theme[kind], start=1)
+    ]
+
+
+def looks_back(kind: str) -> dict[str, str]:
+    """End prompt id -> the start prompt id it takes up again."""
+    from sap_cli.render import worksheet_prompts
+
+    pairs: dict[str, str] = worksheet_prompts()["end"].get("looks_back", {}).get(kind, {})
+    return pairs
+
+
+# ---------------------------------------------------------------- making the file
+
+
+def reflection_text(p: Partnership, partner: Partner, phase: str, private: bool) -> str:
+    """A new reflection file: each prompt under its theme, followed by an empty, marked answer space."""
+    from sap_cli.render import worksheet_prompts
+
+    section = worksheet_prompts()[phase]
+    prompts = phase_prompts(phase, prompt_kind(partner))
+    where = (
+        "This file is in private/, which git leaves out: it stays on your computer unless you share it."
+        if private
+        else "This file is shared with your partners when the folder is committed to git. For thoughts "
+        f"you want to keep to yourself, use `sap reflect --phase {phase} --partner {partner.id} --private`."
+    )
+    lines = [
+        f"<!-- sap reflection: phase={phase} partner={partner.id} "
+        f"prompts={','.join(prompt['id'] for prompt in prompts)} -->",
+        f"# {section['label']}: {partner.name}'s reflection",
+        "",
+        f"*{p.project.title}*",
+        "",
+        section["intro"],
+        "",
+        "Write each answer in the space under its question, between the two marker lines (they do not "
+        "show when the page is displayed). Write as much or as little as you like: sap never changes "
+        "this file. Keep the marker lines, so the end-of-project review can find your answers.",
+        "",
+        where,
+    ]
+    theme = None
+    for prompt in prompts:
+        if prompt["theme"] != theme:
+            theme = prompt["theme"]
+            lines += ["", f"## {theme}"]
+        lines += ["", f"### {prompt['text']}", "", f"<!-- answer {prompt['id']} -->", "", ANSWER_END]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class OpenedReflection:
+    """The reflection file `sap reflect` made or found."""
+
+    path: Path
+    created: bool
+    partner_name: str
+
+
+def open_reflection(folder: Path, phase: str, partner_id: str, private: bool = False) -> OpenedReflection:
+    """Make a partner's reflection file for a phase, once; an existing file is returned untouched."""
+    from sap_cli.checks import did_you_mean, load_valid
+    from sap_cli.store import create_exclusive, unsafe_reason
+
+    if phase not in PHASES:
+        guess = did_you_mean(phase, PHASES)
+        raise UsageProblem(
+            f"'{phase}' is not a phase" + (f" (did you mean '{guess}'?)" if guess else ""),
+            hint="Choose start, during or end.",
+        )
+    p = load_valid(folder)
+    partner = next((x for x in p.roles.partners if x.id == partner_id), None)
+    if partner is None:
+        known = [x.id for x in p.roles.partners]
+        raise UnknownPartner(partner_id, known, did_you_mean(partner_id, known))
+    relative = f"{PRIVATE_FOLDER if private else SHARED_FOLDER}/{phase}-{partner.id}.md"
+    reason = unsafe_reason(folder, relative)
+    if reason is not None:
+        raise SapError(
+            f"sap will not write here: {reason}.",
+            hint="Replace the link or the odd file with a plain folder or file, then run the command again.",
+        )
+    path = folder / relative
+    if private:
+        keep_private_out_of_git(folder)
+    try:
+        create_exclusive(path, reflection_text(p, partner, phase, private))
+    except FileExistsError:
+        return OpenedReflection(path, False, partner.name)
+    return OpenedReflection(path, True, partner.name)
+
+
+def keep_private_out_of_git(folder: Path) -> None:
+    """Make sure .gitignore lists private/, even in a folder sap did not create."""
+    from sap_cli.gitops import gitignore_with_private
+    from sap_cli.store import atomic_write
+
+    gitignore = gitignore_with_private(folder)
+    if gitignore is not None:
+        atomic_write(folder / ".gitignore", gitignore)
+
+
+# ---------------------------------------------------------------- reading it back
+
+
+@dataclass
+class ParsedReflection:
+    """What sap could read from a reflection file, and what looked wrong (line, message, hint)."""
+
+    phase: str | None = None
+    partner: str | None = None
+    listed: list[str] = field(default_factory=list)  # prompt ids the file was made with
+    answers: dict[str, str] = field(default_factory=dict)  # prompt id -> answer text, stripped
+    questions: dict[str, str] = field(default_factory=dict)  # prompt id -> the question above it
+    issues: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+def _describe(phase: str | None, prompt_id: str) -> str:
+    """'question 2 under "Meetings, messages and time"' for a prompt id such as communication-2."""
+    from sap_cli.render import worksheet_prompts
+
+    theme_id, _, number = prompt_id.rpartition("-")
+    themes = worksheet_prompts().get(phase or "", {}).get("themes", [])
+    title = next((theme["title"] for theme in themes if theme["id"] == theme_id), None)
+    return (
+        f"question {number} under '{title}'" if title and number.isdigit() else f"the question '{prompt_id}'"
+    )
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def parse_reflection(text: str) -> ParsedReflection:
+    """The answers between the markers; anything else in the file is the partner's and is ignored."""
+    parsed = ParsedReflection()
+    header = _HEADER.search(text)
+    if header is None:
+        parsed.issues.append(
+            (
+                1,
+                "the first line, '<!-- sap reflection: ... -->', is missing, so sap cannot tell "
+                "whose answers these are",
+                "Put the first line back (`git diff` shows it if the folder is in git). To keep notes of "
+                "your own here, give the file another name, such as notes-<your id>.md.",
+            )
+        )
+        return parsed
+    values = dict(re.findall(r"(\w+)=(\S+)", header["fields"]))
+    parsed.phase, parsed.partner = values.get("phase"), values.get("partner")
+    parsed.listed = [item for item in values.get("prompts", "").split(",") if item]
+    starts = list(_ANSWER_START.finditer(text))
+    for index, start in enumerate(starts):
+        limit = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+        end = _ANSWER_END.search(text, start.end(), limit)
+        prompt_id = start["id"]
+        if end is None:
+            parsed.issues.append(
+                (
+                    _line_of(text, start.start()),
+                    f"the answer to {_describe(parsed.phase, prompt_id)} has no '{ANSWER_END}' line after it",
+                    f"Put the line {ANSWER_END} after your answer, so sap knows where it stops.",
+                )
+            )
+            continue
+        parsed.answers[prompt_id] = text[start.end() : end.start()].strip()
+        heading = [line for line in text[: start.start()].splitlines() if line.startswith("### ")]
+        if heading:
+            parsed.questions[prompt_id] = heading[-1][4:].strip()
+    marked = {start["id"] for start in starts}
+    for prompt_id in parsed.listed:
+        if prompt_id not in marked:
+            parsed.issues.append(
+                (
+                    _line_of(text, header.start()),
+                    f"{_describe(parsed.phase, prompt_id)} was deleted, with its answer space",
+                    "sap reads only the text between '<!-- answer "
+                    f"{prompt_id} -->' and '<!-- end answer -->'. If you meant to skip the question, "
+                    "you can leave the space empty instead. sap has not changed the file.",
+                )
+            )
+    return parsed
+
+
+def reflection_files(folder: Path, include_private: bool = True) -> list[str]:
+    """Reflection files in the partnership, as relative paths; private ones only if asked."""
+    found = []
+    for sub in (SHARED_FOLDER, *((PRIVATE_FOLDER,) if include_private else ())):
+        where = folder / sub
+        if where.is_dir() and not where.is_symlink():
+            found += [f"{sub}/{path.name}" for path in sorted(where.glob("*.md")) if path.is_file()]
+    return found
+
+
+def _read(folder: Path, relative: str) -> tuple[str | None, str | None]:
+    """(text, None) or (None, why it cannot be read)."""
+    try:
+        return (folder / relative).read_bytes().decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        return None, "this file is not UTF-8 text, so sap cannot read the answers in it"
+    except OSError as exc:
+        return None, f"the file cannot be read: {exc.strerror}"
+
+
+def reflection_problems(folder: Path, partner_ids: set[str] | None) -> list[Problem]:
+    """Warnings for `sap validate`: reflections whose prompts were deleted or whose partner is gone."""
+    from sap_cli.checks import Problem
+    from sap_cli.store import display_path
+
+    problems = []
+    for relative in reflection_files(folder):
+        shown = display_path(folder / relative)
+
+        def warn(line: int, code: str, message: str, hint: str, shown: str = shown) -> None:
+            problems.append(Problem(shown, line, 1, "warning", code, message, hint))
+
+        text, unreadable = _read(folder, relative)
+        if text is None:
+            warn(1, "reflection-unreadable", str(unreadable), "Save it as UTF-8 text in your editor.")
+            continue
+        named = _FILE_NAME.match(Path(relative).name)
+        if named is None and _HEADER.search(text) is None:
+            continue  # a partner's own notes, not a reflection sap made
+        parsed = parse_reflection(text)
+        for line, message, hint in parsed.issues:
+            warn(line, "reflection-marker", message, hint)
+        if parsed.partner and named and named["partner"] != parsed.partner:
+            warn(
+                1,
+                "reflection-not-file-name",
+                f"the file is named after '{named['partner']}' but holds the answers of '{parsed.partner}'",
+                f"Rename it to {parsed.phase}-{parsed.partner}.md.",
+            )
+        if parsed.partner and partner_ids is not None and parsed.partner not in partner_ids:
+            warn(
+                1,
+                "reflection-of-unknown-partner",
+                f"this reflection belongs to '{parsed.partner}', who is no longer in roles.yaml",
+                "sap keeps the file as it is. If their id changed, correct 'partner=' in the first line and "
+                "the file name; the review leaves it out until then.",
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class Answer:
+    prompt_id: str
+    question: str
+    text: str
+
+
+def read_answers(p: Partnership, include_private: bool = False) -> dict[str, dict[str, dict[str, Answer]]]:
+    """partner id -> phase -> prompt id -> answer, from every readable reflection (empty answers left out).
+
+    A shared and a private file for the same phase are both read; the private one wins a clash.
+    """
+    partner_ids = {partner.id for partner in p.roles.partners}
+    found: dict[str, dict[str, dict[str, Answer]]] = {}
+    for relative in reflection_files(p.folder, include_private):
+        text, _ = _read(p.folder, relative)
+        if text is None:
+            continue
+        parsed = parse_reflection(text)
+        if parsed.partner not in partner_ids or parsed.phase not in PHASES:
+            continue
+        assert parsed.partner is not None and parsed.phase is not None
+        phase = found.setdefault(parsed.partner, {}).setdefault(parsed.phase, {})
+        for prompt_id, answer in parsed.answers.items():
+            if answer:
+                question = parsed.questions.get(prompt_id, prompt_id)
+                phase[prompt_id] = Answer(prompt_id, question, answer)
+    return found
+
+
+def side_by_side(p: Partnership, include_private: bool = False) -> list[dict[str, Any]]:
+    """Per partner with answers: rows pairing a start answer with the end answer that looks back on it."""
+    answers = read_answers(p, include_private)
+    result = []
+    for partner in p.roles.partners:
+        mine = answers.get(partner.id)
+        if not mine:
+            continue
+        start, end = mine.get("start", {}), mine.get("end", {})
+        pairs = {start_id: end_id for end_id, start_id in looks_back(prompt_kind(partner)).items()}
+        rows = []
+        used_end: set[str] = set()
+        for prompt_id, answer in start.items():
+            partner_end = end.get(pairs.get(prompt_id, ""))
+            if partner_end is not None:
+                used_end.add(partner_end.prompt_id)
+            rows.append({"start": _row(answer), "end": _row(partner_end)})
+        for prompt_id, answer in end.items():
+            if prompt_id not in used_end:
+                rows.append({"start": None, "end": _row(answer)})
+        during = [_row(answer) for answer in mine.get("during", {}).values()]
+        if rows or during:
+            result.append(
+                {
+                    "partner": partner.id,
+                    "name": partner.name,
+                    "kind": partner.kind,
+                    "rows": rows,
+                    "during": during,
+                }
+            )
+    return result
+
+
+def _row(answer: Answer | None) -> dict[str, str] | None:
+    return None if answer is None else {"question": answer.question, "answer": answer.text}
