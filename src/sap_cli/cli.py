@@ -1029,7 +1029,11 @@ def reflect(
     console.print(f"{'made' if opened.created else 'already there, kept as it is:'} {shown}")
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if can_prompt(no_input) and editor:
-        _run_editor(editor, opened.path)
+        if _run_editor(editor, opened.path):
+            console.print(
+                f"Your answers are saved in {shown}."
+                + (" It stays on this computer." if private else " Commit it to share it with your partners.")
+            )
         return
     console.print(
         "Open it in any text editor and write your answers between the marker lines under each question."
