@@ -217,3 +217,32 @@ def test_empty_list_written_bare_means_none_yet(make_partnership: Callable[..., 
     matrix = "stages:\n  - id: design\n    name: Design\n    involvements:\n"
     report = check_folder(make_partnership(matrix=matrix))
     assert report.errors == []
+
+
+def test_the_fast_and_the_round_trip_loader_read_every_example_alike() -> None:
+    """Bulk reads use the fast loader; positions come from the round-trip one: they must agree."""
+    from sap_cli.store import load_file
+
+    paths = sorted(EXAMPLES.rglob("*.yaml"))
+    assert len(paths) >= 20
+    for path in paths:
+        loaded = load_file(path)
+        assert loaded.readable, path
+        assert loaded.data == loaded.document, path
+
+
+def test_the_benchmark_builds_valid_partnerships(tmp_path: Path) -> None:
+    """The benchmark's figures mean something only if its synthetic data is a clean partnership."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench", EXAMPLES.parent / "benchmarks" / "bench.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    import datetime as dt
+
+    files = bench.write_partnership(tmp_path / "p", "Synthetic", dt.date(2026, 1, 5), 30)
+    report = check_folder(tmp_path / "p")
+    assert files == 35
+    assert report.problems == []
+    assert report.partnership is not None and len(report.partnership.checkins) == 30

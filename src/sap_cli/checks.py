@@ -256,7 +256,7 @@ def _validate_file(checker: _Checker, name: str, model: type[BaseModel]) -> Base
             )
         )
         return None
-    document = {} if loaded.document is None else loaded.document
+    document = {} if loaded.data is None else loaded.data
     if not isinstance(document, dict):
         checker.error(
             name,
@@ -293,7 +293,7 @@ def _misspelt_keys(errors: Sequence[ErrorDetails], model: type[BaseModel]) -> se
 
 def _raw_ids(loaded: LoadedFolder, name: str, key: str) -> set[str] | None:
     """Ids listed in a file even if the file has other errors; None if it cannot be read."""
-    document = loaded.files[name].document
+    document = loaded.files[name].data
     if not loaded.files[name].readable:
         return None
     if document is None:

@@ -1,9 +1,6 @@
 """The `sap` command line: each command parses options, calls one domain function, prints the result."""
 
-from __future__ import annotations
-
 import datetime as dt
-import json
 import os
 import re
 import sys
@@ -66,7 +63,7 @@ def _print_failure(exc: SapError) -> None:
         err.print(f"[dim]hint:[/] {escape(exc.hint)}")
 
 
-_consoles: dict[bool, Console] = {}
+_consoles: dict[bool, "Console"] = {}
 
 
 def escape(text: str) -> str:
@@ -76,7 +73,7 @@ def escape(text: str) -> str:
     return rich_escape(text)
 
 
-def _console(stderr: bool = False) -> Console:
+def _console(stderr: bool = False) -> "Console":
     if stderr not in _consoles:
         from rich.console import Console
 
@@ -91,7 +88,7 @@ app = typer.Typer(
     help="Keep a Students as Partners project as plain files: start it, check it, document it.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -140,6 +137,12 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         raise typer.BadParameter(f"'{value}' {reason}, e.g. 2026-03-04", param_hint=option) from None
 
 
+def _as_json(data: Any, indent: int = 2, ensure_ascii: bool = False) -> str:
+    import json  # only commands that print JSON pay for the import
+
+    return json.dumps(data, indent=indent, ensure_ascii=ensure_ascii)
+
+
 def _folder_argument(folder: Path | None) -> Path:
     return folder if folder is not None else Path.cwd()
 
@@ -152,7 +155,7 @@ def _names(answer: str) -> list[str]:
     return [part.strip() for part in answer.split(",") if part.strip()]
 
 
-def _ask_init(request: InitRequest, asked_folder: bool, asked_git: bool) -> None:
+def _ask_init(request: "InitRequest", asked_folder: bool, asked_git: bool) -> None:
     """The interactive wizard: fill in whatever the flags left out, with sensible defaults."""
     from rich.prompt import Confirm, Prompt
 
@@ -224,7 +227,7 @@ def _ask_date(question: str, default: dt.date) -> dt.date:
             _console().print("[red]Please write the date as YYYY-MM-DD, for example 2026-03-04.[/]")
 
 
-def _print_created(created: Created) -> None:
+def _print_created(created: "Created") -> None:
     from sap_cli.store import display_path
 
     console = _console()
@@ -321,7 +324,7 @@ def _github_escape(text: str, is_property: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
 
 
-def _print_problem_lines(problems: Sequence[Problem]) -> None:
+def _print_problem_lines(problems: Sequence["Problem"]) -> None:
     console = _console()
     for p in problems:
         colour = "red" if p.severity == "error" else "yellow"
@@ -336,7 +339,7 @@ def _print_problem_lines(problems: Sequence[Problem]) -> None:
             )
 
 
-def _print_problems_text(report: Report) -> None:
+def _print_problems_text(report: "Report") -> None:
     from sap_cli.store import display_path
 
     console = _console()
@@ -361,31 +364,29 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _print_problems(report: Report, output_format: str) -> None:
-    if output_format == "json":
-        typer.echo(json.dumps([p.as_dict() for p in report.problems], indent=2, ensure_ascii=False))
-    elif output_format == "github":
-        for p in report.problems:
-            props = f"file={_github_escape(p.file, True)},line={p.line},col={p.column},title={p.code}"
-            message = p.message + (f" Hint: {p.hint}" if p.hint else "")
-            typer.echo(f"::{p.severity} {props}::{_github_escape(message)}")
-    else:
-        _print_problems_text(report)
+def _print_github(problems: Sequence["Problem"]) -> None:
+    for p in problems:
+        props = f"file={_github_escape(p.file, True)},line={p.line},col={p.column},title={p.code}"
+        message = p.message + (f" Hint: {p.hint}" if p.hint else "")
+        typer.echo(f"::{p.severity} {props}::{_github_escape(message)}")
 
 
-def _failed(report: Report, strict: bool, output_format: str) -> bool:
-    if report.errors:
-        return True
-    if strict and report.warnings:
-        if output_format == "text":
-            _console().print("Failing because of --strict, which counts warnings as problems.")
-        return True
-    return False
+def _failed(report: "Report", strict: bool) -> bool:
+    return bool(report.errors or (strict and report.warnings))
 
 
 @app.command()
 def validate(
-    folder: PartnershipFolder = None,
+    folders: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Partnership folders (default: the one you are in); with --all, folders to search.",
+            show_default=False,
+        ),
+    ] = None,
+    all_below: Annotated[
+        bool, typer.Option("--all", help="Check every partnership found below the folders given.")
+    ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures too.")] = False,
     output_format: Annotated[
         str, typer.Option("--format", help="text for people, json for tools, github for GitHub Actions.")
@@ -393,15 +394,33 @@ def validate(
 ) -> None:
     """Check every file of a partnership and list all problems at once, with line and column."""
     from sap_cli.checks import check_folder
-    from sap_cli.store import find_project
+    from sap_cli.store import find_project, find_projects_below
 
     if output_format not in FORMATS:
         raise typer.BadParameter(
             f"'{output_format}' is not one of: {', '.join(FORMATS)}", param_hint="--format"
         )
-    report = check_folder(find_project(_folder_argument(folder)))
-    _print_problems(report, output_format)
-    if _failed(report, strict, output_format):
+    starts = list(folders or [Path.cwd()])
+    projects = find_projects_below(starts) if all_below else [find_project(start) for start in starts]
+    reports = [check_folder(project) for project in projects]
+    problems = [problem for report in reports for problem in report.problems]
+    if output_format == "json":
+        typer.echo(_as_json([p.as_dict() for p in problems]))
+    elif output_format == "github":
+        _print_github(problems)
+    else:
+        for report in reports:
+            _print_problems_text(report)
+        if len(reports) > 1:
+            failing = sum(1 for report in reports if report.errors)
+            _console().print(
+                f"\nChecked {_count(len(reports), 'partnership')}: {len(reports) - failing} valid, "
+                f"{failing} with errors."
+            )
+    failed = [_failed(report, strict) for report in reports]
+    if strict and output_format == "text" and any(not r.errors and r.warnings for r in reports):
+        _console().print("Failing because of --strict, which counts warnings as problems.")
+    if any(failed):
         raise typer.Exit(1)
 
 
@@ -553,7 +572,7 @@ def _pulse(raw: str) -> dict[str, int]:
     return scores
 
 
-def _ask_checkin(request: CheckinRequest, folder: Path, date_given: bool) -> None:
+def _ask_checkin(request: "CheckinRequest", folder: Path, date_given: bool) -> None:
     """The interactive check-in: what the flags left out, each question skippable with Enter.
 
     Every answer is checked as it is given, so a typo is asked again rather than losing the rest.
@@ -742,7 +761,7 @@ def checkin(
         console.print("committed to git")
 
 
-def _edit_checkin(folder: Path, request: CheckinRequest, commit: bool, no_input: bool) -> Recorded:
+def _edit_checkin(folder: Path, request: "CheckinRequest", commit: bool, no_input: bool) -> "Recorded":
     """Open the pre-filled record in the user's editor until it is valid; never discard their text."""
     from rich.prompt import Confirm
 
@@ -794,7 +813,7 @@ def actions(
     _check_format(output_format, ("text", "json"))
     entries = read_ledger(find_project(_folder_argument(folder)), _today_or(today), all_)
     if output_format == "json":
-        typer.echo(json.dumps([e.as_dict() for e in entries], indent=2, ensure_ascii=False))
+        typer.echo(_as_json([e.as_dict() for e in entries], indent=2, ensure_ascii=False))
         return
     if not entries:
         _console().print("No open actions." if not all_ else "No actions recorded yet.")
@@ -829,7 +848,7 @@ def status(
     _check_format(output_format, ("text", "json"))
     data = read_status(find_project(_folder_argument(folder)), _today_or(today))
     if output_format == "json":
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        typer.echo(_as_json(data, indent=2, ensure_ascii=False))
         return
     _print_status(data)
 
@@ -946,7 +965,7 @@ def report(
         project_folder, anonymize, parse_date(as_of, "--date"), include_private=include_private
     )
     if output_format == "json":
-        _write_json_report(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", output)
+        _write_json_report(_as_json(figures, indent=2, ensure_ascii=False) + "\n", output)
         return
     if output == "-":
         typer.echo(markdown, nl=False)

@@ -23,9 +23,10 @@ class UsageProblem(SapError):
 
 
 class ProjectNotFound(SapError):
-    def __init__(self, start: Path) -> None:
+    def __init__(self, start: Path, below: bool = False) -> None:
+        where = "or any folder below it" if below else "or any folder above it"
         super().__init__(
-            f"No partnership found in {start} or any folder above it (no project.yaml).",
+            f"No partnership found in {start} {where} (no project.yaml).",
             hint="Run the command inside a partnership folder, give its path, or start one with `sap init`.",
         )
         self.start = start

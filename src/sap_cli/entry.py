@@ -1,0 +1,18 @@
+"""The `sap` console script: answers --version at once and hands everything else to the command line."""
+
+import os
+import sys
+
+
+def main() -> None:
+    # `sap --version` is run by scripts and bug reports; it needs none of the command line's imports.
+    if sys.argv[1:] == ["--version"]:
+        from sap_cli import __version__
+
+        print(f"sap {__version__}")
+        return
+    # sap uses no pydantic plugins; looking for them costs every command about 12 ms.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from sap_cli.cli import main as command_line
+
+    command_line()
