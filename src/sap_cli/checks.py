@@ -160,6 +160,15 @@ def explain_schema_error(err: ErrorDetails, root: type[BaseModel]) -> tuple[str,
         )
     if kind == "string_too_short":
         return "empty-value", f"'{name}' is empty", _field_help(root, loc), False
+    if kind == "string_too_long":
+        limit = (err.get("ctx") or {}).get("max_length", 0)
+        return (
+            "too-long",
+            f"'{name}' is {len(str(value)):,} characters long; sap takes up to {limit:,}",
+            "Something may have been pasted twice or by mistake; keep long documents in a file of "
+            "their own and link to it here.",
+            False,
+        )
     if kind == "string_type":
         return (
             "wrong-type",

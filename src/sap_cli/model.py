@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 Loc = Sequence[str | int]  # a path into a document: keys and list positions
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# The longest text a partner could mean to write in one field (about 3,000 words); more is a paste gone wrong.
+TEXT_LIMIT = 20_000
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_LIMIT)]
 
 Area = Literal["learning-teaching-assessment", "subject-research", "curriculum-design", "sotl"]
 Value = Literal[

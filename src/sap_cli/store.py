@@ -157,8 +157,18 @@ def _fast_yaml() -> Any:
         def processing_version(self) -> Any:
             return (1, 2)
 
+    class PlainValues(_lenient_dates(SafeConstructor)):  # type: ignore[misc]
+        """Only text, numbers, booleans, dates, lists and maps: no binary data, sets or ordered pairs."""
+
+        def refuse_tag(self, node: Any) -> Any:
+            from ruamel.yaml.constructor import ConstructorError
+
+            raise ConstructorError(None, None, f"tag {node.tag} is refused", node.start_mark)
+
+    for refused in ("binary", "set", "omap", "pairs"):
+        PlainValues.add_constructor(f"tag:yaml.org,2002:{refused}", PlainValues.refuse_tag)
     yaml = YAML(typ="safe")
-    yaml.Constructor = _lenient_dates(SafeConstructor)
+    yaml.Constructor = PlainValues
     yaml.Resolver = Yaml12Resolver
     return yaml
 
@@ -188,20 +198,65 @@ def dump_round_trip(document: Any) -> str:
     return buffer.getvalue()
 
 
-def load_file(path: Path) -> LoadedFile:
+# Characters YAML does not allow in a file; a stray one usually means a damaged or non-text file.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Tags that would turn a value into something other than plain text, numbers, dates, lists and maps.
+TAG_HINT = "Remove the tag (the word starting with '!') and keep the plain value after it."
+NESTING_LIMIT = 100  # partnership files nest five levels deep; hundreds means a damaged file
+
+
+def _problem_at(path: Path, text: str, offset: int, message: str, hint: str, code: str) -> LoadedFile:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return LoadedFile(path, syntax=SyntaxProblem(line, column, message, hint, code))
+
+
+def load_file(path: Path, inside: Path | None = None) -> LoadedFile:
+    """Read one YAML file, or say in plain words why it cannot be read and where.
+
+    With `inside`, a link leading out of that folder is not followed: a folder cloned from someone
+    else must not make sap read, and repeat in its messages, files elsewhere on the computer.
+    """
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    if inside is not None and path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if not target.is_relative_to(Path(os.path.realpath(inside))):
+            return LoadedFile(
+                path,
+                syntax=SyntaxProblem(
+                    1,
+                    1,
+                    f"{path.name} is a link to a file outside the partnership, which sap does not follow",
+                    "Replace the link with a copy of the file, if you trust where it came from.",
+                    "outside-link",
+                ),
+            )
     if not path.is_file():
         if path.exists():
             return LoadedFile(
-                path, syntax=SyntaxProblem(1, 1, f"{path.name} is a folder, not a file", None, "unreadable")
+                path,
+                syntax=SyntaxProblem(
+                    1,
+                    1,
+                    f"{path.name} is a folder, not a file",
+                    f"Move what is inside it elsewhere, then make {path.name} a file again.",
+                    "unreadable",
+                ),
             )
         return LoadedFile(path, missing=True)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return LoadedFile(
-            path, syntax=SyntaxProblem(1, 1, f"the file cannot be read: {exc.strerror}", None, "unreadable")
+            path,
+            syntax=SyntaxProblem(
+                1,
+                1,
+                f"the file cannot be read: {exc.strerror}",
+                "Check that the file exists and that you may read it.",
+                "unreadable",
+            ),
         )
     try:
         text = raw.decode("utf-8-sig")
@@ -218,17 +273,123 @@ def load_file(path: Path) -> LoadedFile:
                 "not-utf8",
             ),
         )
+    control = _CONTROL.search(text)
+    if control is not None:
+        return _problem_at(
+            path,
+            text,
+            control.start(),
+            f"this file holds a control character (U+{ord(control.group()):04X}), which is not text",
+            "Delete the character (it may show as a box or nothing at all), or retype the line; "
+            "the file may have been saved by a program that is not a text editor.",
+            "not-text",
+        )
+    deepest = _deepest_brackets(text)
+    if deepest is not None:
+        return _problem_at(
+            path,
+            text,
+            deepest,
+            f"the values here are nested more than {NESTING_LIMIT} levels deep",
+            "Partnership files need only a few levels; the file may be damaged. Compare it with "
+            "the same file made by `sap init`.",
+            "too-deep",
+        )
     try:
-        return LoadedFile(path, data=_fast_yaml().load(text), text=text)
-    except YAMLError:
-        pass  # read it again the slow way below, which says where and why in plain words
+        data = _fast_yaml().load(text)
+    except MarkedYAMLError as exc:
+        tag = _tag_problem(exc)
+        if tag is not None:
+            return LoadedFile(path, syntax=tag)
+        data = None  # read it again the slow way below, which says where and why in plain words
+    except (YAMLError, RecursionError):
+        data = None
+    else:
+        if _expands_too_far(data):
+            return LoadedFile(
+                path,
+                syntax=SyntaxProblem(
+                    1,
+                    1,
+                    "the file repeats its own parts (YAML anchors '&' and aliases '*') far too many times",
+                    "Write the values out instead of repeating them with '*'; the file may have been "
+                    "made to slow programs down.",
+                    "too-large",
+                ),
+            )
+        return LoadedFile(path, data=data, text=text)
     try:
         document = round_trip_yaml().load(text)
     except MarkedYAMLError as exc:
         return LoadedFile(path, syntax=_syntax_problem(exc))
-    except YAMLError as exc:
-        return LoadedFile(path, syntax=SyntaxProblem(1, 1, str(exc).splitlines()[0], None))
+    except (YAMLError, RecursionError) as exc:
+        message = str(exc).splitlines()[0] if isinstance(exc, YAMLError) else "the file is nested too deeply"
+        return LoadedFile(path, syntax=SyntaxProblem(1, 1, message, SYNTAX_HINT))
     return LoadedFile(path, data=document, text=text, _document=document)
+
+
+def _deepest_brackets(text: str) -> int | None:
+    """Where flow brackets first nest deeper than the limit (a cheap guard before parsing), or None."""
+    if text.count("[") + text.count("{") <= NESTING_LIMIT:
+        return None
+    depth = 0
+    for offset, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth > NESTING_LIMIT:
+                return offset
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return None
+
+
+EXPANDED_LIMIT = 200_000  # values after aliases are expanded; a large partnership file has a few thousand
+
+
+def _expands_too_far(data: Any) -> bool:
+    """True if the data is nested too deeply, or repeating its shared parts (aliases) would make it
+    huge: the 'billion laughs' file. Each shared part is measured once, so this stays quick."""
+    measured: dict[int, tuple[int, int]] = {}  # id -> (values inside, depth)
+
+    def measure(value: Any, level: int = 0) -> tuple[int, int]:
+        if not isinstance(value, (dict, list)):
+            return 1, 0
+        if level > NESTING_LIMIT:
+            return 1, NESTING_LIMIT + 1  # deep enough to refuse; never recurse further
+        known = measured.get(id(value))
+        if known is not None:
+            return known
+        measured[id(value)] = (EXPANDED_LIMIT + 1, NESTING_LIMIT + 1)  # a part that contains itself
+        total, depth = 1, 0
+        for child in value.values() if isinstance(value, dict) else value:
+            size, child_depth = measure(child, level + 1)
+            total, depth = total + size, max(depth, child_depth + 1)
+            if total > EXPANDED_LIMIT or depth > NESTING_LIMIT:
+                break
+        measured[id(value)] = (total, depth)
+        return total, depth
+
+    total, depth = measure(data)
+    return total > EXPANDED_LIMIT or depth > NESTING_LIMIT
+
+
+def _tag_problem(exc: Any) -> SyntaxProblem | None:
+    """A plain problem for a YAML tag (such as !!python/object) that sap refuses, or None."""
+    problem = getattr(exc, "problem", "") or ""
+    found = re.search(r"for the tag '?(?P<tag>[^'\s]+)'?", problem) or re.search(
+        r"tag (?P<tag>\S+) is", problem
+    )
+    if found is None or exc.problem_mark is None:
+        return None
+    tag = found["tag"].replace("tag:yaml.org,2002:", "!!")
+    mark = exc.problem_mark
+    return SyntaxProblem(
+        mark.line + 1,
+        mark.column + 1,
+        f"'{tag}' is a YAML tag, which sap files do not use",
+        TAG_HINT,
+        "yaml-tag",
+    )
 
 
 # The YAML reader's wording for the commonest slips, said the way a partner would understand it.
@@ -281,7 +442,7 @@ def _syntax_problem(exc: Any) -> SyntaxProblem:
 def load_folder(folder: Path, names: Iterable[str] = PARTNERSHIP_FILES) -> LoadedFolder:
     loaded = LoadedFolder(folder)
     for name in names:
-        loaded.files[name] = load_file(folder / name)
+        loaded.files[name] = load_file(folder / name, inside=folder)
     return loaded
 
 
