@@ -41,17 +41,33 @@ def _deep(depth: int) -> str:
 Content = str | bytes | Callable[[str], str | bytes]
 CASES: list[tuple[str, str, Content]] = [
     # YAML syntax
-    ("colon-in-text", "project.yaml", lambda t: t.replace("title: Co-designing BIOL 201", "title: Note: a title")),
+    (
+        "colon-in-text",
+        "project.yaml",
+        lambda t: t.replace("title: Co-designing BIOL 201", "title: Note: a title"),
+    ),
     ("tab-indent", "roles.yaml", lambda t: t.replace("    name: Amira Haddad", "\tname: Amira Haddad")),
     ("duplicate-key", "project.yaml", lambda t: t + "title: Again\n"),
     ("bad-indent", "roles.yaml", lambda t: t.replace("    kind: student", "      kind: student")),
     ("second-document", "goals.yaml", lambda t: t + "---\ngoals: []\n"),
-    ("unclosed-quote", "project.yaml", lambda t: t.replace("title: Co-designing BIOL 201", 'title: "Co-designing')),
+    (
+        "unclosed-quote",
+        "project.yaml",
+        lambda t: t.replace("title: Co-designing BIOL 201", 'title: "Co-designing'),
+    ),
     ("unclosed-flow", "timeline.yaml", lambda t: t.replace("owners: [lee-chen]", "owners: [lee-chen")),
     ("unclosed-mapping", "matrix.yaml", lambda t: t.replace("control: shared", "control: {shared")),
     ("stray-dash", "roles.yaml", lambda t: t.replace("    kind: faculty", "    kind: faculty\n -")),
-    ("bom-and-error", "project.yaml", lambda t: "\ufeff" + t.replace("cadence: fortnightly", "cadence: daily")),
-    ("crlf-and-error", "roles.yaml", lambda t: t.replace("kind: faculty", "kind: teacher").replace("\n", "\r\n")),
+    (
+        "bom-and-error",
+        "project.yaml",
+        lambda t: "\ufeff" + t.replace("cadence: fortnightly", "cadence: daily"),
+    ),
+    (
+        "crlf-and-error",
+        "roles.yaml",
+        lambda t: t.replace("kind: faculty", "kind: teacher").replace("\n", "\r\n"),
+    ),
     ("merge-conflict", "goals.yaml", lambda t: "<<<<<<< HEAD\n" + t + "=======\ngoals: []\n>>>>>>> theirs\n"),
     ("anchor-undefined", "roles.yaml", lambda t: t.replace("kind: faculty", "kind: *nothing")),
     ("only-a-scalar", "matrix.yaml", "just some words\n"),
@@ -82,7 +98,11 @@ CASES: list[tuple[str, str, Content]] = [
     ("duplicate-ids", "roles.yaml", lambda t: t.replace("id: lee-chen", "id: amira-haddad")),
     # Bytes that are not text
     ("binary-garbage", "roles.yaml", bytes(range(256)) * 4),
-    ("latin-1", "project.yaml", "title: Co-designing BIOL 201 caf\xe9\nstart: 2026-01-12\nend: 2026-05-29\n".encode("latin-1")),
+    (
+        "latin-1",
+        "project.yaml",
+        "title: Co-designing BIOL 201 caf\xe9\nstart: 2026-01-12\nend: 2026-05-29\n".encode("latin-1"),
+    ),
     ("nul-byte", "project.yaml", lambda t: t.replace("BIOL", "BI\x00OL")),
     ("utf-16", "goals.yaml", lambda t: t.encode("utf-16")),
     # Size and shape attacks
@@ -90,15 +110,35 @@ CASES: list[tuple[str, str, Content]] = [
     ("very-long-line-of-keys", "project.yaml", lambda t: t + "".join(f"k{n}: {n}\n" for n in range(5_000))),
     ("deep-nesting", "project.yaml", _deep(5_000)),
     ("alias-bomb", "project.yaml", _alias_bomb()),
-    ("python-object-tag", "project.yaml", lambda t: t + "summary: !!python/object/apply:os.system ['echo hi']\n"),
+    (
+        "python-object-tag",
+        "project.yaml",
+        lambda t: t + "summary: !!python/object/apply:os.system ['echo hi']\n",
+    ),
     ("local-tag", "project.yaml", lambda t: t.replace("title: Co-designing", "title: !secret Co-designing")),
     ("binary-tag", "project.yaml", lambda t: t + "summary: !!binary aGVsbG8=\n"),
     ("set-tag", "roles.yaml", "partners: !!set {a, b}\n"),
     # Meeting records
-    ("checkin-syntax", "checkins/2026-03-04-week-6.yaml", lambda t: CHECKIN.replace("title: Week 6", "title: Week: 6")),
-    ("checkin-wrong-id", "checkins/2026-03-04-week-6.yaml", lambda t: CHECKIN.replace("id: 2026", "id: 2025", 1)),
-    ("checkin-outside-project", "checkins/2026-03-04-week-6.yaml", lambda t: CHECKIN.replace("date: 2026", "date: 2027")),
-    ("checkin-unknown-owner", "checkins/2026-03-04-week-6.yaml", lambda t: CHECKIN.replace("owner: amira", "owner: ami")),
+    (
+        "checkin-syntax",
+        "checkins/2026-03-04-week-6.yaml",
+        lambda t: CHECKIN.replace("title: Week 6", "title: Week: 6"),
+    ),
+    (
+        "checkin-wrong-id",
+        "checkins/2026-03-04-week-6.yaml",
+        lambda t: CHECKIN.replace("id: 2026", "id: 2025", 1),
+    ),
+    (
+        "checkin-outside-project",
+        "checkins/2026-03-04-week-6.yaml",
+        lambda t: CHECKIN.replace("date: 2026", "date: 2027"),
+    ),
+    (
+        "checkin-unknown-owner",
+        "checkins/2026-03-04-week-6.yaml",
+        lambda t: CHECKIN.replace("owner: amira", "owner: ami"),
+    ),
     ("checkin-binary", "checkins/2026-03-04-week-6.yaml", b"\x89PNG\r\n\x1a\n\x00\x00"),
     ("signature-broken", "signatures/lee-chen.yaml", "partner: lee-chen\nsignatures:\n  - date: soon\n"),
 ]
@@ -111,7 +151,9 @@ COMMANDS: list[list[str]] = [
     ["checkin", "--no-input", "--date", "2026-03-05", "--title", "Week 7", "--note", "Met"],
 ]
 
-POSITION = re.compile(r"^(?P<file>[^\s:][^:]*\.(?:yaml|md)):(?P<line>\d+):(?P<col>\d+): error: ", re.MULTILINE)
+POSITION = re.compile(
+    r"^(?P<file>[^\s:][^:]*\.(?:yaml|md)):(?P<line>\d+):(?P<col>\d+): error: ", re.MULTILINE
+)
 
 
 def _snapshot(folder: Path) -> dict[str, bytes | None]:
@@ -179,5 +221,31 @@ def test_a_link_to_a_file_outside_the_partnership_is_not_followed(
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli.app, ["validate", "demo"])
     assert result.exit_code == 1
-    assert "demo/goals.yaml:1:1: error: goals.yaml is a link to a file outside the partnership" in result.output
+    assert (
+        "demo/goals.yaml:1:1: error: goals.yaml is a link to a file outside the partnership" in result.output
+    )
     assert "hunter2" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("3", "error: this partnership uses file format 3, written by a newer sap; this sap reads format 1"),
+        ("latest", "error: schema_version should be a file format number from 1 to 1, not 'latest'"),
+        ("0", "error: schema_version should be a file format number from 1 to 1, not 0"),
+    ],
+)
+def test_a_format_this_sap_does_not_read_is_named_alone(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str, expected: str
+) -> None:
+    _broken_folder(
+        tmp_path,
+        "project.yaml",
+        lambda t: f"schema_version: {written}\n" + t + "new_field_from_the_future: 1\n",
+    )
+    monkeypatch.chdir(tmp_path)
+    for command in (["validate"], ["status"], ["render"]):
+        result = runner.invoke(cli.app, [*command, "demo"])
+        assert result.exit_code == 1
+        assert f"demo/project.yaml:1:17: {expected}" in result.output
+        assert "new_field_from_the_future" not in result.output  # the one real cause, not a cascade

@@ -259,20 +259,21 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
 
 def _set_agreement_version(folder: Path, version: int) -> None:
     """Raise agreement_version in project.yaml, keeping every other byte of the file."""
-    from sap_cli.store import atomic_write, dump_round_trip, load_round_trip
+    from sap_cli.store import atomic_write, load_round_trip
 
     path = folder / "project.yaml"
-    document = load_round_trip(path)
+    editable = load_round_trip(path)
+    document = editable.document
     if "agreement_version" in document:
         document["agreement_version"] = version
     else:
         document.insert(len(document), "agreement_version", version)
-    atomic_write(path, dump_round_trip(document))
+    atomic_write(path, editable.text())
 
 
 def _append_signature(path: Path, partner: Partner, entry: dict[str, Any]) -> None:
     """Add one signature at the end of the partner's file (made on first signing), atomically."""
-    from sap_cli.store import atomic_write, create_exclusive, dump_round_trip, load_round_trip
+    from sap_cli.store import atomic_write, create_exclusive, load_round_trip
 
     if not path.exists():
         from sap_cli.model import SignatureFile
@@ -284,13 +285,14 @@ def _append_signature(path: Path, partner: Partner, entry: dict[str, Any]) -> No
         return
     from sap_cli.model import SignatureFile
 
-    document = load_round_trip(path)
+    editable = load_round_trip(path)
+    document = editable.document
     signatures = document.get("signatures")
     if signatures is None:
         document["signatures"] = signatures = []
     signatures.append(_quoted_like_new_files(entry))
     SignatureFile.model_validate(document)  # never save a file that no longer validates
-    atomic_write(path, dump_round_trip(document))
+    atomic_write(path, editable.text())
 
 
 def _quoted_like_new_files(value: Any) -> Any:

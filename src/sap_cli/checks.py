@@ -341,6 +341,8 @@ def check_folder(folder: Path, draft: tuple[str, Path] | None = None) -> Report:
         checkin_names = [*checkin_names, draft_name]
         loaded.files[draft_name] = load_file(draft_path)
     checker = _Checker(loaded)
+    if _format_is_foreign(checker):
+        return Report(folder, checker.problems)  # other errors would only follow from the format
     parsed = {name: _validate_file(checker, name, model) for name, model in FILE_MODELS.items()}
     checkins = {name: _validate_file(checker, name, CheckinFile) for name in checkin_names}
     signatures = {name: _validate_file(checker, name, SignatureFile) for name in signature_names}
@@ -405,6 +407,33 @@ def check_folder(folder: Path, draft: tuple[str, Path] | None = None) -> Report:
         checker.problems, key=lambda p: (order.get(p.file, 99), p.file, p.line, p.column)
     )
     return report
+
+
+def _format_is_foreign(checker: _Checker) -> bool:
+    """Report a schema_version this sap does not read (newer, or not a version at all) on its own."""
+    from sap_cli.model import SCHEMA_VERSION
+
+    project = checker.loaded.files["project.yaml"]
+    data = project.data if project.readable else None
+    if not isinstance(data, dict) or "schema_version" not in data:
+        return False
+    found = data["schema_version"]
+    if isinstance(found, int) and not isinstance(found, bool) and 1 <= found <= SCHEMA_VERSION:
+        return False
+    newer = isinstance(found, int) and not isinstance(found, bool) and found > SCHEMA_VERSION
+    checker.error(
+        "project.yaml",
+        ("schema_version",),
+        "newer-format" if newer else "unknown-format",
+        f"this partnership uses file format {found}, written by a newer sap; this sap reads format "
+        f"{SCHEMA_VERSION} and older"
+        if newer
+        else f"schema_version should be a file format number from 1 to {SCHEMA_VERSION}, not {found!r}",
+        "Update sap (pip install --upgrade sap-cli) on this computer; nothing was changed."
+        if newer
+        else f"Write schema_version: {SCHEMA_VERSION}, as `sap init` does.",
+    )
+    return True
 
 
 def load_valid(folder: Path) -> Partnership:

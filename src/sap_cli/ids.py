@@ -8,10 +8,21 @@ import unicodedata
 _HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "sir", "dame"}
 
 
-def slugify(text: str) -> str:
-    """A readable id from a name: 'Dr Lee Chen' -> 'lee-chen', 'Zoë Ó Briain' -> 'zoe-o-briain'."""
+SLUG_LIMIT = 60  # keeps file names made from ids well inside every file system's limit
+
+
+def slugify(text: str, limit: int = SLUG_LIMIT) -> str:
+    """A readable id from a name: 'Dr Lee Chen' -> 'lee-chen', 'Zoë Ó Briain' -> 'zoe-o-briain'.
+
+    Only a-z, 0-9 and single hyphens survive, so an id used in a file name can never climb out of
+    its folder ('..', '/', a drive letter); a long text is cut at a word, to at most `limit`.
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     while len(words) > 1 and words[0] in _HONORIFICS:
         words = words[1:]
-    return "-".join(words)
+    slug = "-".join(words)
+    if len(slug) > limit:
+        cut = slug[: limit + 1].rfind("-")
+        slug = slug[:cut] if cut > 0 else slug[:limit]
+    return slug

@@ -276,7 +276,7 @@ def _closable(partnership: Partnership, ids: Sequence[str]) -> dict[str, str]:
 def _close(folder: Path, closing: dict[str, str], on: dt.date) -> tuple[list[str], list[Path]]:
     """Set `done` on each action in its own file, keeping every comment and the key order."""
     from sap_cli.model import CheckinFile
-    from sap_cli.store import atomic_write, dump_round_trip, load_round_trip
+    from sap_cli.store import atomic_write, load_round_trip
 
     closed: list[str] = []
     changed: list[Path] = []
@@ -285,7 +285,8 @@ def _close(folder: Path, closing: dict[str, str], on: dt.date) -> tuple[list[str
         by_file.setdefault(checkin_id, []).append(action_id)
     for checkin_id, action_ids in by_file.items():
         path = folder / "checkins" / f"{checkin_id}.yaml"
-        document = load_round_trip(path)
+        editable = load_round_trip(path)
+        document = editable.document
         for action in document["actions"]:
             if action["id"] in action_ids and action.get("done") is None:
                 if "done" in action:
@@ -294,7 +295,7 @@ def _close(folder: Path, closing: dict[str, str], on: dt.date) -> tuple[list[str
                     action.insert(len(action), "done", on)
                 closed.append(action["id"])
         CheckinFile.model_validate(document)  # never save a file that no longer validates
-        atomic_write(path, dump_round_trip(document))
+        atomic_write(path, editable.text())
         changed.append(path)
     return closed, changed
 

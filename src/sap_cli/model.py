@@ -108,6 +108,8 @@ class Record(BaseModel):
 
 # ---------------------------------------------------------------- project.yaml
 
+SCHEMA_VERSION = 1  # the file format this sap writes; `schema_version` in project.yaml
+
 
 class Communication(Record):
     channels: list[Text] = Field(
