@@ -249,3 +249,14 @@ def test_a_format_this_sap_does_not_read_is_named_alone(
         assert result.exit_code == 1
         assert f"demo/project.yaml:1:17: {expected}" in result.output
         assert "new_field_from_the_future" not in result.output  # the one real cause, not a cascade
+
+
+def test_git_conflict_markers_are_named_as_such(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _broken_folder(
+        tmp_path, "goals.yaml", "goals:\n<<<<<<< HEAD\n  - id: a\n=======\n  - id: b\n>>>>>>> theirs\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli.app, ["validate", "demo"])
+    assert "demo/goals.yaml:2:1: error: this file still has the marker lines git adds" in result.output

@@ -250,6 +250,7 @@ def _mapping_indent(text: str) -> int:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Tags that would turn a value into something other than plain text, numbers, dates, lists and maps.
 TAG_HINT = "Remove the tag (the word starting with '!') and keep the plain value after it."
+_CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 NESTING_LIMIT = 100  # partnership files nest five levels deep; hundreds means a damaged file
 
 
@@ -331,6 +332,18 @@ def load_file(path: Path, inside: Path | None = None) -> LoadedFile:
             "Delete the character (it may show as a box or nothing at all), or retype the line; "
             "the file may have been saved by a program that is not a text editor.",
             "not-text",
+        )
+    conflict = _CONFLICT.search(text)
+    if conflict is not None:
+        return _problem_at(
+            path,
+            text,
+            conflict.start(),
+            "this file still has the marker lines git adds when two changes clash "
+            "(<<<<<<<, ======= and >>>>>>>)",
+            "Keep the lines you want from each side, delete the three kinds of marker lines, save, "
+            "then run the command again.",
+            "merge-conflict",
         )
     deepest = _deepest_brackets(text)
     if deepest is not None:
