@@ -198,7 +198,7 @@ def test_killed_at_any_moment_every_document_is_whole_old_or_whole_new(tmp_path:
 def test_ctrl_c_while_rendering_exits_130_and_leaves_whole_files(tmp_path: Path) -> None:
     folder, old, new = _two_versions_of_docs(tmp_path)
     codes = set()
-    for delay in (0.15, 0.25, 0.35):
+    for delay in (0.2, 0.3, 0.4):
         for name, data in old.items():
             next(iter((folder / "docs").rglob(name))).write_bytes(data)
         process = subprocess.Popen(

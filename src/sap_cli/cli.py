@@ -33,6 +33,14 @@ FORMATS = ("text", "json", "github")
 class SapGroup(TyperGroup):
     """The one error boundary: expected failures become a message and an exit code, not a traceback."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt:
+            # typer turns this into exit 130 silently; say so, as for a stop at any other moment.
+            _console(stderr=True).print("\nStopped.")
+            raise
+
     def invoke(self, ctx: Any) -> Any:  # typer.Context; its base class lives in typer._click
         try:
             return super().invoke(ctx)

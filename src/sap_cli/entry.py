@@ -13,6 +13,11 @@ def main() -> None:
         return
     # sap uses no pydantic plugins; looking for them costs every command about 12 ms.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from sap_cli.cli import main as command_line
+    try:
+        from sap_cli.cli import main as command_line
 
-    command_line()
+        command_line()
+    except KeyboardInterrupt:
+        # Ctrl-C while the command line is still loading: the same calm stop as later on.
+        print("\nStopped.", file=sys.stderr)
+        sys.exit(130)
