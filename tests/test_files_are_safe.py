@@ -197,8 +197,13 @@ def test_killed_at_any_moment_every_document_is_whole_old_or_whole_new(tmp_path:
 
 def test_ctrl_c_while_rendering_exits_130_and_leaves_whole_files(tmp_path: Path) -> None:
     folder, old, new = _two_versions_of_docs(tmp_path)
+    began = time.perf_counter()
+    subprocess.run([*SAP, "render", str(folder), "--check"], capture_output=True)
+    one_run = time.perf_counter() - began
     codes = set()
-    for delay in (0.2, 0.3, 0.4):
+    # From mid-run to just after the end, where a Ctrl-C used to land while Python was shutting down.
+    for share in (0.5, 0.7, 0.85, 0.95, 1.0, 1.05, 1.1):
+        delay = share * one_run
         for name, data in old.items():
             next(iter((folder / "docs").rglob(name))).write_bytes(data)
         process = subprocess.Popen(

@@ -1,6 +1,7 @@
 """The `sap` console script: answers --version at once and hands everything else to the command line."""
 
 import os
+import signal
 import sys
 
 
@@ -21,3 +22,7 @@ def main() -> None:
         # Ctrl-C while the command line is still loading: the same calm stop as later on.
         print("\nStopped.", file=sys.stderr)
         sys.exit(130)
+    finally:
+        # The work is finished or stopped here; a Ctrl-C landing while Python shuts down
+        # would otherwise end the process by the signal, with no message and no exit code 130.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
