@@ -277,11 +277,14 @@ def _append_signature(path: Path, partner: Partner, entry: dict[str, Any]) -> No
 
     if not path.exists():
         from sap_cli.model import SignatureFile
+        from sap_cli.schemas import for_new_file
         from sap_cli.yamlwrite import commented_yaml
 
         heading = [line.format(name=partner.name) for line in SIGNATURE_HEADING]
         data = {"partner": partner.id, "signatures": [entry]}
-        create_exclusive(path, commented_yaml(SignatureFile, data, heading, explain=False))
+        text = commented_yaml(SignatureFile, data, heading, explain=False)
+        folder = path.parent.parent
+        create_exclusive(path, for_new_file(folder, path.relative_to(folder), text))
         return
     from sap_cli.model import SignatureFile
 

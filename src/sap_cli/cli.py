@@ -242,6 +242,9 @@ def _print_created(created: "Created") -> None:
     console.print(f"\nCreated the partnership in [bold]{escape(display_path(created.folder))}[/]:")
     for path in created.files:
         console.print(f"  {escape(display_path(path))}")
+    if created.schemas:
+        schema_folder = display_path(created.schemas[0].parent)
+        console.print(f"  {escape(schema_folder)}/ (so an editor can complete and check the YAML files)")
     if created.committed:
         console.print("Made the first git commit.")
     where = display_path(created.folder)
@@ -1123,6 +1126,49 @@ def sign(
         f"(fingerprint {signed.fingerprint}): wrote {escape(display_path(signed.path))}"
     )
     console.print(f"Run `sap render{escape(command_path(project_folder))}` to show it in docs/agreement.md.")
+
+
+# ---------------------------------------------------------------- sap schema
+
+
+@app.command()
+def schema(
+    folder: PartnershipFolder = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="DIR",
+            help="Only write the schema files into DIR; no partnership needed, no file touched.",
+        ),
+    ] = None,
+) -> None:  # fmt: skip
+    """Help your editor: JSON Schemas so it completes and checks the YAML files as you type."""
+    from sap_cli.store import display_path
+
+    console = _console()
+    if output is not None:
+        from sap_cli.schemas import write_schemas
+
+        written = write_schemas(output)
+        console.print(f"Wrote {len(written)} JSON Schemas in {escape(display_path(output))}:")
+        for path in written:
+            console.print(f"  {escape(path.name)}")
+        return
+    from sap_cli.schemas import set_up_editor_support
+    from sap_cli.store import find_project
+
+    setup = set_up_editor_support(find_project(_folder_argument(folder)))
+    console.print(f"Wrote {len(setup.schemas)} JSON Schemas in {escape(display_path(setup.schema_folder))}/.")
+    if setup.marked:
+        console.print("Added a first line pointing at its schema to:")
+        for path in setup.marked:
+            console.print(f"  {escape(display_path(path))}")
+    else:
+        console.print("Every YAML file already points at its schema.")
+    console.print(
+        "Editors with YAML support (VS Code with the Red Hat YAML extension, and others) now suggest "
+        "fields and underline mistakes, offline."
+    )
 
 
 agreement_app = typer.Typer(

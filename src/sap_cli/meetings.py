@@ -126,8 +126,9 @@ def _free_path(folder: Path, date: dt.date, title: str) -> tuple[str, Path]:
     return checkin_id, folder / "checkins" / f"{checkin_id}.yaml"
 
 
-def _checkin_text(request: CheckinRequest, checkin_id: str, partnership: Partnership) -> str:
+def _checkin_text(request: CheckinRequest, checkin_id: str, partnership: Partnership, folder: Path) -> str:
     from sap_cli.model import CheckinFile
+    from sap_cli.schemas import for_new_file
     from sap_cli.yamlwrite import commented_yaml
 
     actions = []
@@ -159,7 +160,8 @@ def _checkin_text(request: CheckinRequest, checkin_id: str, partnership: Partner
         f"Meeting record made by `sap checkin` on {request.date.isoformat()}. Edit it freely;",
         "`sap validate` checks it. Close an action with: sap checkin --done ACTION_ID",
     ]
-    return commented_yaml(CheckinFile, dumped, heading, explain=False)
+    text = commented_yaml(CheckinFile, dumped, heading, explain=False)
+    return for_new_file(folder, Path("checkins") / f"{checkin_id}.yaml", text)
 
 
 def record_checkin(folder: Path, request: CheckinRequest, commit: bool = False) -> Recorded:
@@ -171,7 +173,7 @@ def record_checkin(folder: Path, request: CheckinRequest, commit: bool = False) 
         while True:
             checkin_id, path = _free_path(folder, request.date, request.title)
             try:
-                create_exclusive(path, _checkin_text(request, checkin_id, partnership))
+                create_exclusive(path, _checkin_text(request, checkin_id, partnership, folder))
                 break
             except FileExistsError:
                 continue  # someone saved a meeting with this name a moment ago; take the next one
@@ -225,7 +227,7 @@ def start_draft(folder: Path, request: CheckinRequest) -> Draft:
     checkin_id, path = _free_path(folder, request.date, request.title)
     draft = Draft(checkin_id, f"checkins/{checkin_id}.yaml", path.with_name(path.name + ".draft"))
     if not draft.path.exists():  # an unfinished draft of the same meeting is reopened, not replaced
-        create_exclusive(draft.path, _checkin_text(request, checkin_id, partnership))
+        create_exclusive(draft.path, _checkin_text(request, checkin_id, partnership, folder))
     return draft
 
 

@@ -90,10 +90,20 @@ LADDER_RUNGS: dict[int, str] = {
 STAFF_CONTROL: frozenset[str] = frozenset({"institution", "staff"})
 
 
+def _empty_is_allowed(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """In the JSON Schema too, a list or mapping left empty is fine (see `_empty_means_none_yet`)."""
+    properties = schema.get("properties", {})
+    for name, info in model.model_fields.items():
+        if info.default_factory in (list, dict) and name in properties:
+            shape = properties[name]
+            notes = {key: shape.pop(key) for key in ("title", "description", "examples") if key in shape}
+            properties[name] = {"anyOf": [shape, {"type": "null"}], **notes}
+
+
 class Record(BaseModel):
     """Every record refuses unknown keys, so a typo is reported rather than ignored."""
 
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, json_schema_extra=_empty_is_allowed)
 
     @field_validator("*", mode="before")
     @classmethod

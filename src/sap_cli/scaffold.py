@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -66,6 +67,7 @@ class InitRequest:
 class Created:
     folder: Path
     files: list[Path] = field(default_factory=list)
+    schemas: list[Path] = field(default_factory=list)  # .sap/schema/, for editors
     committed: bool = False
 
 
@@ -256,6 +258,7 @@ def _check_folder_is_usable(folder: Path) -> None:
 def create_partnership(request: InitRequest, today: dt.date | None = None) -> Created:
     """Write a new partnership folder; refuse, changing nothing, if one is already there."""
     from sap_cli.checks import check_folder
+    from sap_cli.schemas import SCHEMA_FOLDER, json_schemas, with_modeline
     from sap_cli.store import atomic_write
 
     folder = request.folder
@@ -272,14 +275,21 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
     try:
         for name, text in texts.items():
             path = folder / name
-            create_exclusive(path, text)
+            create_exclusive(path, with_modeline(text, Path(name)))
             created.files.append(path)
+        for name, text in json_schemas().items():
+            path = folder / SCHEMA_FOLDER / name
+            atomic_write(path, text)  # sap's own files, the same for every partnership
+            created.schemas.append(path)
         if gitignore is not None:
             atomic_write(folder / ".gitignore", gitignore)
     except BaseException as exc:
         # All or nothing: a clash, a full disk or Ctrl-C leaves the folder as it was.
-        for path in created.files:
+        for path in [*created.files, *created.schemas]:
             path.unlink()
+        for empty in (folder / SCHEMA_FOLDER, folder / SCHEMA_FOLDER.parent):
+            with contextlib.suppress(OSError):
+                empty.rmdir()
         if isinstance(exc, FileExistsError):
             raise ProjectExists(folder, [Path(str(exc.filename)).name]) from exc
         if isinstance(exc, OSError):
@@ -299,6 +309,8 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
             hint="This is a bug in sap; please report it with the command you ran.",
         )
     if request.git:
-        gitops.commit_new(folder, created.files, f"Start the partnership: {request.title.strip()}")
+        gitops.commit_new(
+            folder, [*created.files, *created.schemas], f"Start the partnership: {request.title.strip()}"
+        )
         created.committed = True
     return created
