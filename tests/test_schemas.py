@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLES
 from typer.testing import CliRunner
 
+from conftest import EXAMPLES
 from sap_cli import cli
 from sap_cli.checks import check_folder
 from sap_cli.scaffold import list_templates

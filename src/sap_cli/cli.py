@@ -1171,6 +1171,39 @@ def schema(
     )
 
 
+# ---------------------------------------------------------------- sap explain
+
+
+@app.command()
+def explain(
+    topic: Annotated[
+        str | None,
+        typer.Argument(
+            help="What to explain: bovill, ladder, values, propositions, areas or power. "
+            "Leave it out to list the topics.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Explain a Students as Partners framework, who proposed it, and where sap records it."""
+    from sap_cli.explain import explain as explain_topic
+    from sap_cli.explain import topic_names
+
+    console = _console()
+    if topic is None:
+        for name, summary in topic_names():
+            console.print(f"[bold]{name:13}[/] {escape(summary)}")
+        console.print("\nRead one with: sap explain TOPIC")
+        return
+    text = explain_topic(topic)
+    if console.is_terminal and not console.no_color:
+        from rich.markdown import Markdown
+
+        console.print(Markdown(text))
+    else:
+        typer.echo(text, nl=False)
+
+
 agreement_app = typer.Typer(
     name="agreement", help="Look at the partnership agreement's history.", no_args_is_help=True
 )

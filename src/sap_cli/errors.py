@@ -68,6 +68,13 @@ class UnknownTemplate(UnknownName, UsageProblem):
         super().__init__("partnership template called", name, known, suggestion)
 
 
+class UnknownTopic(UnknownName, UsageProblem):
+    """`sap explain` was asked about a topic it has no text for."""
+
+    def __init__(self, name: str, known: list[str], suggestion: str | None) -> None:
+        super().__init__("topic called", name, known, suggestion)
+
+
 class UnknownPartner(UnknownName):
     def __init__(self, partner_id: str, known: list[str], suggestion: str | None) -> None:
         super().__init__("partner with the id", partner_id, known, suggestion)
