@@ -139,18 +139,24 @@ def test_unknown_partner_is_refused_with_a_suggestion(runner: CliRunner, demo: P
     assert "--partner" in missing.output
 
 
-def test_a_sign_off_written_by_hand_for_an_older_version_asks_to_sign_again(
+def test_a_signature_without_fingerprint_goes_by_its_version(
     make_partnership: Callable[..., Path],
 ) -> None:
-    roles = (
-        "partners:\n  - id: amira-haddad\n    name: Amira Haddad\n    kind: student\n"
-        "    responsibilities: [Run the focus group]\n    sign_off: {date: 2026-01-12, version: 1}\n"
+    """Signatures carried over from format 1 have no fingerprint: the version number decides."""
+    folder = make_partnership()
+    (folder / "signatures").mkdir()
+    (folder / "signatures/amira-haddad.yaml").write_text(
+        "partner: amira-haddad\nsignatures:\n  - date: 2026-01-12\n    version: 1\n", encoding="utf-8"
     )
-    folder = make_partnership(roles=roles)
+    assert [p for p in check_folder(folder).problems if p.code == "sign-again"] == []
     _edit(folder / "project.yaml", "cadence: fortnightly", "cadence: fortnightly\nagreement_version: 2")
     warnings = [p for p in check_folder(folder).problems if p.code == "sign-again"]
-    assert [(p.file.endswith("roles.yaml"), p.line) for p in warnings] == [(True, 6)]
+    assert [(p.file.endswith("signatures/amira-haddad.yaml"), p.line) for p in warnings] == [(True, 3)]
     assert "signed version 1 on 2026-01-12, and the agreement has a newer version" in warnings[0].message
+
+    signed = sign_partner(folder, "amira-haddad", dt.date(2026, 2, 1))
+    assert signed.version == 2 and signed.new_version_from is None  # no fingerprint, so no new version
+    assert [p for p in check_folder(folder).problems if p.code == "sign-again"] == []
 
 
 def test_signature_files_are_checked(demo: Path) -> None:

@@ -272,7 +272,7 @@ def test_validate_all_reports_each_partnership_below_a_folder(runner: CliRunner,
     )
     result = runner.invoke(cli.app, ["validate", "--all", str(tmp_path)])
     assert result.exit_code == 1
-    assert "course-redesign/roles.yaml:58:11: error: 'stuff' is not one of the choices" in result.output
+    assert "course-redesign/roles.yaml:54:11: error: 'stuff' is not one of the choices" in result.output
     assert "micro-credential is valid" in result.output
     assert result.output.rstrip().endswith("Checked 2 partnerships: 1 valid, 1 with errors.")
     both = runner.invoke(

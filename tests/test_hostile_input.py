@@ -230,9 +230,10 @@ def test_a_link_to_a_file_outside_the_partnership_is_not_followed(
 @pytest.mark.parametrize(
     ("written", "expected"),
     [
-        ("3", "error: this partnership uses file format 3, written by a newer sap; this sap reads format 1"),
-        ("latest", "error: schema_version should be a file format number from 1 to 1, not 'latest'"),
-        ("0", "error: schema_version should be a file format number from 1 to 1, not 0"),
+        ("3", "error: this partnership uses file format 3, written by a newer sap; this sap reads format 2"),
+        ("1", "error: this partnership uses file format 1, from an older sap; this sap reads format 2"),
+        ("latest", "error: schema_version should be a file format number from 1 to 2, not 'latest'"),
+        ("0", "error: schema_version should be a file format number from 1 to 2, not 0"),
     ],
 )
 def test_a_format_this_sap_does_not_read_is_named_alone(

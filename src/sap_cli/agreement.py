@@ -57,7 +57,7 @@ def agreement_parts(p: Partnership) -> dict[str, Any]:
             "own_objectives": p.goals.model_dump(mode="json")["own_objectives"],
             "deliverables": [d.model_dump(mode="json", exclude={"done"}) for d in p.goals.deliverables],
         },
-        "roles": [partner.model_dump(mode="json", exclude={"sign_off"}) for partner in p.roles.partners],
+        "roles": [partner.model_dump(mode="json") for partner in p.roles.partners],
         "timeline": [m.model_dump(mode="json", exclude={"done"}) for m in p.timeline.milestones],
         "matrix": {
             "stages": [stage.model_dump(mode="json", exclude={"enacted"}) for stage in p.matrix.stages],
@@ -114,7 +114,7 @@ class PartnerSignature:
     state: SignState
     date: dt.date | None = None
     version: int | None = None
-    fingerprint: str | None = None  # None for a sign-off written by hand in roles.yaml
+    fingerprint: str | None = None  # None for a signature from before sap kept fingerprints
     changed: list[str] = field(default_factory=list)  # what changed since they signed, in plain words
 
     @property
@@ -155,6 +155,15 @@ def partner_signature(p: Partnership, partner: Partner, current: Fingerprint) ->
     found = latest_signature(p, partner.id)
     if found is not None:
         signature = found[1]
+        if signature.fingerprint is None:  # signed before sap kept fingerprints: the version tells
+            outdated = signature.version < p.project.agreement_version
+            return PartnerSignature(
+                partner.id,
+                partner.name,
+                "sign-again" if outdated else "signed",
+                signature.date,
+                signature.version,
+            )
         changed = current.changed_since(signature)
         return PartnerSignature(
             partner.id,
@@ -164,15 +173,6 @@ def partner_signature(p: Partnership, partner: Partner, current: Fingerprint) ->
             signature.version,
             signature.fingerprint,
             changed,
-        )
-    if partner.sign_off is not None:  # agreed on paper and written into roles.yaml by hand
-        outdated = partner.sign_off.version < p.project.agreement_version
-        return PartnerSignature(
-            partner.id,
-            partner.name,
-            "sign-again" if outdated else "signed",
-            partner.sign_off.date,
-            partner.sign_off.version,
         )
     return PartnerSignature(partner.id, partner.name, "not-signed")
 
@@ -214,7 +214,9 @@ def _signing_version(p: Partnership, current: Fingerprint) -> int:
         for signature in record.signatures
         if signature.version == version
     ]
-    if this_version and all(signature.fingerprint != current.whole for signature in this_version):
+    # A signature without a fingerprint cannot say what it covered, so it never starts a new version.
+    fingerprinted = [signature.fingerprint for signature in this_version if signature.fingerprint]
+    if fingerprinted and current.whole not in fingerprinted:
         return version + 1
     return version
 

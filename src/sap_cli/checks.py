@@ -410,7 +410,7 @@ def check_folder(folder: Path, draft: tuple[str, Path] | None = None) -> Report:
 
 
 def _format_is_foreign(checker: _Checker) -> bool:
-    """Report a schema_version this sap does not read (newer, or not a version at all) on its own."""
+    """Report a schema_version other than this sap's own (older, newer, or not a version) on its own."""
     from sap_cli.model import SCHEMA_VERSION
 
     project = checker.loaded.files["project.yaml"]
@@ -418,21 +418,31 @@ def _format_is_foreign(checker: _Checker) -> bool:
     if not isinstance(data, dict) or "schema_version" not in data:
         return False
     found = data["schema_version"]
-    if isinstance(found, int) and not isinstance(found, bool) and 1 <= found <= SCHEMA_VERSION:
+    number = isinstance(found, int) and not isinstance(found, bool) and found >= 1
+    if number and found == SCHEMA_VERSION:
         return False
-    newer = isinstance(found, int) and not isinstance(found, bool) and found > SCHEMA_VERSION
-    checker.error(
-        "project.yaml",
-        ("schema_version",),
-        "newer-format" if newer else "unknown-format",
-        f"this partnership uses file format {found}, written by a newer sap; this sap reads format "
-        f"{SCHEMA_VERSION} and older"
-        if newer
-        else f"schema_version should be a file format number from 1 to {SCHEMA_VERSION}, not {found!r}",
-        "Update sap (pip install --upgrade sap-cli) on this computer; nothing was changed."
-        if newer
-        else f"Write schema_version: {SCHEMA_VERSION}, as `sap init` does.",
-    )
+    if number and found < SCHEMA_VERSION:
+        code = "older-format"
+        message = (
+            f"this partnership uses file format {found}, from an older sap; this sap reads format "
+            f"{SCHEMA_VERSION}"
+        )
+        hint = (
+            "Run `sap upgrade` in the folder: it shows each change before making it and keeps your "
+            "comments (`sap upgrade --dry-run` only shows). Nothing was changed."
+        )
+    elif number:
+        code = "newer-format"
+        message = (
+            f"this partnership uses file format {found}, written by a newer sap; this sap reads format "
+            f"{SCHEMA_VERSION}"
+        )
+        hint = "Update sap (pip install --upgrade sap-cli) on this computer; nothing was changed."
+    else:
+        code = "unknown-format"
+        message = f"schema_version should be a file format number from 1 to {SCHEMA_VERSION}, not {found!r}"
+        hint = f"Write schema_version: {SCHEMA_VERSION}, as `sap init` does."
+    checker.error("project.yaml", ("schema_version",), code, message, hint)
     return True
 
 
@@ -668,18 +678,6 @@ def _check_dates(checker: _Checker, project: Any, roles: Any, goals: Any, timeli
             "Pick a date while the partnership is running, so there is time to change course.",
             "partnership agreement practice",
         )
-    if roles:
-        for i, partner in enumerate(roles.partners):
-            signed = partner.sign_off
-            if signed is not None and signed.version > project.agreement_version:
-                checker.error(
-                    "roles.yaml",
-                    ("partners", i, "sign_off", "version"),
-                    "unknown-version",
-                    f"{partner.name} signed version {signed.version}, but the agreement is at "
-                    f"version {project.agreement_version}",
-                    "Check agreement_version in project.yaml.",
-                )
 
 
 # ------------------------------------------------------------ partnership health
@@ -812,7 +810,7 @@ def _signatures_to_renew(partnership: Partnership, checker: _Checker) -> None:
     for index, state in enumerate(signing_states(partnership)):
         if state.state != "sign-again":
             continue
-        name, loc = "roles.yaml", ("partners", index, "sign_off")  # a sign-off written by hand
+        name, loc = "roles.yaml", ("partners", index, "id")
         found = latest_signature(partnership, state.partner_id)
         if found is not None and f"signatures/{state.partner_id}.yaml" in checker.loaded.files:
             name, loc = f"signatures/{state.partner_id}.yaml", ("signatures", found[0], "date")

@@ -1204,6 +1204,63 @@ def explain(
         typer.echo(text, nl=False)
 
 
+# ---------------------------------------------------------------- sap upgrade
+
+
+@app.command()
+def upgrade(
+    folder: PartnershipFolder = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only show what would change; write nothing.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Make the changes without asking.")] = False,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never ask; make the changes.")] = False,
+) -> None:
+    """Bring a folder written by an older sap up to this sap's file format, showing each change first."""
+    from sap_cli.store import display_path, find_project
+    from sap_cli.upgrade import apply_upgrade, plan_upgrade
+
+    project_folder = find_project(_folder_argument(folder))
+    plan = plan_upgrade(project_folder)
+    console = _console()
+    where = display_path(project_folder)
+    if not plan.needed:
+        console.print(f"{escape(where)} is already in file format {plan.to_version}; nothing to do.")
+        return
+    console.print(
+        f"{escape(where)} is in file format {plan.from_version}; this sap uses format {plan.to_version}."
+    )
+    for note in plan.notes:
+        console.print(f"  - {escape(note)}")
+    console.print()
+    for change in plan.changes:
+        _print_diff(change.diff())
+    if dry_run:
+        console.print("Nothing was changed (--dry-run). Run `sap upgrade` to make these changes.")
+        return
+    if not yes and can_prompt(no_input):
+        from rich.prompt import Confirm
+
+        if not Confirm.ask("Make these changes?", console=console, default=True):
+            console.print("Nothing was changed.")
+            return
+    written = apply_upgrade(plan)
+    console.print(f"Upgraded to file format {plan.to_version}; wrote:")
+    for change in plan.changes:
+        console.print(f"  {escape(display_path(project_folder / change.relative))}")
+    if len(written) > len(plan.changes):
+        console.print("  and brought the editor schemas in .sap/schema/ up to date")
+    console.print("Check the result with: sap validate")
+
+
+def _print_diff(diff: str) -> None:
+    console = _console()
+    styles = {"+": "green", "-": "red", "@": "cyan"}
+    for line in diff.splitlines():
+        style = "bold" if line.startswith(("+++", "---")) else styles.get(line[:1], "")
+        console.print(f"[{style}]{escape(line)}[/]" if style else escape(line), highlight=False)
+
+
 agreement_app = typer.Typer(
     name="agreement", help="Look at the partnership agreement's history.", no_args_is_help=True
 )

@@ -118,7 +118,9 @@ class Record(BaseModel):
 
 # ---------------------------------------------------------------- project.yaml
 
-SCHEMA_VERSION = 1  # the file format this sap writes; `schema_version` in project.yaml
+# The file format this sap writes; `schema_version` in project.yaml. `sap upgrade` brings older
+# folders up to it (upgrade.py says what changed between formats).
+SCHEMA_VERSION = 2
 
 
 class Communication(Record):
@@ -215,8 +217,8 @@ class Dissemination(Record):
 class ProjectFile(Record):
     """project.yaml: what this partnership is, why, when, and the terms partners agree to."""
 
-    schema_version: Literal[1] = Field(
-        default=1,
+    schema_version: Literal[2] = Field(
+        default=2,
         description="Version of the sap file format. Leave it as it is.",
     )
     title: Text = Field(description="A short name for the partnership.", examples=["Co-designing BIOL 201"])
@@ -296,11 +298,6 @@ class ProjectFile(Record):
 # ---------------------------------------------------------------- roles.yaml
 
 
-class SignOff(Record):
-    date: dt.date = Field(description="When the partner agreed (YYYY-MM-DD).")
-    version: int = Field(ge=1, description="The agreement_version they agreed to.")
-
-
 class Partner(Record):
     id: Slug = Field(
         description="A short id used everywhere else: lowercase letters, digits and hyphens.",
@@ -330,10 +327,6 @@ class Partner(Record):
         default=None,
         description="How they like to receive feedback.",
         examples=["Written comments first, then a chat"],
-    )
-    sign_off: SignOff | None = Field(
-        default=None,
-        description="When the partner agreed to the agreement: the date and the agreement_version agreed to.",
     )
 
 
@@ -585,8 +578,10 @@ Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{6,64}$")]
 class Signature(Record):
     date: dt.date = Field(description="When the partner agreed (YYYY-MM-DD).", examples=["2026-01-12"])
     version: int = Field(ge=1, description="The agreement_version they agreed to.", examples=[1])
-    fingerprint: Hex = Field(
-        description="Made by `sap sign` from the agreement's content, so a later change is noticed.",
+    fingerprint: Hex | None = Field(
+        default=None,
+        description="Made by `sap sign` from the agreement's content, so a later change is noticed. "
+        "Missing for a signature recorded before sap kept fingerprints; sap then goes by the version.",
         examples=["3f9a2c41d0b7"],
     )
     parts: dict[str, Hex] = Field(

@@ -297,7 +297,9 @@ def _challenges(review: dict[str, Any], p: Partnership) -> list[str]:
             found.append(
                 f"On {row['date']}, {row['kind']} partners rated their workload {row['workload']} of 5."
             )
-    unsigned = [partner.name for partner in p.roles.partners if partner.sign_off is None]
+    from sap_cli.agreement import signing_states
+
+    unsigned = [state.name for state in signing_states(p) if state.state == "not-signed"]
     if unsigned:
         found.append("Never signed the agreement: " + ", ".join(unsigned) + ".")
     if review["power"]["power_transfer"]["verdict"] == "fails":

@@ -222,16 +222,8 @@ def build_files(request: InitRequest, today: dt.date) -> dict[str, str]:
         data = record.model_dump(mode="python", exclude_none=False)
         if name == "matrix.yaml" and data.get("ladder") is None:
             data.pop("ladder")
-        _drop_empty_sign_off(data)
         texts[name] = commented_yaml(FILE_MODELS[name], data, FILE_HEADINGS[name])
     return texts
-
-
-def _drop_empty_sign_off(data: dict[str, Any]) -> None:
-    """A partner has not signed yet: leave sign_off out rather than show an empty block."""
-    for partner in data.get("partners", []):
-        if partner.get("sign_off") is None:
-            partner.pop("sign_off", None)
 
 
 def _existing_partnership_files(folder: Path) -> list[str]:

@@ -214,9 +214,13 @@ class EditableYaml:
 
 def load_round_trip(path: Path) -> EditableYaml:
     """Read a file for editing, noting its indentation, line ends and byte-order mark."""
+    return editable_from_text(path.read_bytes().decode("utf-8"))
+
+
+def editable_from_text(raw: str) -> EditableYaml:
+    """The text of a YAML file, ready for editing as `load_round_trip` reads it."""
     from ruamel.yaml.util import load_yaml_guess_indent
 
-    raw = path.read_bytes().decode("utf-8")
     crlf = "\r\n" in raw
     # Read with plain line ends (comments would otherwise keep their \r) and put them back on saving.
     text = raw.removeprefix("\ufeff").replace("\r\n", "\n")

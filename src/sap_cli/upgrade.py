@@ -1,0 +1,350 @@
+"""Bring a partnership written by an older sap up to today's file format, showing every change first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sap_cli.errors import SapError
+
+
+class CannotUpgrade(SapError):
+    """A file the upgrade must edit cannot be read, or the folder is newer than this sap."""
+
+
+class ChangedMeanwhile(SapError):
+    """A file changed between showing the upgrade and making it."""
+
+
+@dataclass
+class FileChange:
+    """One file the upgrade writes: its text now (None if it is new) and its text after."""
+
+    relative: str
+    before: str | None
+    after: str
+
+    def diff(self) -> str:
+        old = [] if self.before is None else self.before.splitlines(keepends=True)
+        lines = difflib.unified_diff(
+            old,
+            self.after.splitlines(keepends=True),
+            fromfile="/dev/null" if self.before is None else f"a/{self.relative}",
+            tofile=f"b/{self.relative}",
+        )
+        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+@dataclass
+class UpgradePlan:
+    """What `sap upgrade` would do: from which format to which, why, and each file's new text."""
+
+    folder: Path
+    from_version: int
+    to_version: int
+    notes: list[str] = field(default_factory=list)
+    changes: list[FileChange] = field(default_factory=list)
+
+    @property
+    def needed(self) -> bool:
+        return self.from_version < self.to_version
+
+
+class Files:
+    """The folder's files as the upgrade sees them: as read from disk, and as changed so far."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.before: dict[str, str | None] = {}
+        self.after: dict[str, str] = {}
+
+    def read(self, relative: str, missing_ok: bool = False) -> str | None:
+        """The file's current text in this upgrade (None if it does not exist and `missing_ok`)."""
+        if relative in self.after:
+            return self.after[relative]
+        if relative not in self.before:
+            path = self.folder / relative
+            if not path.is_file():
+                if not missing_ok:
+                    raise CannotUpgrade(f"{relative} is missing, so sap cannot upgrade this folder.")
+                self.before[relative] = None
+            else:
+                try:
+                    self.before[relative] = path.read_bytes().decode("utf-8")
+                except UnicodeDecodeError:
+                    raise CannotUpgrade(
+                        f"{relative} is not UTF-8 text, so sap cannot upgrade it.",
+                        hint="Run `sap validate` to see where, fix it, then run sap upgrade again.",
+                    ) from None
+        return self.before[relative]
+
+    def text(self, relative: str) -> str:
+        found = self.read(relative)
+        assert found is not None  # read() refuses a missing file unless told otherwise
+        return found
+
+    def write(self, relative: str, text: str) -> None:
+        self.read(relative, missing_ok=True)  # remember what was there before
+        self.after[relative] = text
+
+
+# ---------------------------------------------------------------- format 1 -> 2
+
+SIGN_OFF_NOTE = "from roles.yaml (sign_off), moved here by sap upgrade"
+
+
+def _from_1_to_2(files: Files) -> list[str]:
+    """Format 2 keeps every agreement in signatures/; format 1 also allowed `sign_off` in roles.yaml.
+
+    Each partner's `sign_off` becomes the first entry of signatures/<id>.yaml (or joins that file in
+    date order), with any comment written beside it; roles.yaml loses only those lines.
+    """
+    roles_text = files.text("roles.yaml")
+    roles = _round_trip(roles_text, "roles.yaml")
+    partners = roles.get("partners") if isinstance(roles, dict) else None
+    moved = []
+    for partner in partners if isinstance(partners, list) else []:
+        if isinstance(partner, dict) and isinstance(partner.get("sign_off"), dict):
+            moved.append(partner)
+    if not moved:
+        return ["No partner has a sign_off in roles.yaml, so only the format number changes."]
+    new_roles = _without_sign_offs(roles_text, moved)
+    expected = _plain(roles)
+    for partner in expected["partners"]:
+        if isinstance(partner, dict):
+            partner.pop("sign_off", None)
+    if _plain(_round_trip(new_roles, "roles.yaml")) != expected:
+        raise CannotUpgrade(
+            "sap could not take the sign_off lines out of roles.yaml without changing something "
+            "else; nothing was changed.",
+            hint="Move each partner's sign_off by hand: delete it from roles.yaml and run `sap sign` "
+            "for them with --date.",
+        )
+    files.write("roles.yaml", new_roles)
+    for partner in moved:
+        sign_off = partner["sign_off"]
+        entry = {"date": _as_date(sign_off.get("date")), "version": sign_off.get("version")}
+        said = _comments_in(roles_text, partner)
+        relative = f"signatures/{partner['id']}.yaml"
+        files.write(relative, _with_signature(files, relative, partner, entry, said))
+    names = ", ".join(str(partner.get("name") or partner["id"]) for partner in moved)
+    return [
+        "Format 2 keeps every signature in signatures/, one file per partner, so that signing "
+        "never touches roles.yaml and two partners signing at once cannot clash.",
+        f"Moves the sign_off of {names} from roles.yaml into signatures/.",
+        "These signatures have no fingerprint, so sap goes by their version number; a partner who "
+        "runs `sap sign` again gets one, and later changes to the agreement are then noticed.",
+    ]
+
+
+def _without_sign_offs(text: str, partners: list[Any]) -> str:
+    """`text` with each partner's `sign_off` lines taken out, and every other line as it was."""
+    lines = text.splitlines(keepends=True)
+    drop: set[int] = set()
+    for partner in partners:
+        line, column = partner.lc.key("sign_off")
+        end = line + 1
+        while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > column):
+            end += 1
+        while end - 1 > line and not lines[end - 1].strip():
+            end -= 1  # blank lines after the block separate what follows; they stay
+        lead = lines[line][:column]
+        if lead.strip():  # `- sign_off:` opens the list item: hand the dash to the item's next key
+            following = next((i for i in range(end, len(lines)) if lines[i].strip()), None)
+            if following is None or _indent(lines[following]) != column:
+                raise CannotUpgrade(
+                    f"roles.yaml:{line + 1}:{column + 1}: a partner holds nothing but a sign_off",
+                    hint="Give the partner an id and a name, then run sap upgrade again.",
+                )
+            lines[following] = lead + lines[following][column:]
+        drop.update(range(line, end))
+    return "".join(line for i, line in enumerate(lines) if i not in drop)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+_COMMENT = re.compile(r"(?:^|\s)#\s?(.*)$")
+
+
+def _comments_in(text: str, partner: Any) -> list[str]:
+    """Comments written on the partner's sign_off lines, so moving the lines loses none of them."""
+    line, column = partner.lc.key("sign_off")
+    lines = text.splitlines()
+    said = []
+    for index in range(line, len(lines)):
+        if index > line and lines[index].strip() and _indent(lines[index]) <= column:
+            break
+        found = _COMMENT.search(lines[index]) if "#" in lines[index] else None
+        if found and found.group(1).strip():
+            said.append(found.group(1).strip())
+    return said
+
+
+def _with_signature(files: Files, relative: str, partner: Any, entry: dict[str, Any], said: list[str]) -> str:
+    """The partner's signatures file with the moved sign-off in date order (added once only)."""
+    from pydantic import ValidationError
+    from ruamel.yaml.comments import CommentedMap
+
+    from sap_cli.model import SignatureFile
+    from sap_cli.store import editable_from_text
+
+    existing = files.read(relative, missing_ok=True)
+    note = "; ".join([SIGN_OFF_NOTE, *said])
+    if existing is None:
+        from sap_cli.agreement import SIGNATURE_HEADING
+        from sap_cli.schemas import for_new_file
+        from sap_cli.yamlwrite import commented_yaml
+
+        heading = [line.format(name=partner.get("name") or partner["id"]) for line in SIGNATURE_HEADING]
+        data = {"partner": partner["id"], "signatures": [entry]}
+        new = commented_yaml(SignatureFile, data, heading, explain=False)
+        editable = editable_from_text(for_new_file(files.folder, Path(relative), new))
+        editable.document["signatures"][0].yaml_add_eol_comment("# " + note, "version")
+    else:
+        editable = editable_from_text(existing)
+        signatures = editable.document.get("signatures")
+        if not isinstance(signatures, list):
+            raise CannotUpgrade(
+                f"{relative} has no list of signatures for sap to add {partner['id']}'s sign_off to.",
+                hint="Run `sap validate` after the upgrade is possible, or fix the file by hand.",
+            )
+        if any(_same(old, entry) for old in signatures):
+            return existing  # moved before, by an upgrade that was stopped part way
+        place = sum(1 for old in signatures if _sortable(old.get("date")) <= _sortable(entry["date"]))
+        item = CommentedMap(entry)
+        item.yaml_add_eol_comment("# " + note, "version")
+        signatures.insert(place, item)
+    text = editable.text()
+    try:
+        SignatureFile.model_validate(_plain(editable_from_text(text).document))
+    except ValidationError as exc:
+        raise CannotUpgrade(
+            f"{relative} would not be valid after adding {partner['id']}'s sign_off: "
+            f"{exc.errors()[0]['msg']}; nothing was changed.",
+            hint=f"Check the sign_off in roles.yaml and {relative} with sap validate after fixing "
+            "schema_version by hand, or move the sign_off yourself.",
+        ) from None
+    return text
+
+
+def _sortable(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _same(old: Any, entry: dict[str, Any]) -> bool:
+    return bool(_as_date(old.get("date")) == entry["date"] and old.get("version") == entry["version"])
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+# ---------------------------------------------------------------- the chain of formats
+
+Migration = Callable[[Files], list[str]]
+# MIGRATIONS[n] turns format n into format n + 1; a folder several formats behind goes through each.
+MIGRATIONS: dict[int, Migration] = {1: _from_1_to_2}
+
+
+def _round_trip(text: str, relative: str) -> Any:
+    from sap_cli.store import editable_from_text
+
+    try:
+        return editable_from_text(text).document
+    except Exception as exc:  # any parser complaint: the user fixes the file first
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{relative}:{mark.line + 1}:{mark.column + 1}" if mark is not None else relative
+        raise CannotUpgrade(
+            f"{where}: sap cannot read this file to upgrade it ({getattr(exc, 'problem', None) or exc})",
+            hint="Fix it (sap validate points at the problem), then run sap upgrade again.",
+        ) from None
+
+
+def _format_of(files: Files) -> int:
+    from sap_cli.model import SCHEMA_VERSION
+
+    project = _round_trip(files.text("project.yaml"), "project.yaml")
+    found = project.get("schema_version", SCHEMA_VERSION) if isinstance(project, dict) else None
+    if not isinstance(found, int) or isinstance(found, bool) or found < 1:
+        raise CannotUpgrade(
+            f"project.yaml: schema_version should be a file format number, not {found!r}",
+            hint=f"Write the number of the format the folder was made in (1 if unsure; this sap writes "
+            f"{SCHEMA_VERSION}).",
+        )
+    if found > SCHEMA_VERSION:
+        raise CannotUpgrade(
+            f"this partnership uses file format {found}, newer than this sap ({SCHEMA_VERSION})",
+            hint="Update sap (pip install --upgrade sap-cli); there is nothing to upgrade here.",
+        )
+    return found
+
+
+def plan_upgrade(folder: Path) -> UpgradePlan:
+    """Work out every change, in memory; nothing is written."""
+    from sap_cli.model import SCHEMA_VERSION
+    from sap_cli.store import editable_from_text
+
+    files = Files(folder)
+    plan = UpgradePlan(folder, _format_of(files), SCHEMA_VERSION)
+    if not plan.needed:
+        return plan
+    for version in range(plan.from_version, SCHEMA_VERSION):
+        plan.notes += MIGRATIONS[version](files)
+    project = editable_from_text(files.text("project.yaml"))
+    project.document["schema_version"] = SCHEMA_VERSION
+    files.write("project.yaml", project.text())
+    for relative in sorted(files.after, key=_write_order):
+        if files.after[relative] != files.before.get(relative):
+            plan.changes.append(FileChange(relative, files.before.get(relative), files.after[relative]))
+    return plan
+
+
+def _write_order(relative: str) -> tuple[bool, bool, str]:
+    # project.yaml goes last: until it names the new format, a stopped upgrade can simply run again.
+    return (relative == "project.yaml", relative != "roles.yaml", relative)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def apply_upgrade(plan: UpgradePlan) -> list[Path]:
+    """Write the planned files, each atomically; refuse if any changed since the plan was made."""
+    from sap_cli.schemas import SCHEMA_FOLDER, write_schemas
+    from sap_cli.store import atomic_write, create_exclusive
+
+    for change in plan.changes:
+        path = plan.folder / change.relative
+        now = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else None
+        if now != change.before:
+            raise ChangedMeanwhile(
+                f"{change.relative} changed while the upgrade was being shown; nothing was written.",
+                hint="Run sap upgrade again to see the changes as they stand now.",
+            )
+    written = []
+    for change in plan.changes:
+        path = plan.folder / change.relative
+        if change.before is None:
+            create_exclusive(path, change.after.encode("utf-8"))
+        else:
+            atomic_write(path, change.after.encode("utf-8"))
+        written.append(path)
+    if (plan.folder / SCHEMA_FOLDER).is_dir():
+        written += write_schemas(plan.folder / SCHEMA_FOLDER)
+    return written
