@@ -185,7 +185,7 @@ def test_start_up_does_not_load_the_heavy_modules(argv: list[str]) -> None:
         "from sap_cli.entry import main\n"
         f"sys.argv = ['sap', *{argv!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in sys.modules if m.split('.')[0] in ('jinja2', 'ruamel', 'rich')\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('jinja2', 'ruamel', 'rich', 'icalendar')\n"
         "         or m in ('sap_cli.model', 'sap_cli.checks', 'sap_cli.store')]\n"
         "print('HEAVY', sorted(heavy))\n"
         "print('TYPER', 'typer' in sys.modules)\n"

@@ -1128,6 +1128,38 @@ def sign(
     console.print(f"Run `sap render{escape(command_path(project_folder))}` to show it in docs/agreement.md.")
 
 
+# ---------------------------------------------------------------- sap calendar
+
+
+@app.command()
+def calendar(
+    folder: PartnershipFolder = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE|-",
+            help="Where to write it (default: docs/calendar.ics in the partnership); - prints it instead.",
+        ),
+    ] = None,
+) -> None:  # fmt: skip
+    """Write the dates as a calendar file (.ics): milestones, open actions and the meeting series."""
+    from sap_cli.calendar_export import build_calendar, write_calendar
+    from sap_cli.store import display_path, find_project
+
+    project_folder = find_project(_folder_argument(folder))
+    if output == "-":
+        sys.stdout.buffer.write(build_calendar(project_folder))
+        sys.stdout.flush()
+        return
+    written = write_calendar(project_folder, None if output is None else Path(output))
+    where = escape(display_path(written.path))
+    if written.changed:
+        _console().print(f"wrote {where} ({_count(written.events, 'event')})")
+    else:
+        _console().print(f"{where} is already up to date.")
+    _console().print("Import it into your calendar; import it again after changes and events update.")
+
+
 # ---------------------------------------------------------------- sap schema
 
 

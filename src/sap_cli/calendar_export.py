@@ -1,0 +1,264 @@
+"""Put a partnership's dates in an iCalendar (.ics) file: milestones, open actions and the meeting series."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sap_cli.errors import SapError
+
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
+
+    from sap_cli.model import Partnership
+
+PRODID = "-//sap//Students as Partners//EN"
+DEFAULT_OUTPUT = "docs/calendar.ics"  # inside the partnership folder
+
+# How each agreed cadence repeats, as iCalendar recurrence rules.
+CADENCE_RULES: dict[str, dict[str, Any]] = {
+    "weekly": {"freq": "weekly"},
+    "fortnightly": {"freq": "weekly", "interval": 2},
+    "monthly": {"freq": "monthly"},
+}
+CADENCE_WORDS = {"weekly": "every week", "fortnightly": "every two weeks", "monthly": "once a month"}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not allowed in iCalendar text; tabs and newlines are
+
+
+class CalendarNotMadeBySap(SapError):
+    """The output file exists and is not a calendar sap wrote, so it is left alone."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        from sap_cli.store import display_path
+
+        super().__init__(
+            f"{display_path(path)} {reason}, so sap left it as it is; nothing was written.",
+            hint="Choose another file with -o, or move that file away and run the command again.",
+        )
+        self.path = path
+
+
+@dataclass(frozen=True)
+class CalendarWritten:
+    path: Path
+    events: int
+    changed: bool  # False when the file already held exactly this calendar
+
+
+def build_calendar(folder: Path) -> bytes:
+    """The calendar of the valid partnership in `folder` (as `find_project` returns it), as .ics bytes.
+
+    An invalid folder raises InvalidProject carrying every problem, as the other commands do.
+    """
+    from sap_cli.checks import load_valid
+
+    data: bytes = calendar_for(load_valid(folder)).to_ical()
+    return data
+
+
+def write_calendar(folder: Path, output: Path | None = None) -> CalendarWritten:
+    """Write the calendar atomically to `output` (default docs/calendar.ics in the partnership).
+
+    An existing file is replaced only when sap wrote it (its PRODID says so), never a calendar of
+    the user's own; an unchanged calendar is not rewritten.
+    """
+    from sap_cli.checks import load_valid
+    from sap_cli.store import atomic_write, unsafe_reason
+
+    calendar = calendar_for(load_valid(folder))
+    data: bytes = calendar.to_ical()
+    events = len(calendar.walk("VEVENT"))
+    if output is None:
+        reason = unsafe_reason(folder, DEFAULT_OUTPUT)
+        if reason:
+            raise SapError(
+                f"sap will not write here: {reason}. Nothing was written.",
+                hint="Replace the link or the odd file with a plain folder or file, "
+                "or choose another file with -o.",
+            )
+        output = folder / DEFAULT_OUTPUT
+    if output.is_dir():
+        raise CalendarNotMadeBySap(output, "is a folder")
+    if output.exists():
+        existing = output.read_bytes()
+        if existing == data:
+            return CalendarWritten(output, events, changed=False)
+        if f"PRODID:{PRODID}".encode() not in existing:
+            raise CalendarNotMadeBySap(output, "already exists and is not a calendar made by sap")
+    atomic_write(output, data)
+    return CalendarWritten(output, events, changed=True)
+
+
+def calendar_for(partnership: Partnership) -> Calendar:
+    """One all-day event per milestone and per open action with a due date, and one meeting series."""
+    from icalendar import Calendar, vText
+
+    project = partnership.project
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # X- properties are not escaped by icalendar unless given as text; a comma or a line break
+    # in the title would otherwise break the file.
+    calendar.add("x-wr-calname", vText(_line(project.title)))
+    if project.summary:
+        calendar.add("x-wr-caldesc", vText(_clean(project.summary)))
+    event = _Events(partnership)
+    series = event.meeting_series()
+    if series is not None:
+        calendar.add_component(series)
+    for component in event.milestones():
+        calendar.add_component(component)
+    for component in event.open_actions():
+        calendar.add_component(component)
+    return calendar
+
+
+class _Events:
+    """Makes the events of one partnership, all sharing its UID domain and DTSTAMP."""
+
+    def __init__(self, partnership: Partnership) -> None:
+        self.partnership = partnership
+        self.project = partnership.project
+        self.domain = f"{project_key(partnership)}.sap"
+        self.stamp = last_recorded(partnership)
+        self.names = {p.id: p.name for p in partnership.roles.partners}
+        self.goal_titles = {g.id: g.title for g in partnership.goals.goals}
+        self.footer = f"Partnership: {_line(self.project.title)}"
+
+    def _event(self, kind: str, record_id: str, day: dt.date, summary: str, description: list[str]) -> Event:
+        from icalendar import Event
+
+        event = Event()
+        # A UID made from the partnership and the record's own id, never a random one: importing a
+        # newer file then updates each event instead of adding a second copy of it.
+        event.add("uid", f"{kind}-{record_id}@{self.domain}")
+        event.add("dtstamp", self.stamp)
+        # All-day: the data holds days, not times. DTEND is the next day, as the standard
+        # says for a one-day event; some calendar apps show a zero-length event otherwise.
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
+        event.add("summary", _line(summary))
+        event.add("description", _clean("\n".join([*description, self.footer])))
+        # An all-day reminder should not make partners look busy for the whole day.
+        event.add("transp", "TRANSPARENT")
+        return event
+
+    def milestones(self) -> Iterable[Event]:
+        for milestone in self.partnership.timeline.milestones:
+            hard = milestone.deadline == "hard"
+            lines = [
+                "Hard deadline: this date cannot move."
+                if hard
+                else "Soft deadline: partners can move this date if they need to.",
+            ]
+            if milestone.owners:
+                lines.append(f"Looked after by: {self._people(milestone.owners)}.")
+            if milestone.goals:
+                goals = "; ".join(self.goal_titles.get(g, g) for g in milestone.goals)
+                lines.append(f"Moves these goals forward: {goals}.")
+            if milestone.done is not None:
+                lines.append(f"Reached on {milestone.done.isoformat()}.")
+            prefix = "Hard deadline" if hard else "Milestone"
+            event = self._event(
+                "milestone", milestone.id, milestone.due, f"{prefix}: {milestone.title}", lines
+            )
+            event.add("categories", ["Milestone", "Hard deadline"] if hard else ["Milestone"])
+            yield event
+
+    def open_actions(self) -> Iterable[Event]:
+        # A VEVENT rather than a VTODO: Google Calendar and Outlook ignore or reject to-dos in an
+        # imported file, while every calendar app shows an all-day event on the day it is due.
+        found = [
+            (action.due, action.id, action, checkin)
+            for checkin in self.partnership.checkins
+            for action in checkin.actions
+            if action.done is None and action.due is not None
+        ]
+        for due, action_id, action, checkin in sorted(found, key=lambda item: (item[0], item[1])):
+            owner = self.names.get(action.owner, action.owner)
+            lines = [
+                f"Agreed at the meeting \u201c{_line(checkin.title)}\u201d on {checkin.date.isoformat()}; "
+                f"{owner} said they would do it.",
+                f"Once it is done, record that with: sap checkin --done {action_id}",
+            ]
+            event = self._event("action", action_id, due, f"Action for {owner}: {action.text}", lines)
+            event.add("categories", ["Action"])
+            yield event
+
+    def meeting_series(self) -> Event | None:
+        cadence = self.project.cadence
+        if cadence is None:
+            return None
+        start, end = self.project.start, self.project.end
+        rule = dict(CADENCE_RULES[cadence], until=end)
+        if cadence == "monthly" and start.day > 28:
+            # A plain monthly rule from the 31st skips every shorter month; this takes the
+            # start's day of the month, or the month's last day when the month is shorter.
+            rule.update(bymonthday=list(range(28, start.day + 1)), bysetpos=-1)
+        lines = [
+            f"Partners agreed to meet {CADENCE_WORDS[cadence]}, from {start.isoformat()} "
+            f"to {end.isoformat()}.",
+            "This entry shows how often to meet; move it to the day and time you settle on.",
+            "Record each meeting with: sap checkin",
+        ]
+        # One UID for the series whatever the cadence, so agreeing a new cadence updates it.
+        event = self._event("meetings", "series", start, "Partnership meeting", lines)
+        event.add("rrule", rule)
+        event.add("categories", ["Meeting"])
+        return event
+
+    def _people(self, ids: Iterable[str]) -> str:
+        return ", ".join(self.names.get(i, i) for i in ids)
+
+
+def project_key(partnership: Partnership) -> str:
+    """The partnership's part of every UID: its title as a slug.
+
+    The title travels with the files, so every partner's copy of the folder gives the same UIDs
+    (a folder name would differ between computers). A title with no letters a-z or digits, such
+    as one written only in another script, gets a short fingerprint of the title instead.
+    """
+    from sap_cli.ids import slugify
+
+    title = partnership.project.title
+    slug = slugify(title)
+    if slug:
+        return slug
+    return "partnership-" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:12]
+
+
+def last_recorded(partnership: Partnership) -> dt.datetime:
+    """DTSTAMP for every event: midnight (UTC) of the latest day the record says something happened.
+
+    The standard asks for the time the information was last changed, but the clock would make
+    two runs on the same folder differ, and a calendar kept in git would change on every run.
+    The latest recorded day (start, meetings, actions and milestones done, signatures) comes
+    from the data alone, and it moves forward as the partnership records what it does.
+    """
+    days = [partnership.project.start]
+    days += [m.done for m in partnership.timeline.milestones if m.done is not None]
+    days += [d.done for d in partnership.goals.deliverables if d.done is not None]
+    for checkin in partnership.checkins:
+        days.append(checkin.date)
+        days += [a.done for a in checkin.actions if a.done is not None]
+    days += [s.date for signed in partnership.signatures for s in signed.signatures]
+    latest = max(days)
+    return dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.timezone.utc)
+
+
+def _clean(text: str) -> str:
+    """Text as iCalendar allows it: line breaks as \\n, no control characters."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _line(text: str) -> str:
+    """Text for a one-line field (a title): line breaks become spaces."""
+    return " ".join(_clean(text).split())
