@@ -468,10 +468,13 @@ def render(
             "--force", help="Replace documents edited by hand too, after saving each as a .backup.md copy."
         ),
     ] = False,
+    all_below: Annotated[
+        bool, typer.Option("--all", help="Do this for every partnership found below the folder.")
+    ] = False,
 ) -> None:
     """Write the agreement, reflection worksheets and progress summary as Markdown in docs/."""
-    from sap_cli.render import DOCUMENTS, render_project
-    from sap_cli.store import command_path, display_path, find_project
+    from sap_cli.render import DOCUMENTS
+    from sap_cli.store import display_path, find_project, find_projects_below
 
     names = list(what or [])
     if folder is not None and not folder.exists():
@@ -498,10 +501,36 @@ def render(
             "--private makes a partner's own worksheets only",
             hint="Leave out the document names, or name just: worksheets.",
         )
-    project_folder = find_project(_folder_argument(folder))
+    if all_below and private is not None:
+        raise UsageProblem("--private is for one partner of one partnership, not for --all")
+    if all_below:
+        projects = find_projects_below([_folder_argument(folder)])
+    else:
+        projects = [find_project(_folder_argument(folder))]
+    failed = False
+    for project_folder in projects:
+        if len(projects) > 1:
+            _console().print(f"[bold]{escape(display_path(project_folder))}[/]")
+        failed |= not _render_one(project_folder, names or DOCUMENTS, as_of, check, private, force)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _render_one(
+    project_folder: Path,
+    names: Sequence[str],
+    as_of: str | None,
+    check: bool,
+    private: str | None,
+    force: bool,
+) -> bool:
+    """Render (or check) one partnership's documents and say what happened; False if it failed."""
+    from sap_cli.render import render_project
+    from sap_cli.store import command_path, display_path
+
     result = render_project(
         project_folder,
-        names or DOCUMENTS,
+        list(names),
         parse_date(as_of, "--date"),
         check=check,
         private_for=private,
@@ -522,9 +551,9 @@ def render(
                 console.print(f"Run `{escape(again)}` to bring them up to date.")
             if any(why == "edited by hand" for _, why in result.stale):
                 console.print(_KEPT_HINT)
-            raise typer.Exit(1)
+            return False
         console.print("The documents are up to date.")
-        return
+        return True
     for edited, backup in result.backups:
         console.print(
             f"saved your edited {escape(display_path(project_folder / edited))} "
@@ -547,7 +576,8 @@ def render(
         err.print(
             f"To replace them with fresh copies, keeping yours as .backup.md files: {escape(again)} --force"
         )
-        raise typer.Exit(1)
+        return False
+    return True
 
 
 _KEPT_HINT = (
