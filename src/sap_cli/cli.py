@@ -30,6 +30,27 @@ PartnershipFolder = Annotated[
 FORMATS = ("text", "json", "github")
 
 
+def _completes(*values: str) -> Any:
+    """Tab completion (after `sap --install-completion`) offering `values` that start as typed."""
+
+    def complete(incomplete: str) -> list[str]:
+        return [value for value in values if value.startswith(incomplete)]
+
+    return complete
+
+
+def _complete_template(incomplete: str) -> list[str]:
+    from sap_cli.scaffold import list_templates
+
+    return [info.name for info in list_templates() if info.name.startswith(incomplete)]
+
+
+def _complete_topic(incomplete: str) -> list[str]:
+    from sap_cli.explain import topic_names
+
+    return [name for name, _ in topic_names() if name.startswith(incomplete)]
+
+
 class SapGroup(TyperGroup):
     """The one error boundary: expected failures become a message and an exit code, not a traceback."""
 
@@ -63,15 +84,16 @@ def _debug_requested(ctx: typer.Context) -> bool:
 def _print_failure(exc: SapError) -> None:
     from sap_cli.errors import InvalidProject
 
-    if isinstance(exc, InvalidProject):
-        _print_problem_lines([p for p in exc.report.problems if p.severity == "error"])
     err = _console(stderr=True)
+    if isinstance(exc, InvalidProject):
+        _print_problem_lines([p for p in exc.report.problems if p.severity == "error"], err)
     err.print(f"[bold red]error:[/] {escape(exc.message)}")
     if exc.hint:
         err.print(f"[dim]hint:[/] {escape(exc.hint)}")
 
 
 _consoles: dict[bool, "Console"] = {}
+_quiet = False  # `sap --quiet`: nothing on standard output but the data asked for (JSON, -o -)
 
 
 def escape(text: str) -> str:
@@ -86,7 +108,14 @@ def _console(stderr: bool = False) -> "Console":
         from rich.console import Console
 
         # Soft wrap: a `path:line:col` line must never be split, or editors cannot follow it.
-        _consoles[stderr] = Console(stderr=stderr, soft_wrap=True, highlight=False)
+        # NO_COLOR (no-color.org) means no styling at all, not only no colours: plain text.
+        _consoles[stderr] = Console(
+            stderr=stderr,
+            soft_wrap=True,
+            highlight=False,
+            color_system=None if os.environ.get("NO_COLOR") else "auto",
+            quiet=_quiet and not stderr,
+        )
     return _consoles[stderr]
 
 
@@ -117,9 +146,17 @@ def root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show the full technical detail (traceback) of a failure.")
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Print only errors, and never ask; for scripts that read the exit code."
+        ),
+    ] = False,
 ) -> None:
     """Keep a Students as Partners project as plain files: start it, check it, document it."""
+    global _quiet
     ctx.obj = {"debug": debug}
+    _quiet = quiet
     # Drop cached consoles so a test run sees its own streams.
     _consoles.clear()
 
@@ -129,7 +166,7 @@ def root(
 
 def can_prompt(no_input: bool) -> bool:
     """Ask questions only when a person is at a terminal and nobody said not to."""
-    if no_input or os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if no_input or _quiet or os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         return False
     return sys.stdin.isatty() and sys.stdout.isatty()
 
@@ -268,7 +305,11 @@ def init(
     ] = None,
     title: Annotated[str, typer.Option(help='Name of the partnership, e.g. "Co-designing BIOL 201".')] = "",
     template: Annotated[
-        str, typer.Option(help="Kind of partnership to start from (see `sap init --list-templates`).")
+        str,
+        typer.Option(
+            help="Kind of partnership to start from (see `sap init --list-templates`).",
+            autocompletion=_complete_template,
+        ),
     ] = "",
     student: Annotated[list[str], typer.Option(help="A student partner's name; repeat for each.")] = [],  # noqa: B006
     faculty: Annotated[list[str], typer.Option(help="A faculty partner's name; repeat for each.")] = [],  # noqa: B006
@@ -280,7 +321,10 @@ def init(
     ] = None,
     cadence: Annotated[
         str | None,
-        typer.Option(help="How often partners meet: weekly, fortnightly or monthly."),
+        typer.Option(
+            help="How often partners meet: weekly, fortnightly or monthly.",
+            autocompletion=_completes(*CADENCES),
+        ),
     ] = None,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never ask questions; use flags and defaults.")
@@ -335,8 +379,8 @@ def _github_escape(text: str, is_property: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
 
 
-def _print_problem_lines(problems: Sequence["Problem"]) -> None:
-    console = _console()
+def _print_problem_lines(problems: Sequence["Problem"], console: "Console | None" = None) -> None:
+    console = console or _console()
     for p in problems:
         colour = "red" if p.severity == "error" else "yellow"
         console.print(
@@ -400,7 +444,12 @@ def validate(
     ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures too.")] = False,
     output_format: Annotated[
-        str, typer.Option("--format", help="text for people, json for tools, github for GitHub Actions.")
+        str,
+        typer.Option(
+            "--format",
+            help="text for people, json for tools, github for GitHub Actions.",
+            autocompletion=_completes(*FORMATS),
+        ),
     ] = "text",
 ) -> None:
     """Check every file of a partnership and list all problems at once, with line and column."""
@@ -419,6 +468,8 @@ def validate(
         typer.echo(_as_json([p.as_dict() for p in problems]))
     elif output_format == "github":
         _print_github(problems)
+    elif _quiet:
+        _print_problem_lines([p for p in problems if p.severity == "error"], _console(stderr=True))
     else:
         for report in reports:
             _print_problems_text(report)
@@ -444,7 +495,9 @@ def render(
     what: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Which documents: agreement, worksheets, progress (default: all).", show_default=False
+            help="Which documents: agreement, worksheets, progress (default: all).",
+            show_default=False,
+            autocompletion=_completes("agreement", "worksheets", "progress"),
         ),
     ] = None,
     check: Annotated[
@@ -842,7 +895,12 @@ def _today_or(value: str | None) -> dt.date:
 def actions(
     folder: PartnershipFolder = None,
     all_: Annotated[bool, typer.Option("--all", help="Include actions already done.")] = False,
-    output_format: Annotated[str, typer.Option("--format", help="text for people, json for tools.")] = "text",
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format", help="text for people, json for tools.", autocompletion=_completes("text", "json")
+        ),
+    ] = "text",
     today: Annotated[
         str | None, typer.Option("--date", help="Count overdue from this day (default: today).")
     ] = None,
@@ -879,7 +937,12 @@ def _check_format(value: str, allowed: Sequence[str]) -> None:
 @app.command()
 def status(
     folder: PartnershipFolder = None,
-    output_format: Annotated[str, typer.Option("--format", help="text for people, json for tools.")] = "text",
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format", help="text for people, json for tools.", autocompletion=_completes("text", "json")
+        ),
+    ] = "text",
     today: Annotated[str | None, typer.Option("--date", help="Look from this day (default: today).")] = None,
 ) -> None:
     """What needs attention: meetings, overdue actions, next milestones, goals and how partners feel."""
@@ -975,7 +1038,12 @@ def report(
         ),
     ] = False,
     output_format: Annotated[
-        str, typer.Option("--format", help="markdown for people, json for the figures as data.")
+        str,
+        typer.Option(
+            "--format",
+            help="markdown for people, json for the figures as data.",
+            autocompletion=_completes("markdown", "json"),
+        ),
     ] = "markdown",
     as_of: Annotated[
         str | None,
@@ -1061,7 +1129,13 @@ PHASE_NAMES = ("start", "during", "end")
 def reflect(
     folder: PartnershipFolder = None,
     phase: Annotated[
-        str, typer.Option("--phase", metavar="start|during|end", help="Which one: start, during or end.")
+        str,
+        typer.Option(
+            "--phase",
+            metavar="start|during|end",
+            help="Which one: start, during or end.",
+            autocompletion=_completes("start", "during", "end"),
+        ),
     ] = "",
     partner: Annotated[
         str, typer.Option("--partner", metavar="ID", help="Whose reflection (their id from roles.yaml).")
@@ -1244,6 +1318,7 @@ def explain(
             help="What to explain: bovill, ladder, values, propositions, areas or power. "
             "Leave it out to list the topics.",
             show_default=False,
+            autocompletion=_complete_topic,
         ),
     ] = None,
 ) -> None:

@@ -1,0 +1,192 @@
+"""What scripts and shells rely on: documented JSON shapes, --quiet, NO_COLOR and tab completion."""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import EXAMPLES
+
+ROOT = Path(__file__).resolve().parents[1]
+SAP = str(Path(sys.executable).with_name("sap"))
+EXAMPLE = EXAMPLES / "course-redesign"
+ON = "2026-03-10"  # a day with open, overdue and done actions in the example
+
+
+def sap(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([SAP, *args], capture_output=True, text=True, env={**os.environ, **(env or {})})
+
+
+def as_json(*args: str) -> Any:
+    result = sap(*args, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def documented_keys() -> dict[str, list[str]]:
+    """The 'output | shape | keys' table of the README, row label to its keys."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Output for scripts", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[2].startswith("`"):
+            rows[cells[0]] = re.findall(r"`([^`]+)`", cells[2])
+    return rows
+
+
+def status() -> Any:
+    return as_json("status", str(EXAMPLE), "--date", ON)
+
+
+ACTUAL: dict[str, Callable[[], Any]] = {
+    "`sap validate --format json`": lambda: _a_problem(),
+    "`sap actions --format json`": lambda: as_json("actions", str(EXAMPLE), "--all", "--date", ON)[0],
+    "`sap status --format json`": status,
+    "status `last_checkin`": lambda: status()["last_checkin"],
+    "status `open_actions`, `overdue_actions`, `due_soon_actions`": lambda: status()["open_actions"][0],
+    "status `goals`": lambda: status()["goals"][0],
+    "status `next_milestones`": lambda: status()["next_milestones"][0],
+    "status `pulse`": lambda: next(iter(status()["pulse"].values()))[0],
+    "status `agreement`": lambda: status()["agreement"],
+    "status `agreement.partners`": lambda: status()["agreement"]["partners"][0],
+    "`sap report --format json`": lambda: as_json("report", str(EXAMPLE), "-o", "-"),
+}
+
+
+_WITH_PROBLEMS: list[Path] = []
+
+
+def with_problems() -> Path:
+    """A copy of the example with one error and one warning, made once for the whole test run."""
+    if not _WITH_PROBLEMS:
+        holder = tempfile.mkdtemp(prefix="sap-scripting-")
+        atexit.register(shutil.rmtree, holder, ignore_errors=True)
+        folder = Path(holder) / "with-problems"
+        shutil.copytree(EXAMPLE, folder)
+        for name, old, new in (
+            ("roles.yaml", "kind: staff", "kind: stuff"),
+            ("project.yaml", "cadence:", "#"),
+        ):
+            path = folder / name
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        _WITH_PROBLEMS.append(folder)
+    return _WITH_PROBLEMS[0]
+
+
+def _a_problem() -> Any:
+    result = sap("validate", str(with_problems()), "--format", "json")
+    return json.loads(result.stdout)[0]
+
+
+def test_the_readme_documents_every_json_shape_there_is() -> None:
+    assert set(documented_keys()) == set(ACTUAL)
+
+
+@pytest.mark.parametrize("row", sorted(ACTUAL))
+def test_each_documented_json_shape_has_exactly_its_keys(row: str) -> None:
+    assert list(ACTUAL[row]()) == documented_keys()[row]
+
+
+def test_the_lists_of_actions_in_status_share_one_shape() -> None:
+    data = status()
+    keys = ("open_actions", "overdue_actions", "due_soon_actions")
+    shapes = {tuple(action) for key in keys for action in data[key]}
+    assert len(shapes) == 1, shapes
+
+
+def test_quiet_prints_nothing_when_all_is_well() -> None:
+    result = sap("--quiet", "validate", str(EXAMPLE))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_quiet_prints_only_the_errors_on_standard_error() -> None:
+    result = sap("-q", "validate", str(with_problems()))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[0].endswith("error: 'stuff' is not one of the choices for 'kind' "
+                                                  "(did you mean 'staff'?) [bad-choice]")  # fmt: skip
+    assert "warning" not in result.stderr
+
+
+def test_quiet_still_gives_the_data_asked_for() -> None:
+    result = sap("-q", "status", str(EXAMPLE), "--date", ON, "--format", "json")
+    assert json.loads(result.stdout)["title"]
+
+
+def _in_a_terminal(*args: str, env: dict[str, str]) -> bytes:
+    """Run sap with a pseudo-terminal as its output, as when a person types the command."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([SAP, *args], stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closes when sap ends
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks)
+
+
+def test_no_color_gives_plain_text_even_in_a_terminal() -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(TERM="xterm-256color", COLUMNS="100")
+    folder = str(with_problems())  # errors and warnings are shown in colour
+    coloured = _in_a_terminal("validate", folder, env=env)
+    plain = _in_a_terminal("validate", folder, env={**env, "NO_COLOR": "1"})
+    assert b"\x1b[" in coloured
+    assert b"\x1b[" not in plain
+    assert b"warning" in plain
+
+
+def _complete(words: str) -> list[str]:
+    """What bash offers on Tab after `words`, using the script `sap --show-completion bash` prints."""
+    script = (
+        'eval "$(sap --show-completion bash)"\n'
+        f"read -ra COMP_WORDS <<< {json.dumps(words)}\n"
+        + ('COMP_WORDS+=("")\n' if words.endswith(" ") else "")
+        + "COMP_CWORD=$((${#COMP_WORDS[@]} - 1))\n"
+        "_sap_completion sap\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"\n'
+    )
+    path = os.pathsep.join([str(Path(SAP).parent), os.environ.get("PATH", "")])
+    result = subprocess.run(
+        ["bash", "--norc", "--noprofile", "-c", script],
+        capture_output=True, text=True, env={**os.environ, "PATH": path},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return [line for line in result.stdout.splitlines() if line]
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        ("sap up", ["upgrade"]),
+        ("sap validate --fo", ["--format"]),
+        ("sap validate --format ", ["text", "json", "github"]),
+        ("sap explain p", ["propositions", "power"]),
+        ("sap init --template c", ["course-redesign"]),
+        ("sap render . ag", ["agreement"]),
+        ("sap reflect --phase ", ["start", "during", "end"]),
+    ],
+)
+def test_tab_completion_in_bash_offers_what_fits(typed: str, offered: list[str]) -> None:
+    assert _complete(typed) == offered
