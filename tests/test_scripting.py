@@ -190,3 +190,15 @@ def _complete(words: str) -> list[str]:
 )
 def test_tab_completion_in_bash_offers_what_fits(typed: str, offered: list[str]) -> None:
     assert _complete(typed) == offered
+
+
+def test_explain_in_a_narrow_terminal_wraps_every_word_into_view() -> None:
+    from sap_cli.explain import explain
+
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(TERM="xterm-256color", COLUMNS="60", LINES="200")
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", _in_a_terminal("explain", "areas", env=env).decode("utf-8"))
+    assert max(len(line) for line in shown.splitlines()) <= 60
+    words = set(re.findall(r"[A-Za-z][A-Za-z'-]+", shown))
+    missing = [word for word in re.findall(r"[A-Za-z][A-Za-z'-]+", explain("areas")) if word not in words]
+    assert missing == []

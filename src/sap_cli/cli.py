@@ -1336,7 +1336,7 @@ def explain(
     if console.is_terminal and not console.no_color:
         from rich.markdown import Markdown
 
-        console.print(Markdown(text))
+        console.print(Markdown(text), soft_wrap=False)  # prose wraps at the window edge; no cut words
     else:
         typer.echo(text, nl=False)
 
