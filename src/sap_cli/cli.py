@@ -1354,7 +1354,7 @@ def upgrade(
     no_input: Annotated[bool, typer.Option("--no-input", help="Never ask; make the changes.")] = False,
 ) -> None:
     """Bring a folder written by an older sap up to this sap's file format, showing each change first."""
-    from sap_cli.store import display_path, find_project
+    from sap_cli.store import command_path, display_path, find_project
     from sap_cli.upgrade import apply_upgrade, plan_upgrade
 
     project_folder = find_project(_folder_argument(folder))
@@ -1387,7 +1387,14 @@ def upgrade(
         console.print(f"  {escape(display_path(project_folder / change.relative))}")
     if len(written) > len(plan.changes):
         console.print("  and brought the editor schemas in .sap/schema/ up to date")
-    console.print("Check the result with: sap validate")
+    console.print(f"Check the result with: sap validate{escape(command_path(project_folder))}")
+    from sap_cli.schemas import SCHEMA_FOLDER
+
+    if not (project_folder / SCHEMA_FOLDER).is_dir():
+        console.print(
+            f"Tip: `sap schema{escape(command_path(project_folder))}` lets editors suggest fields and "
+            "spot mistakes as you type."
+        )
 
 
 def _print_diff(diff: str) -> None:
