@@ -156,19 +156,15 @@ def partner_signature(p: Partnership, partner: Partner, current: Fingerprint) ->
     if found is not None:
         signature = found[1]
         if signature.fingerprint is None:  # signed before sap kept fingerprints: the version tells
+            changed: list[str] = []
             outdated = signature.version < p.project.agreement_version
-            return PartnerSignature(
-                partner.id,
-                partner.name,
-                "sign-again" if outdated else "signed",
-                signature.date,
-                signature.version,
-            )
-        changed = current.changed_since(signature)
+        else:
+            changed = current.changed_since(signature)
+            outdated = bool(changed)
         return PartnerSignature(
             partner.id,
             partner.name,
-            "sign-again" if changed else "signed",
+            "sign-again" if outdated else "signed",
             signature.date,
             signature.version,
             signature.fingerprint,
