@@ -372,3 +372,23 @@ def test_sap_calendar_writes_prints_and_refuses_a_stranger(demo: Path, tmp_path:
     assert refused.exit_code == 1
     assert "error:" in refused.output and "Traceback" not in refused.output
     assert stranger.read_bytes() == theirs
+
+
+def test_render_keeps_a_calendar_in_docs_current(example_copy: Callable[[str], Path]) -> None:
+    from typer.testing import CliRunner
+
+    from sap_cli import cli
+
+    runner = CliRunner()
+    folder = example_copy("course-redesign")
+    assert runner.invoke(cli.app, ["render", str(folder), "--check"]).exit_code == 0  # no calendar yet
+    write_calendar(folder)
+    timeline = folder / "timeline.yaml"
+    text = timeline.read_text(encoding="utf-8")
+    timeline.write_text(text.replace("due: 2026-03-20", "due: 2026-03-27", 1), encoding="utf-8")
+    stale = runner.invoke(cli.app, ["render", str(folder), "--check"])
+    assert stale.exit_code == 1
+    assert "docs/calendar.ics (the dates or names in it changed)" in stale.output
+    assert runner.invoke(cli.app, ["render", str(folder)]).exit_code == 0
+    assert (folder / "docs/calendar.ics").read_bytes() == build_calendar(folder)
+    assert runner.invoke(cli.app, ["render", str(folder), "--check"]).exit_code == 0

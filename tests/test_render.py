@@ -260,10 +260,21 @@ def test_invalid_project_is_not_rendered(runner: CliRunner, tmp_path: Path) -> N
     folder = copy_example(tmp_path)
     roles = folder / "roles.yaml"
     roles.write_text(roles.read_text(encoding="utf-8").replace("kind: staff", "kind: staf"), encoding="utf-8")
+    before = (
+        {p: p.read_bytes() for p in (folder / "docs").rglob("*") if p.is_file()}
+        if (folder / "docs").exists()
+        else {}
+    )
     result = runner.invoke(cli.app, ["render", str(folder)])
     assert result.exit_code == 1
     assert "roles.yaml:" in result.output and "[bad-choice]" in result.output
-    assert "nothing was written" in result.output
+    assert "has 1 error to fix first, so sap stopped there." in result.output
+    after = (
+        {p: p.read_bytes() for p in (folder / "docs").rglob("*") if p.is_file()}
+        if (folder / "docs").exists()
+        else {}
+    )
+    assert after == before
 
 
 def test_private_worksheets_go_to_private_for_that_partner(runner: CliRunner, tmp_path: Path) -> None:

@@ -175,3 +175,22 @@ def test_sap_schema_output_into_a_file_is_refused(runner: CliRunner, tmp_path: P
     assert result.exit_code == 1
     assert "is a file, so sap cannot put the schemas in it" in result.output
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_sap_schema_leaves_a_format_1_folder_alone(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    shutil.copytree(Path(__file__).parent / "fixtures/format-1/course-redesign", folder)
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    result = runner.invoke(cli.app, ["schema", str(folder)])
+    assert result.exit_code == 1
+    assert "uses file format 1, from an older sap" in result.output
+    assert "Run `sap upgrade` first, then `sap schema`." in result.output
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+    assert not (folder / SCHEMA_FOLDER).exists()
+
+
+def test_sap_schema_output_dash_is_a_usage_mistake(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli.app, ["schema", "--output", "-"])
+    assert result.exit_code == 2
+    assert "--output needs a folder" in result.output
+    assert not Path("-").exists()

@@ -203,3 +203,46 @@ def test_a_newer_or_unreadable_folder_is_refused_with_a_reason(runner: CliRunner
     assert result.output.startswith("error: roles.yaml:")
     assert "Traceback" not in result.output
     assert snapshot(old) == before
+
+
+def test_an_empty_sign_off_goes_and_its_comment_stays(old: Path) -> None:
+    roles = old / "roles.yaml"
+    roles.write_text(
+        roles.read_text(encoding="utf-8").replace(
+            "  - id: owen-price\n", "  - id: owen-price\n    sign_off:   # not yet: back in May\n", 1
+        ),
+        encoding="utf-8",
+    )
+    plan = plan_upgrade(old)
+    assert "Takes out the empty sign_off of Owen Price: there is no signature to keep." in plan.notes
+    apply_upgrade(plan)
+    text = roles.read_text(encoding="utf-8")
+    assert "  - id: owen-price\n    # sign_off, taken out by sap upgrade: not yet: back in May\n" in text
+    assert not (old / "signatures/owen-price.yaml").exists()
+    assert check_folder(old).errors == []
+
+
+def test_a_sign_off_without_a_version_is_named_at_its_line(runner: CliRunner, old: Path) -> None:
+    roles = old / "roles.yaml"
+    text = roles.read_text(encoding="utf-8")
+    roles.write_text(text.replace(SIGN_OFF, "    sign_off: {date: 2026-03-20}\n"), encoding="utf-8")
+    line = text[: text.index(SIGN_OFF)].count("\n") + 1
+    before = snapshot(old)
+    result = runner.invoke(cli.app, ["upgrade", str(old), "--yes"])
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        f"error: roles.yaml:{line}:5: the sign_off of Kiri Walker needs a date, a version "
+        "and the partner's id"
+    )
+    assert snapshot(old) == before
+
+
+@pytest.mark.parametrize("extra", [[], ["--quiet"]])
+def test_without_a_terminal_it_changes_nothing_unless_told_yes(
+    runner: CliRunner, old: Path, extra: list[str]
+) -> None:
+    before = snapshot(old)
+    result = runner.invoke(cli.app, [*extra, "upgrade", str(old)])
+    assert result.exit_code == 2
+    assert "it needs --yes; nothing was changed" in result.output
+    assert snapshot(old) == before

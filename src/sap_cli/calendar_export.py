@@ -39,7 +39,7 @@ class CalendarNotMadeBySap(SapError):
 
         super().__init__(
             f"{display_path(path)} {reason}, so sap left it as it is; nothing was written.",
-            hint="Choose another file with -o, or move that file away and run the command again.",
+            hint="Choose another file name with -o, or use -o - to print the calendar instead.",
         )
         self.path = path
 
@@ -85,6 +85,9 @@ def write_calendar(folder: Path, output: Path | None = None) -> CalendarWritten:
         output = folder / DEFAULT_OUTPUT
     if output.is_dir():
         raise CalendarNotMadeBySap(output, "is a folder")
+    if output.exists() and not output.is_file():
+        # A device or a pipe (/dev/stdout, a FIFO) would be read forever before being compared.
+        raise CalendarNotMadeBySap(output, "is not an ordinary file")
     if output.exists():
         existing = output.read_bytes()
         if existing == data:

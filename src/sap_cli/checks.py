@@ -409,6 +409,14 @@ def check_folder(folder: Path, draft: tuple[str, Path] | None = None) -> Report:
     return report
 
 
+# The same advice wherever the format number is unreadable: 1 is safe, as upgrading a current
+# folder changes only that number.
+UNSURE_OF_FORMAT = (
+    "Put back the number that was there. If you are not sure, write 1 and run `sap upgrade`, "
+    "which changes no more than it must."
+)
+
+
 def _format_is_foreign(checker: _Checker) -> bool:
     """Report a schema_version other than this sap's own (older, newer, or not a version) on its own."""
     from sap_cli.model import SCHEMA_VERSION
@@ -437,11 +445,12 @@ def _format_is_foreign(checker: _Checker) -> bool:
             f"this partnership uses file format {found}, written by a newer sap; this sap reads format "
             f"{SCHEMA_VERSION}"
         )
-        hint = "Update sap (pip install --upgrade sap-cli) on this computer; nothing was changed."
+        hint = "Update sap on this computer, the way you installed it; nothing was changed."
     else:
         code = "unknown-format"
-        message = f"schema_version should be a file format number from 1 to {SCHEMA_VERSION}, not {found!r}"
-        hint = f"Write schema_version: {SCHEMA_VERSION}, as `sap init` does."
+        shown = "it is empty" if found is None else f"not {found!r}"
+        message = f"schema_version should be a file format number from 1 to {SCHEMA_VERSION}, {shown}"
+        hint = UNSURE_OF_FORMAT
     checker.error("project.yaml", ("schema_version",), code, message, hint)
     return True
 

@@ -75,6 +75,28 @@ class SapGroup(TyperGroup):
                 raise
             _console(stderr=True).print("\nStopped.")
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader went away (`sap ... | head`): what it wanted it has; stop without a word.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except OSError as exc:
+            if _debug_requested(ctx):
+                raise
+            # The disk, the system or a path said no: say which file and why, not a traceback.
+            import errno
+
+            where = f" {exc.filename}" if exc.filename else ""
+            why = exc.strerror or str(exc)
+            if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+                why = "a file is in the way where sap needs a folder"
+            _print_failure(
+                SapError(
+                    f"sap could not use{where}: {why}",
+                    hint="Check the path, that its folders exist and are folders, and that the disk has "
+                    "space; nothing else was changed.",
+                )
+            )
+            raise typer.Exit(1) from None
 
 
 def _debug_requested(ctx: typer.Context) -> bool:
@@ -1351,7 +1373,6 @@ def upgrade(
         bool, typer.Option("--dry-run", help="Only show what would change; write nothing.")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Make the changes without asking.")] = False,
-    no_input: Annotated[bool, typer.Option("--no-input", help="Never ask; make the changes.")] = False,
 ) -> None:
     """Bring a folder written by an older sap up to this sap's file format, showing each change first."""
     from sap_cli.store import command_path, display_path, find_project
@@ -1375,7 +1396,13 @@ def upgrade(
     if dry_run:
         console.print("Nothing was changed (--dry-run). Run `sap upgrade` to make these changes.")
         return
-    if not yes and can_prompt(no_input):
+    if not yes:
+        if not can_prompt(no_input=False):
+            raise UsageProblem(
+                "sap upgrade changes files, so with no one at a terminal to say yes it needs --yes; "
+                "nothing was changed",
+                hint="Look first with `sap upgrade --dry-run`, then run `sap upgrade --yes`.",
+            )
         from rich.prompt import Confirm
 
         if not Confirm.ask("Make these changes?", console=console, default=True):

@@ -96,7 +96,7 @@ class InvalidProject(SapError):
     def __init__(self, folder: Path, report: Any) -> None:
         count = len(report.errors)
         super().__init__(
-            f"{folder} has {count} error{'' if count == 1 else 's'} to fix first; nothing was written.",
+            f"{folder} has {count} error{'' if count == 1 else 's'} to fix first, so sap stopped there.",
             hint="Fix the problems listed above, then run the command again.",
         )
         self.folder = folder

@@ -96,6 +96,10 @@ def _empty_is_allowed(schema: dict[str, Any], model: type[BaseModel]) -> None:
     for name, info in model.model_fields.items():
         if info.default_factory in (list, dict) and name in properties:
             shape = properties[name]
+            if isinstance(shape.get("type"), str):
+                # One shape with two types keeps an editor's message short ("not of type array").
+                shape["type"] = [shape["type"], "null"]
+                continue
             notes = {key: shape.pop(key) for key in ("title", "description", "examples") if key in shape}
             properties[name] = {"anyOf": [shape, {"type": "null"}], **notes}
 

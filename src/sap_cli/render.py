@@ -605,10 +605,22 @@ def render_project(
     """`sap render`: check the folder, render the documents, then write them or compare them."""
     from sap_cli.checks import load_valid
 
-    documents = render_documents(load_valid(folder), which, as_of, private_for)
+    partnership = load_valid(folder)
+    documents = render_documents(partnership, which, as_of, private_for)
+    calendar = folder / "docs" / "calendar.ics"
+    # A calendar kept in docs/ (made by `sap calendar`) is one of the documents: kept current too.
+    keep_calendar = private_for is None and calendar.is_file() and not calendar.is_symlink()
     if check:
-        return RenderResult(stale=check_documents(folder, documents))
+        stale = check_documents(folder, documents)
+        if keep_calendar and _calendar_bytes(partnership) != calendar.read_bytes():
+            stale.append(("docs/calendar.ics", "the dates or names in it changed"))
+        return RenderResult(stale=stale)
     result = write_documents(folder, documents, force=force)
+    if keep_calendar:
+        from sap_cli.calendar_export import write_calendar
+
+        written = write_calendar(folder)
+        (result.written if written.changed else result.unchanged).append(written.path)
     if private_for is not None:
         from sap_cli.gitops import gitignore_with_private
         from sap_cli.store import atomic_write
@@ -619,3 +631,10 @@ def render_project(
             atomic_write(folder / ".gitignore", gitignore)
             result.written.append(folder / ".gitignore")
     return result
+
+
+def _calendar_bytes(partnership: Any) -> bytes:
+    from sap_cli.calendar_export import calendar_for
+
+    data: bytes = calendar_for(partnership).to_ical()
+    return data

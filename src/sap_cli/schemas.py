@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sap_cli.errors import SapError
+from sap_cli.errors import SapError, UsageProblem
 
 SCHEMA_FOLDER = Path(".sap") / "schema"
 MODELINE_PREFIX = "# yaml-language-server: $schema="
@@ -105,6 +105,11 @@ def write_schemas(output: Path) -> list[Path]:
     """Write every schema into `output` (made if missing), each file replaced atomically."""
     from sap_cli.store import atomic_write, display_path
 
+    if str(output) == "-":
+        raise UsageProblem(
+            "--output needs a folder: sap schema writes seven files, one per kind of file",
+            hint="Give a folder name, such as: sap schema --output schemas",
+        )
     if output.exists() and not output.is_dir():
         raise SapError(
             f"{display_path(output)} is a file, so sap cannot put the schemas in it.",
@@ -127,6 +132,27 @@ def partnership_yaml_files(folder: Path) -> list[Path]:
     return found
 
 
+def _require_current_format(folder: Path) -> None:
+    """Schemas describe this sap's format; pointing an older or newer folder at them would mislead."""
+    from sap_cli.model import SCHEMA_VERSION
+    from sap_cli.store import load_file
+
+    data = load_file(folder / "project.yaml").data
+    found = data.get("schema_version", SCHEMA_VERSION) if isinstance(data, dict) else SCHEMA_VERSION
+    if isinstance(found, int) and not isinstance(found, bool) and found < SCHEMA_VERSION:
+        raise SapError(
+            f"this partnership uses file format {found}, from an older sap, and the schemas describe "
+            f"format {SCHEMA_VERSION}; nothing was changed.",
+            hint="Run `sap upgrade` first, then `sap schema`.",
+        )
+    if isinstance(found, int) and not isinstance(found, bool) and found > SCHEMA_VERSION:
+        raise SapError(
+            f"this partnership uses file format {found}, newer than this sap ({SCHEMA_VERSION}); "
+            "nothing was changed.",
+            hint="Update sap on this computer, the way you installed it, then run `sap schema`.",
+        )
+
+
 def set_up_editor_support(folder: Path) -> EditorSetup:
     """Put the schemas in the partnership's .sap/schema/ and point each YAML file at its schema.
 
@@ -134,6 +160,7 @@ def set_up_editor_support(folder: Path) -> EditorSetup:
     """
     from sap_cli.store import atomic_write
 
+    _require_current_format(folder)
     setup = EditorSetup(folder / SCHEMA_FOLDER)
     setup.schemas = write_schemas(setup.schema_folder)
     for path in partnership_yaml_files(folder):

@@ -107,13 +107,17 @@ def _from_1_to_2(files: Files) -> list[str]:
     roles_text = files.text("roles.yaml")
     roles = _round_trip(roles_text, "roles.yaml")
     partners = roles.get("partners") if isinstance(roles, dict) else None
-    moved = []
-    for partner in partners if isinstance(partners, list) else []:
-        if isinstance(partner, dict) and isinstance(partner.get("sign_off"), dict):
-            moved.append(partner)
-    if not moved:
+    with_sign_off = [
+        partner
+        for partner in (partners if isinstance(partners, list) else [])
+        if isinstance(partner, dict) and "sign_off" in partner
+    ]
+    if not with_sign_off:
         return ["No partner has a sign_off in roles.yaml, so only the format number changes."]
-    new_roles = _without_sign_offs(roles_text, moved)
+    moved = [partner for partner in with_sign_off if partner["sign_off"]]  # an empty one just goes
+    for partner in moved:
+        _check_movable(partner)
+    new_roles = _without_sign_offs(roles_text, with_sign_off)
     expected = _plain(roles)
     for partner in expected["partners"]:
         if isinstance(partner, dict):
@@ -122,8 +126,9 @@ def _from_1_to_2(files: Files) -> list[str]:
         raise CannotUpgrade(
             "sap could not take the sign_off lines out of roles.yaml without changing something "
             "else; nothing was changed.",
-            hint="Move each partner's sign_off by hand: delete it from roles.yaml and run `sap sign` "
-            "for them with --date.",
+            hint="Do it by hand: note each sign_off's date, delete those lines from roles.yaml, set "
+            "schema_version: 2 in project.yaml, then run `sap sign --partner ID --date YYYY-MM-DD` for "
+            "each partner.",
         )
     files.write("roles.yaml", new_roles)
     for partner in moved:
@@ -132,21 +137,51 @@ def _from_1_to_2(files: Files) -> list[str]:
         said = _comments_in(roles_text, partner)
         relative = f"signatures/{partner['id']}.yaml"
         files.write(relative, _with_signature(files, relative, partner, entry, said))
-    names = ", ".join(str(partner.get("name") or partner["id"]) for partner in moved)
-    return [
+    notes = [
         "Format 2 keeps every signature in signatures/, one file per partner, so that signing "
-        "never touches roles.yaml and two partners signing at once cannot clash.",
-        f"Moves the sign_off of {names} from roles.yaml into signatures/.",
-        "These signatures have no fingerprint, so sap goes by their version number; a partner who "
-        "runs `sap sign` again gets one, and later changes to the agreement are then noticed.",
+        "never touches roles.yaml and two partners signing at once cannot clash."
     ]
+    if moved:
+        notes += [
+            f"Moves the sign_off of {_names(moved)} from roles.yaml into signatures/.",
+            "These signatures have no fingerprint, so sap goes by their version number; a partner "
+            "who runs `sap sign` again gets one, and later changes to the agreement are then noticed.",
+        ]
+    empty = [partner for partner in with_sign_off if not partner["sign_off"]]
+    if empty:
+        notes.append(f"Takes out the empty sign_off of {_names(empty)}: there is no signature to keep.")
+    return notes
+
+
+def _names(partners: list[Any]) -> str:
+    return ", ".join(str(partner.get("name") or partner.get("id")) for partner in partners)
+
+
+def _check_movable(partner: Any) -> None:
+    """A sign_off must say when and which version, and its partner needs an id, to become a signature."""
+    line, column = partner.lc.key("sign_off")
+    sign_off = partner["sign_off"]
+    date = _as_date(sign_off.get("date")) if isinstance(sign_off, dict) else None
+    version = sign_off.get("version") if isinstance(sign_off, dict) else None
+    partner_id = partner.get("id")
+    if not (isinstance(date, dt.date) and isinstance(version, int) and isinstance(partner_id, str)):
+        raise CannotUpgrade(
+            f"roles.yaml:{line + 1}:{column + 1}: the sign_off of {_names([partner])} needs a date, "
+            "a version and the partner's id before sap can move it into signatures/; nothing was changed.",
+            hint="Complete it, like sign_off: {date: 2026-03-12, version: 1}, or delete the line if they "
+            "never signed; then run sap upgrade again.",
+        )
 
 
 def _without_sign_offs(text: str, partners: list[Any]) -> str:
-    """`text` with each partner's `sign_off` lines taken out, and every other line as it was."""
+    """`text` with each partner's `sign_off` lines taken out, and every other line as it was.
+
+    Comments on a sign_off that moves go with it; those on an empty one stay here as a comment.
+    """
     lines = text.splitlines(keepends=True)
     drop: set[int] = set()
     for partner in partners:
+        said = [] if partner["sign_off"] else _comments_in(text, partner)
         line, column = partner.lc.key("sign_off")
         end = line + 1
         while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > column):
@@ -163,6 +198,10 @@ def _without_sign_offs(text: str, partners: list[Any]) -> str:
                 )
             lines[following] = lead + lines[following][column:]
         drop.update(range(line, end))
+        if said:
+            ending = lines[line][len(lines[line].rstrip("\r\n")) :] or "\n"
+            lines[line] = f"{' ' * column}# sign_off, taken out by sap upgrade: {'; '.join(said)}{ending}"
+            drop.discard(line)
     return "".join(line for i, line in enumerate(lines) if i not in drop)
 
 
@@ -278,15 +317,18 @@ def _format_of(files: Files) -> int:
     project = _round_trip(files.text("project.yaml"), "project.yaml")
     found = project.get("schema_version", SCHEMA_VERSION) if isinstance(project, dict) else None
     if not isinstance(found, int) or isinstance(found, bool) or found < 1:
+        from sap_cli.checks import UNSURE_OF_FORMAT
+
+        shown = "it is empty" if found is None else f"not {found!r}"
         raise CannotUpgrade(
-            f"project.yaml: schema_version should be a file format number, not {found!r}",
-            hint=f"Write the number of the format the folder was made in (1 if unsure; this sap writes "
-            f"{SCHEMA_VERSION}).",
+            f"project.yaml: schema_version should be a file format number from 1 to {SCHEMA_VERSION}, "
+            f"{shown}",
+            hint=UNSURE_OF_FORMAT,
         )
     if found > SCHEMA_VERSION:
         raise CannotUpgrade(
             f"this partnership uses file format {found}, newer than this sap ({SCHEMA_VERSION})",
-            hint="Update sap (pip install --upgrade sap-cli); there is nothing to upgrade here.",
+            hint="Update sap on this computer, the way you installed it; there is nothing to upgrade here.",
         )
     return found
 
