@@ -288,3 +288,11 @@ def test_validate_all_reports_each_partnership_below_a_folder(runner: CliRunner,
     nothing = runner.invoke(cli.app, ["validate", "--all", str(tmp_path / "programmes/course-redesign/docs")])
     assert nothing.exit_code == 1
     assert "No partnership found in" in nothing.output
+
+
+def test_status_names_a_meeting_dated_ahead_and_one_held_today(runner: CliRunner) -> None:
+    folder = str(EXAMPLES / "course-redesign")
+    ahead = runner.invoke(cli.app, ["status", folder, "--date", "2026-03-01"])
+    assert "Last meeting: Redesign plan on 2026-03-03, 2 days from now (dated ahead)" in ahead.output
+    today = runner.invoke(cli.app, ["status", folder, "--date", "2026-03-03"])
+    assert "Last meeting: Redesign plan on 2026-03-03, today;" in today.output

@@ -987,9 +987,16 @@ def _print_status(data: dict[str, Any]) -> None:
         console.print("[yellow]No meeting logged yet.[/] Log one with: sap checkin")
     else:
         drift = " [bold red](more than the agreed gap: time to meet)[/]" if data["checkin_overdue"] else ""
+        days = data["days_since_last_checkin"]
+        when = (
+            "today"
+            if days == 0
+            else f"{_count(days, 'day')} ago"
+            if days > 0
+            else f"{_count(-days, 'day')} from now (dated ahead)"
+        )
         console.print(
-            f"Last meeting: {escape(last['title'])} on {last['date']}, "
-            f"{_count(data['days_since_last_checkin'], 'day')} ago"
+            f"Last meeting: {escape(last['title'])} on {last['date']}, {when}"
             + (f"; you agreed to meet {data['cadence']}" if data["cadence"] else "")
             + drift
         )
