@@ -559,15 +559,10 @@ def write_documents(folder: Path, documents: Sequence[Document], force: bool = F
                 if state == "edited":
                     result.backups.append((doc.path, _back_up(folder, doc.path)))
                 pending.append((write_temp_beside(path, doc.text), path))
-    except BaseException as exc:
+    except BaseException:
         for tmp_name, _ in pending:
             os.unlink(tmp_name)
-        if isinstance(exc, OSError):
-            raise SapError(
-                f"sap could not write in {folder / 'docs'}: {exc.strerror}. Nothing was replaced.",
-                hint="Check that the folder is writable and the disk has space.",
-            ) from exc
-        raise
+        raise  # an OSError names its own path; the command line says it in words
     # Every new file is complete on disk before the first one replaces an old one.
     for tmp_name, path in pending:
         os.replace(tmp_name, path)
