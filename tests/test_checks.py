@@ -246,3 +246,24 @@ def test_the_benchmark_builds_valid_partnerships(tmp_path: Path) -> None:
     assert files == 35
     assert report.problems == []
     assert report.partnership is not None and len(report.partnership.checkins) == 30
+
+
+def test_a_partner_id_windows_keeps_for_itself_is_refused(make_partnership: Callable[..., Path]) -> None:
+    roles = (
+        "partners:\n  - id: con\n    name: Con\n    kind: student\n    responsibilities: [Ask the class]\n"
+    )
+    folder = make_partnership(roles=roles)
+    problems = [p for p in check_folder(folder).problems if p.code == "reserved-id"]
+    assert [(Path(p.file).name, p.line, p.column, p.severity) for p in problems] == [
+        ("roles.yaml", 2, 9, "error")
+    ]
+    assert "Windows keeps that name for a device" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "made"), [("Con", "con-1"), ("Dr Aux", "aux-1"), ("Con O'Brien", "con-o-brien")]
+)
+def test_ids_made_from_names_avoid_windows_device_names(name: str, made: str) -> None:
+    from sap_cli.ids import slugify
+
+    assert slugify(name) == made

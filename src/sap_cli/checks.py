@@ -611,6 +611,18 @@ def _check_unique_ids(checker: _Checker, roles: Any, goals: Any, timeline: Any, 
                 )
             else:
                 first_seen[item.id] = index
+    from sap_cli.ids import WINDOWS_RESERVED
+
+    for index, partner in enumerate(roles.partners if roles else []):
+        if partner.id in WINDOWS_RESERVED:
+            checker.error(
+                "roles.yaml",
+                ("partners", index, "id"),
+                "reserved-id",
+                f"'{partner.id}' cannot be a partner's id: Windows keeps that name for a device, so "
+                f"signatures/{partner.id}.yaml could not be made on a Windows computer",
+                f"Choose another id, such as {partner.id}-1 or one made from their full name.",
+            )
 
 
 def _check_references(
