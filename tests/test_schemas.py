@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -194,3 +195,18 @@ def test_sap_schema_output_dash_is_a_usage_mistake(runner: CliRunner, tmp_path: 
     assert result.exit_code == 2
     assert "--output needs a folder" in result.output
     assert not Path("-").exists()
+
+
+def test_validate_notices_schemas_made_by_another_sap(tmp_path: Path) -> None:
+    folder = tmp_path / "older-schemas"
+    shutil.copytree(EXAMPLES / "course-redesign", folder)
+    assert [p for p in check_folder(folder).problems if p.code == "editor-schemas-outdated"] == []
+    project_schema = folder / SCHEMA_FOLDER / "project.schema.json"
+    text = project_schema.read_text(encoding="utf-8")
+    assert "Made by sap " in text
+    project_schema.write_text(re.sub(r"Made by sap \S+ ", "Made by sap 0.0.1 ", text), encoding="utf-8")
+    found = [p for p in check_folder(folder).problems if p.code == "editor-schemas-outdated"]
+    assert [(p.severity, p.line) for p in found] == [("warning", 1)]
+    assert "were made by sap 0.0.1" in found[0].message
+    set_up_editor_support(folder)
+    assert [p for p in check_folder(folder).problems if p.code == "editor-schemas-outdated"] == []

@@ -819,9 +819,34 @@ def health_warnings(partnership: Partnership, checker: _Checker) -> list[Problem
         for loc, message in rule.find(partnership):
             checker.warn(rule.file, loc, rule.code, message, rule.hint, rule.source)
     _signatures_to_renew(partnership, checker)
+    _editor_schemas_current(partnership, checker)
     found = checker.problems[before:]
     del checker.problems[before:]
     return found
+
+
+def _editor_schemas_current(partnership: Partnership, checker: _Checker) -> None:
+    """After sap itself is updated, the editor schemas in .sap/schema/ may describe an older sap."""
+    from sap_cli.schemas import SCHEMA_FOLDER, outdated_schemas, schema_file_name
+
+    made_by = outdated_schemas(partnership.folder)
+    if made_by is None:
+        return
+    from sap_cli import __version__
+
+    path = partnership.folder / SCHEMA_FOLDER / schema_file_name("project")
+    checker.problems.append(
+        Problem(
+            display_path(path),
+            1,
+            1,
+            "warning",
+            "editor-schemas-outdated",
+            f"the editor schemas in {SCHEMA_FOLDER.as_posix()}/ were made by sap {made_by}; this is "
+            f"sap {__version__}",
+            "Run `sap schema` so your editor knows the fields this sap reads.",
+        )
+    )
 
 
 def _signatures_to_renew(partnership: Partnership, checker: _Checker) -> None:

@@ -174,3 +174,22 @@ def set_up_editor_support(folder: Path) -> EditorSetup:
         atomic_write(path, with_modeline(text, path.relative_to(folder)).encode("utf-8"))
         setup.marked.append(path)
     return setup
+
+
+_MADE_BY = re.compile(r"Made by sap (\S+) from its own models")
+
+
+def outdated_schemas(folder: Path) -> str | None:
+    """The sap version that made the folder's editor schemas, if not this one (None if current or absent)."""
+    from sap_cli import __version__
+
+    path = folder / SCHEMA_FOLDER / schema_file_name("project")
+    if not path.is_file():
+        return None
+    try:
+        found = _MADE_BY.search(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return None
+    if found is None or found.group(1) == __version__:
+        return None
+    return found.group(1)
