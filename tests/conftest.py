@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pty
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -105,3 +106,33 @@ def run_git(folder: Path, *args: str) -> str:
     done = subprocess.run(["git", *args], cwd=folder, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr + done.stdout
     return done.stdout
+
+
+def terminal_run(command: list[str], env: dict[str, str], typed: bytes = b"") -> tuple[int, bytes]:
+    """Run `command` in a pseudo-terminal, as when a person types it: exit code and what it printed.
+
+    `typed` is sent as keystrokes, so a question the command should not have asked is answered
+    rather than waited on for ever.
+    """
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    if typed:
+        os.write(leader, typed)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closes when the command ends
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    code = process.wait(timeout=60)
+    os.close(leader)
+    return code, b"".join(chunks)
+
+
+def in_a_terminal(command: list[str], env: dict[str, str]) -> bytes:
+    """What `command` prints in a pseudo-terminal."""
+    return terminal_run(command, env)[1]

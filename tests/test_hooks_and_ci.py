@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -71,11 +72,19 @@ def test_the_readme_shows_each_recipe_as_shipped(recipe: str) -> None:
     assert f"```yaml\n{(RECIPES / recipe).read_text(encoding='utf-8')}```" in readme
 
 
-def test_the_recipes_use_commands_that_exist(runner: CliRunner, tmp_path: Path) -> None:
+@pytest.mark.parametrize("recipe", ["github-actions.yml", "gitlab-ci.yml"])
+def test_the_sap_commands_in_each_recipe_pass_on_a_sound_repository(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recipe: str
+) -> None:
+    import shlex
+
+    commands = re.findall(r"^\s*-\s*(?:run:\s*)?(sap .+)$", (RECIPES / recipe).read_text(), re.MULTILINE)
+    assert len(commands) == 2, commands
     shutil.copytree(EXAMPLES, tmp_path / "repo")
-    for command in (["validate", "--all", "--format", "github"], ["render", "--check", "--all"]):
-        result = runner.invoke(cli.app, [*command, str(tmp_path / "repo")])
-        assert result.exit_code == 0, result.output
+    monkeypatch.chdir(tmp_path / "repo")  # CI runs them at the repository root
+    for command in commands:
+        result = runner.invoke(cli.app, shlex.split(command)[1:])
+        assert result.exit_code == 0, f"{command}: {result.output}"
 
 
 def test_render_check_all_names_the_partnership_whose_documents_are_stale(

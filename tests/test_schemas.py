@@ -138,11 +138,13 @@ def test_sap_schema_marks_an_older_folder_and_changes_no_other_byte(
     windows = folder / "goals.yaml"
     body = windows.read_text(encoding="utf-8").split("\n", 1)[1]  # as before sap wrote schema lines
     windows.write_bytes(("\ufeff" + body.replace("\n", "\r\n")).encode("utf-8"))
+    plain = folder / "roles.yaml"
+    plain.write_text(plain.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
     before = {p: p.read_bytes() for p in partnership_yaml_files(folder)}
 
     result = runner.invoke(cli.app, ["schema", str(folder)])
     assert result.exit_code == 0, result.output
-    assert "goals.yaml" in result.output
+    assert "goals.yaml" in result.output and "roles.yaml" in result.output
     for path, old in before.items():
         new = path.read_bytes()
         if old.lstrip(b"\xef\xbb\xbf").startswith(MODELINE.encode()):
@@ -190,7 +192,10 @@ def test_sap_schema_leaves_a_format_1_folder_alone(runner: CliRunner, tmp_path: 
     assert not (folder / SCHEMA_FOLDER).exists()
 
 
-def test_sap_schema_output_dash_is_a_usage_mistake(runner: CliRunner, tmp_path: Path) -> None:
+def test_sap_schema_output_dash_is_a_usage_mistake(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli.app, ["schema", "--output", "-"])
     assert result.exit_code == 2
     assert "--output needs a folder" in result.output

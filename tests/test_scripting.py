@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import atexit
+import inspect
 import json
 import os
-import pty
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, in_a_terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 SAP = str(Path(sys.executable).with_name("sap"))
 EXAMPLE = EXAMPLES / "course-redesign"
-ON = "2026-03-10"  # a day with open, overdue and done actions in the example
+ON = "2026-03-17"  # a day with open, overdue, due-soon and done actions in the example
 
 
 def sap(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -69,20 +67,18 @@ ACTUAL: dict[str, Callable[[], Any]] = {
 _WITH_PROBLEMS: list[Path] = []
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _folder_with_problems(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A copy of the example with one error and one warning, made once for this file's tests."""
+    folder = tmp_path_factory.mktemp("scripting") / "with-problems"
+    shutil.copytree(EXAMPLE, folder)
+    for name, old, new in (("roles.yaml", "kind: staff", "kind: stuff"), ("project.yaml", "cadence:", "#")):
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    _WITH_PROBLEMS[:] = [folder]
+
+
 def with_problems() -> Path:
-    """A copy of the example with one error and one warning, made once for the whole test run."""
-    if not _WITH_PROBLEMS:
-        holder = tempfile.mkdtemp(prefix="sap-scripting-")
-        atexit.register(shutil.rmtree, holder, ignore_errors=True)
-        folder = Path(holder) / "with-problems"
-        shutil.copytree(EXAMPLE, folder)
-        for name, old, new in (
-            ("roles.yaml", "kind: staff", "kind: stuff"),
-            ("project.yaml", "cadence:", "#"),
-        ):
-            path = folder / name
-            path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-        _WITH_PROBLEMS.append(folder)
     return _WITH_PROBLEMS[0]
 
 
@@ -95,6 +91,21 @@ def test_the_readme_documents_every_json_shape_there_is() -> None:
     assert set(documented_keys()) == set(ACTUAL)
 
 
+def test_every_command_that_prints_json_has_a_row_in_the_readme() -> None:
+    from sap_cli import cli
+
+    speaks_json = []
+    for command in cli.app.registered_commands:
+        callback = command.callback
+        assert callback is not None
+        source = inspect.getsource(callback)
+        if re.search(r'typer\.Option\(\s*"--format"', source) and "json" in source:
+            speaks_json.append(command.name or callback.__name__)
+    assert sorted(speaks_json) == ["actions", "report", "status", "validate"]
+    for name in speaks_json:
+        assert f"`sap {name} --format json`" in documented_keys(), name
+
+
 @pytest.mark.parametrize("row", sorted(ACTUAL))
 def test_each_documented_json_shape_has_exactly_its_keys(row: str) -> None:
     assert list(ACTUAL[row]()) == documented_keys()[row]
@@ -103,6 +114,7 @@ def test_each_documented_json_shape_has_exactly_its_keys(row: str) -> None:
 def test_the_lists_of_actions_in_status_share_one_shape() -> None:
     data = status()
     keys = ("open_actions", "overdue_actions", "due_soon_actions")
+    assert all(data[key] for key in keys), "the day chosen should have actions in every list"
     shapes = {tuple(action) for key in keys for action in data[key]}
     assert len(shapes) == 1, shapes
 
@@ -126,31 +138,12 @@ def test_quiet_still_gives_the_data_asked_for() -> None:
     assert json.loads(result.stdout)["title"]
 
 
-def _in_a_terminal(*args: str, env: dict[str, str]) -> bytes:
-    """Run sap with a pseudo-terminal as its output, as when a person types the command."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen([SAP, *args], stdout=follower, stderr=follower, env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closes when sap ends
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks)
-
-
 def test_no_color_gives_plain_text_even_in_a_terminal() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     env.update(TERM="xterm-256color", COLUMNS="100")
     folder = str(with_problems())  # errors and warnings are shown in colour
-    coloured = _in_a_terminal("validate", folder, env=env)
-    plain = _in_a_terminal("validate", folder, env={**env, "NO_COLOR": "1"})
+    coloured = in_a_terminal([SAP, "validate", folder], env=env)
+    plain = in_a_terminal([SAP, "validate", folder], env={**env, "NO_COLOR": "1"})
     assert b"\x1b[" in coloured
     assert b"\x1b[" not in plain
     assert b"warning" in plain
@@ -197,7 +190,7 @@ def test_explain_in_a_narrow_terminal_wraps_every_word_into_view() -> None:
 
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     env.update(TERM="xterm-256color", COLUMNS="60", LINES="200")
-    shown = re.sub(r"\x1b\[[0-9;]*m", "", _in_a_terminal("explain", "areas", env=env).decode("utf-8"))
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", in_a_terminal([SAP, "explain", "areas"], env=env).decode("utf-8"))
     assert max(len(line) for line in shown.splitlines()) <= 60
     words = set(re.findall(r"[A-Za-z][A-Za-z'-]+", shown))
     missing = [word for word in re.findall(r"[A-Za-z][A-Za-z'-]+", explain("areas")) if word not in words]

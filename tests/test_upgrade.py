@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import run_git
+from conftest import run_git, terminal_run
 from sap_cli import cli
 from sap_cli.agreement import signing_states
 from sap_cli.checks import check_folder
@@ -237,12 +239,22 @@ def test_a_sign_off_without_a_version_is_named_at_its_line(runner: CliRunner, ol
     assert snapshot(old) == before
 
 
-@pytest.mark.parametrize("extra", [[], ["--quiet"]])
-def test_without_a_terminal_it_changes_nothing_unless_told_yes(
-    runner: CliRunner, old: Path, extra: list[str]
-) -> None:
+def test_without_a_terminal_it_changes_nothing_unless_told_yes(runner: CliRunner, old: Path) -> None:
     before = snapshot(old)
-    result = runner.invoke(cli.app, [*extra, "upgrade", str(old)])
+    result = runner.invoke(cli.app, ["upgrade", str(old)])
     assert result.exit_code == 2
     assert "it needs --yes; nothing was changed" in result.output
     assert snapshot(old) == before
+    assert runner.invoke(cli.app, ["upgrade", str(old), "--yes"]).exit_code == 0
+
+
+def test_at_a_terminal_it_asks_and_quiet_never_asks(old: Path) -> None:
+    sap = str(Path(sys.executable).with_name("sap"))
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    before = snapshot(old)
+    code, shown = terminal_run([sap, "upgrade", str(old)], env, typed=b"n\n")
+    assert (code, snapshot(old)) == (0, before)
+    assert b"Make these changes?" in shown and b"Nothing was changed." in shown
+    code, shown = terminal_run([sap, "--quiet", "upgrade", str(old)], env, typed=b"y\n")
+    assert code == 2  # --quiet never asks, so without --yes nothing is done
+    assert b"Make these changes?" not in shown and snapshot(old) == before
