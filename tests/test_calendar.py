@@ -105,6 +105,7 @@ def test_every_milestone_is_an_all_day_event_on_its_date(name: str) -> None:
         assert event.decoded("dtend") == milestone.due + dt.timedelta(days=1)
         summary = str(event["summary"])
         assert milestone.title in summary
+        assert summary.endswith(" (reached)") == (milestone.done is not None)
         if milestone.deadline == "hard":
             assert summary.startswith("Hard deadline: ")
             assert "Hard deadline" in categories(event)
@@ -153,19 +154,25 @@ def test_the_meeting_series_follows_the_agreed_cadence_to_the_end(name: str, rul
     assert all((b - a).days == step for a, b in itertools.pairwise(days))
 
 
-def test_open_actions_with_a_due_date_appear_and_done_ones_do_not() -> None:
+def test_every_action_with_a_due_date_appears_and_done_ones_say_so() -> None:
     folder = EXAMPLES / "course-redesign"
     actions = [a for c in load_valid(folder).checkins for a in c.actions]
-    open_dated = {a.id: a for a in actions if a.done is None and a.due is not None}
-    done = [a for a in actions if a.done is not None]
-    assert open_dated and done  # the example has both, or this test proves nothing
+    dated = {a.id: a for a in actions if a.due is not None}
+    assert any(a.done is None for a in dated.values()) and any(a.done for a in dated.values())
     found = {str(e["uid"]).split("@")[0]: e for e in events(build_calendar(folder)) if kind_of(e) == "action"}
-    assert set(found) == {f"action-{a}" for a in open_dated}
-    for action_id, action in open_dated.items():
+    assert set(found) == {f"action-{a}" for a in dated}
+    for action_id, action in dated.items():
         event = found[f"action-{action_id}"]
         assert event.decoded("dtstart") == action.due
         assert action.text in str(event["summary"])
-        assert f"sap checkin --done {action_id}" in str(event["description"])
+        if action.done is None:
+            assert not str(event["summary"]).startswith("Done: ")
+            assert f"sap checkin --done {action_id}" in str(event["description"])
+            assert event.decoded("sequence") == 0
+        else:
+            assert str(event["summary"]).startswith("Done: ")
+            assert f"Done on {action.done.isoformat()}." in str(event["description"])
+            assert event.decoded("sequence") == 1
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
@@ -218,26 +225,29 @@ def test_no_cadence_means_no_meeting_series(example_copy: Callable[[str], Path])
     assert len(found) == len(load_valid(folder).timeline.milestones)
 
 
-def test_closing_an_action_takes_it_off_the_calendar(demo: Path) -> None:
-    assert {kind_of(e) + ":" + str(e["uid"]).split("@")[0] for e in events(build_calendar(demo))} >= {
-        "action:action-2026-02-02-rubric-a1"
-    }
+def test_closing_an_action_updates_its_event_for_a_calendar_app_to_replace(demo: Path) -> None:
+    uid = next(u for u in by_uid(build_calendar(demo)) if u.startswith("action-2026-02-02-rubric-a1@"))
+    before = by_uid(build_calendar(demo))[uid]
     edit(
         demo / "checkins" / "2026-02-02-rubric.yaml",
         r"^    due: 2026-02-09$",
         "    due: 2026-02-09\n    done: 2026-02-08",
     )
-    assert [e for e in events(build_calendar(demo)) if kind_of(e) == "action"] == []
+    after = by_uid(build_calendar(demo))[uid]  # the same event, not a new one
+    assert after.decoded("sequence") > before.decoded("sequence")
+    assert str(after["summary"]) == "Done: " + str(before["summary"])
+    assert "Done on 2026-02-08." in str(after["description"])
 
 
 def test_an_action_names_its_owner_and_the_meeting(demo: Path) -> None:
     actions = [e for e in events(build_calendar(demo)) if kind_of(e) == "action"]
-    # a2 is done and a3 has no date: only a1 is on the calendar.
-    [event] = actions
+    # a3 has no date, so only a1 (open) and a2 (done) are on the calendar.
+    done, event = sorted(actions, key=lambda e: not str(e["summary"]).startswith("Done: "))
     assert str(event["summary"]) == "Action for Amira Haddad: Ask the lab group what confuses them"
     assert event.decoded("dtstart") == dt.date(2026, 2, 9)
     assert "Rubric, first look" in str(event["description"])
     assert "2026-02-02" in str(event["description"])
+    assert str(done["summary"]).startswith("Done: Action for ")
 
 
 def test_monthly_from_the_31st_still_meets_in_short_months(make_partnership: Callable[..., Path]) -> None:
@@ -301,7 +311,7 @@ def test_writes_docs_calendar_ics_and_leaves_an_unchanged_one_alone(demo: Path) 
     target = demo / "docs" / "calendar.ics"
     assert (written.path, written.changed) == (target, True)
     assert target.read_bytes() == build_calendar(demo)
-    assert written.events == len(events(target.read_bytes())) == 3  # series, milestone, open action
+    assert written.events == len(events(target.read_bytes())) == 4  # series, milestone, two actions
     stamp = target.stat().st_mtime_ns
     again = write_calendar(demo)
     assert again.changed is False

@@ -99,7 +99,7 @@ def write_calendar(folder: Path, output: Path | None = None) -> CalendarWritten:
 
 
 def calendar_for(partnership: Partnership) -> Calendar:
-    """One all-day event per milestone and per open action with a due date, and one meeting series."""
+    """One all-day event per milestone and per action with a due date, and one meeting series."""
     from icalendar import Calendar, vText
 
     project = partnership.project
@@ -119,7 +119,7 @@ def calendar_for(partnership: Partnership) -> Calendar:
         calendar.add_component(series)
     for component in event.milestones():
         calendar.add_component(component)
-    for component in event.open_actions():
+    for component in event.actions():
         calendar.add_component(component)
     return calendar
 
@@ -136,7 +136,15 @@ class _Events:
         self.goal_titles = {g.id: g.title for g in partnership.goals.goals}
         self.footer = f"Partnership: {_line(self.project.title)}"
 
-    def _event(self, kind: str, record_id: str, day: dt.date, summary: str, description: list[str]) -> Event:
+    def _event(
+        self,
+        kind: str,
+        record_id: str,
+        day: dt.date,
+        summary: str,
+        description: list[str],
+        finished: bool = False,
+    ) -> Event:
         from icalendar import Event
 
         event = Event()
@@ -152,6 +160,9 @@ class _Events:
         event.add("description", _clean("\n".join([*description, self.footer])))
         # An all-day reminder should not make partners look busy for the whole day.
         event.add("transp", "TRANSPARENT")
+        # A record changes once in a way people must see: it gets done. A higher SEQUENCE tells a
+        # calendar app that the imported copy is newer, so it replaces the reminder it holds.
+        event.add("sequence", 1 if finished else 0)
         return event
 
     def milestones(self) -> Iterable[Event]:
@@ -170,30 +181,43 @@ class _Events:
             if milestone.done is not None:
                 lines.append(f"Reached on {milestone.done.isoformat()}.")
             prefix = "Hard deadline" if hard else "Milestone"
+            reached = " (reached)" if milestone.done is not None else ""
             event = self._event(
-                "milestone", milestone.id, milestone.due, f"{prefix}: {milestone.title}", lines
+                "milestone",
+                milestone.id,
+                milestone.due,
+                f"{prefix}: {milestone.title}{reached}",
+                lines,
+                finished=milestone.done is not None,
             )
             event.add("categories", ["Milestone", "Hard deadline"] if hard else ["Milestone"])
             yield event
 
-    def open_actions(self) -> Iterable[Event]:
+    def actions(self) -> Iterable[Event]:
         # A VEVENT rather than a VTODO: Google Calendar and Outlook ignore or reject to-dos in an
         # imported file, while every calendar app shows an all-day event on the day it is due.
+        # A done action stays in the file, marked done: left out, it would stay in people's
+        # calendars as a reminder, since an import only adds and updates events.
         found = [
             (action.due, action.id, action, checkin)
             for checkin in self.partnership.checkins
             for action in checkin.actions
-            if action.done is None and action.due is not None
+            if action.due is not None
         ]
         for due, action_id, action, checkin in sorted(found, key=lambda item: (item[0], item[1])):
             owner = self.names.get(action.owner, action.owner)
             lines = [
                 f"Agreed at the meeting \u201c{_line(checkin.title)}\u201d on {checkin.date.isoformat()}; "
                 f"{owner} said they would do it.",
-                f"Once it is done, record that with: sap checkin --done {action_id}",
+                f"Done on {action.done.isoformat()}."
+                if action.done is not None
+                else f"Once it is done, record that with: sap checkin --done {action_id}",
             ]
-            event = self._event("action", action_id, due, f"Action for {owner}: {action.text}", lines)
-            event.add("categories", ["Action"])
+            summary = f"Action for {owner}: {action.text}"
+            if action.done is not None:
+                summary = f"Done: {summary}"
+            event = self._event("action", action_id, due, summary, lines, finished=action.done is not None)
+            event.add("categories", ["Action", "Done"] if action.done is not None else ["Action"])
             yield event
 
     def meeting_series(self) -> Event | None:
