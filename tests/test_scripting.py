@@ -149,7 +149,7 @@ def test_no_color_gives_plain_text_even_in_a_terminal() -> None:
     assert b"warning" in plain
 
 
-def _complete(words: str) -> list[str]:
+def _complete(words: str, cwd: Path | None = None) -> list[str]:
     """What bash offers on Tab after `words`, using the script `sap --show-completion bash` prints."""
     script = (
         'eval "$(sap --show-completion bash)"\n'
@@ -162,6 +162,7 @@ def _complete(words: str) -> list[str]:
     path = os.pathsep.join([str(Path(SAP).parent), os.environ.get("PATH", "")])
     result = subprocess.run(
         ["bash", "--norc", "--noprofile", "-c", script],
+        cwd=cwd,
         capture_output=True, text=True, env={**os.environ, "PATH": path},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -195,3 +196,9 @@ def test_explain_in_a_narrow_terminal_wraps_every_word_into_view() -> None:
     words = set(re.findall(r"[A-Za-z][A-Za-z'-]+", shown))
     missing = [word for word in re.findall(r"[A-Za-z][A-Za-z'-]+", explain("areas")) if word not in words]
     assert missing == []
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+def test_inside_a_partnership_render_completes_a_document_name(tmp_path: Path) -> None:
+    assert _complete("sap render ag", cwd=EXAMPLE) == ["agreement"]
+    assert _complete("sap render ag", cwd=tmp_path) == []  # not a partnership: the shell offers files

@@ -45,6 +45,14 @@ def _complete_template(incomplete: str) -> list[str]:
     return [info.name for info in list_templates() if info.name.startswith(incomplete)]
 
 
+def _complete_folder_or_document(incomplete: str) -> list[str]:
+    """Inside a partnership, `sap render ag<Tab>` means a document; elsewhere the shell offers folders."""
+    if not Path("project.yaml").is_file():
+        return []  # nothing offered: the shell falls back to file and folder names
+    names = ("agreement", "worksheets", "progress")
+    return [name for name in names if name.startswith(incomplete)]
+
+
 def _complete_topic(incomplete: str) -> list[str]:
     from sap_cli.explain import topic_names
 
@@ -513,7 +521,14 @@ def validate(
 
 @app.command()
 def render(
-    folder: PartnershipFolder = None,
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The partnership folder (default: the one you are in).",
+            show_default=False,
+            autocompletion=_complete_folder_or_document,
+        ),
+    ] = None,
     what: Annotated[
         list[str] | None,
         typer.Argument(
