@@ -31,8 +31,12 @@ def find_project(start: Path) -> Path:
 
 def command_path(path: Path) -> str:
     """A folder as it would be typed after a command: empty for the working folder itself."""
+    import shlex
+
     rel = os.path.relpath(path) if path.is_absolute() or path.exists() else str(path)
-    return "" if rel == "." else f" {rel}"
+    if rel.startswith("../../"):
+        rel = str(path.resolve())  # far away: the full path is easier to follow than ../../..
+    return "" if rel == "." else f" {shlex.quote(rel)}"  # quoted, so it can be pasted as it is
 
 
 def display_path(path: Path) -> str:
