@@ -296,3 +296,13 @@ def test_status_names_a_meeting_dated_ahead_and_one_held_today(runner: CliRunner
     assert "Last meeting: Redesign plan on 2026-03-03, 2 days from now (dated ahead)" in ahead.output
     today = runner.invoke(cli.app, ["status", folder, "--date", "2026-03-03"])
     assert "Last meeting: Redesign plan on 2026-03-03, today;" in today.output
+
+
+def test_a_suggested_command_can_be_pasted_for_a_folder_with_a_space(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(EXAMPLES / "micro-credential", tmp_path / "my folder")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli.app, ["sign", "my folder", "--partner", "lee-chen"])
+    assert result.exit_code == 0, result.output
+    assert "Run `sap render 'my folder'` to show it in docs/agreement.md." in result.output
