@@ -58,20 +58,28 @@ def build_calendar(folder: Path) -> bytes:
     """
     from sap_cli.checks import load_valid
 
-    data: bytes = calendar_for(load_valid(folder)).to_ical()
+    return calendar_bytes(load_valid(folder))
+
+
+def calendar_bytes(partnership: Partnership) -> bytes:
+    """The .ics file for a partnership already loaded and checked."""
+    data: bytes = calendar_for(partnership).to_ical()
     return data
 
 
-def write_calendar(folder: Path, output: Path | None = None) -> CalendarWritten:
+def write_calendar(
+    folder: Path, output: Path | None = None, partnership: Partnership | None = None
+) -> CalendarWritten:
     """Write the calendar atomically to `output` (default docs/calendar.ics in the partnership).
 
     An existing file is replaced only when sap wrote it (its PRODID says so), never a calendar of
-    the user's own; an unchanged calendar is not rewritten.
+    the user's own; an unchanged calendar is not rewritten. Give `partnership` when it is already
+    loaded, so the folder is not read twice.
     """
     from sap_cli.checks import load_valid
     from sap_cli.store import atomic_write, unsafe_reason
 
-    calendar = calendar_for(load_valid(folder))
+    calendar = calendar_for(partnership or load_valid(folder))
     data: bytes = calendar.to_ical()
     events = len(calendar.walk("VEVENT"))
     if output is None:

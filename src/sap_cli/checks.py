@@ -409,6 +409,7 @@ def check_folder(folder: Path, draft: tuple[str, Path] | None = None) -> Report:
     return report
 
 
+UPDATE_SAP = "Update sap on this computer, the way you installed it."
 # The same advice wherever the format number is unreadable: 1 is safe, as upgrading a current
 # folder changes only that number.
 UNSURE_OF_FORMAT = (
@@ -419,18 +420,13 @@ UNSURE_OF_FORMAT = (
 
 def _format_is_foreign(checker: _Checker) -> bool:
     """Report a schema_version other than this sap's own (older, newer, or not a version) on its own."""
-    from sap_cli.model import SCHEMA_VERSION
+    from sap_cli.model import SCHEMA_VERSION, format_state
 
     project = checker.loaded.files["project.yaml"]
-    data = project.data if project.readable else None
-    if not isinstance(data, dict) or "schema_version" not in data:
+    state, found = format_state(project.data if project.readable else None)
+    if state == "current":
         return False
-    found = data["schema_version"]
-    number = isinstance(found, int) and not isinstance(found, bool) and found >= 1
-    if number and found == SCHEMA_VERSION:
-        return False
-    if number and found < SCHEMA_VERSION:
-        code = "older-format"
+    if state == "older":
         message = (
             f"this partnership uses file format {found}, from an older sap; this sap reads format "
             f"{SCHEMA_VERSION}"
@@ -439,20 +435,25 @@ def _format_is_foreign(checker: _Checker) -> bool:
             "Run `sap upgrade` in the folder: it shows each change before making it and keeps your "
             "comments (`sap upgrade --dry-run` only shows). Nothing was changed."
         )
-    elif number:
-        code = "newer-format"
+    elif state == "newer":
         message = (
             f"this partnership uses file format {found}, written by a newer sap; this sap reads format "
             f"{SCHEMA_VERSION}"
         )
-        hint = "Update sap on this computer, the way you installed it; nothing was changed."
+        hint = UPDATE_SAP + " Nothing was changed."
     else:
-        code = "unknown-format"
-        shown = "it is empty" if found is None else f"not {found!r}"
-        message = f"schema_version should be a file format number from 1 to {SCHEMA_VERSION}, {shown}"
+        message = (
+            f"schema_version should be a file format number from 1 to {SCHEMA_VERSION}, {shown_format(found)}"
+        )
         hint = UNSURE_OF_FORMAT
+    code = {"older": "older-format", "newer": "newer-format"}.get(state, "unknown-format")
     checker.error("project.yaml", ("schema_version",), code, message, hint)
     return True
+
+
+def shown_format(found: object) -> str:
+    """The value found, in words: an empty one is named as such, not shown as None."""
+    return "it is empty" if found is None else f"not {found!r}"
 
 
 def load_valid(folder: Path) -> Partnership:

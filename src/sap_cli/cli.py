@@ -45,12 +45,17 @@ def _complete_template(incomplete: str) -> list[str]:
     return [info.name for info in list_templates() if info.name.startswith(incomplete)]
 
 
+def _complete_document(incomplete: str) -> list[str]:
+    from sap_cli.render import DOCUMENTS
+
+    return [name for name in DOCUMENTS if name.startswith(incomplete)]
+
+
 def _complete_folder_or_document(incomplete: str) -> list[str]:
     """Inside a partnership, `sap render ag<Tab>` means a document; elsewhere the shell offers folders."""
     if not Path("project.yaml").is_file():
         return []  # nothing offered: the shell falls back to file and folder names
-    names = ("agreement", "worksheets", "progress")
-    return [name for name in names if name.startswith(incomplete)]
+    return _complete_document(incomplete)
 
 
 def _complete_topic(incomplete: str) -> list[str]:
@@ -534,7 +539,7 @@ def render(
         typer.Argument(
             help="Which documents: agreement, worksheets, progress (default: all).",
             show_default=False,
-            autocompletion=_completes("agreement", "worksheets", "progress"),
+            autocompletion=_complete_document,
         ),
     ] = None,
     check: Annotated[

@@ -126,6 +126,24 @@ class Record(BaseModel):
 # folders up to it (upgrade.py says what changed between formats).
 SCHEMA_VERSION = 2
 
+FormatState = Literal["current", "older", "newer", "unreadable"]
+
+
+def format_state(project: object) -> tuple[FormatState, object]:
+    """Where project.yaml's `schema_version` stands against this sap, and the value found.
+
+    A missing number counts as this sap's own format, as does a file that is not a mapping
+    (the schema check reports that on its own).
+    """
+    if not isinstance(project, dict) or "schema_version" not in project:
+        return "current", SCHEMA_VERSION
+    found = project["schema_version"]
+    if not isinstance(found, int) or isinstance(found, bool) or found < 1:
+        return "unreadable", found
+    if found == SCHEMA_VERSION:
+        return "current", found
+    return ("older" if found < SCHEMA_VERSION else "newer"), found
+
 
 class Communication(Record):
     channels: list[Text] = Field(

@@ -598,6 +598,7 @@ def render_project(
     force: bool = False,
 ) -> RenderResult:
     """`sap render`: check the folder, render the documents, then write them or compare them."""
+    from sap_cli.calendar_export import calendar_bytes, write_calendar  # icalendar loads only if used
     from sap_cli.checks import load_valid
 
     partnership = load_valid(folder)
@@ -607,14 +608,12 @@ def render_project(
     keep_calendar = private_for is None and calendar.is_file() and not calendar.is_symlink()
     if check:
         stale = check_documents(folder, documents)
-        if keep_calendar and _calendar_bytes(partnership) != calendar.read_bytes():
+        if keep_calendar and calendar_bytes(partnership) != calendar.read_bytes():
             stale.append(("docs/calendar.ics", "the dates or names in it changed"))
         return RenderResult(stale=stale)
     result = write_documents(folder, documents, force=force)
     if keep_calendar:
-        from sap_cli.calendar_export import write_calendar
-
-        written = write_calendar(folder)
+        written = write_calendar(folder, partnership=partnership)
         (result.written if written.changed else result.unchanged).append(written.path)
     if private_for is not None:
         from sap_cli.gitops import gitignore_with_private
@@ -626,10 +625,3 @@ def render_project(
             atomic_write(folder / ".gitignore", gitignore)
             result.written.append(folder / ".gitignore")
     return result
-
-
-def _calendar_bytes(partnership: Any) -> bytes:
-    from sap_cli.calendar_export import calendar_for
-
-    data: bytes = calendar_for(partnership).to_ical()
-    return data

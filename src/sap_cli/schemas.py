@@ -134,22 +134,22 @@ def partnership_yaml_files(folder: Path) -> list[Path]:
 
 def _require_current_format(folder: Path) -> None:
     """Schemas describe this sap's format; pointing an older or newer folder at them would mislead."""
-    from sap_cli.model import SCHEMA_VERSION
+    from sap_cli.checks import UPDATE_SAP
+    from sap_cli.model import SCHEMA_VERSION, format_state
     from sap_cli.store import load_file
 
-    data = load_file(folder / "project.yaml").data
-    found = data.get("schema_version", SCHEMA_VERSION) if isinstance(data, dict) else SCHEMA_VERSION
-    if isinstance(found, int) and not isinstance(found, bool) and found < SCHEMA_VERSION:
+    state, found = format_state(load_file(folder / "project.yaml").data)
+    if state == "older":
         raise SapError(
             f"this partnership uses file format {found}, from an older sap, and the schemas describe "
             f"format {SCHEMA_VERSION}; nothing was changed.",
             hint="Run `sap upgrade` first, then `sap schema`.",
         )
-    if isinstance(found, int) and not isinstance(found, bool) and found > SCHEMA_VERSION:
+    if state == "newer":
         raise SapError(
             f"this partnership uses file format {found}, newer than this sap ({SCHEMA_VERSION}); "
             "nothing was changed.",
-            hint="Update sap on this computer, the way you installed it, then run `sap schema`.",
+            hint=UPDATE_SAP + " Then run `sap schema`.",
         )
 
 

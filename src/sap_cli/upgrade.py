@@ -68,19 +68,21 @@ class Files:
         if relative in self.after:
             return self.after[relative]
         if relative not in self.before:
-            path = self.folder / relative
-            if not path.is_file():
-                if not missing_ok:
-                    raise CannotUpgrade(f"{relative} is missing, so sap cannot upgrade this folder.")
-                self.before[relative] = None
-            else:
-                try:
-                    self.before[relative] = path.read_bytes().decode("utf-8")
-                except UnicodeDecodeError:
-                    raise CannotUpgrade(
-                        f"{relative} is not UTF-8 text, so sap cannot upgrade it.",
-                        hint="Run `sap validate` to see where, fix it, then run sap upgrade again.",
-                    ) from None
+            from sap_cli.store import load_file
+
+            # The same reader as every command, with its guards (links out, alias bombs, tags...).
+            loaded = load_file(self.folder / relative, inside=self.folder)
+            if loaded.missing and not missing_ok:
+                raise CannotUpgrade(f"{relative} is missing, so sap cannot upgrade this folder.")
+            if loaded.syntax is not None:
+                problem = loaded.syntax
+                raise CannotUpgrade(
+                    f"{relative}:{problem.line}:{problem.column}: sap cannot read this file to upgrade "
+                    f"it: {problem.message}",
+                    hint="Fix it (sap validate shows the same), then run sap upgrade again.",
+                )
+            # Exactly as on disk, byte-order mark included, so an edit changes nothing else.
+            self.before[relative] = None if loaded.missing else loaded.path.read_bytes().decode("utf-8")
         return self.before[relative]
 
     def text(self, relative: str) -> str:
@@ -105,7 +107,7 @@ def _from_1_to_2(files: Files) -> list[str]:
     date order), with any comment written beside it; roles.yaml loses only those lines.
     """
     roles_text = files.text("roles.yaml")
-    roles = _round_trip(roles_text, "roles.yaml")
+    roles = _round_trip(roles_text)
     partners = roles.get("partners") if isinstance(roles, dict) else None
     with_sign_off = [
         partner
@@ -122,7 +124,7 @@ def _from_1_to_2(files: Files) -> list[str]:
     for partner in expected["partners"]:
         if isinstance(partner, dict):
             partner.pop("sign_off", None)
-    if _plain(_round_trip(new_roles, "roles.yaml")) != expected:
+    if _plain(_round_trip(new_roles)) != expected:
         raise CannotUpgrade(
             "sap could not take the sign_off lines out of roles.yaml without changing something "
             "else; nothing was changed.",
@@ -297,39 +299,30 @@ Migration = Callable[[Files], list[str]]
 MIGRATIONS: dict[int, Migration] = {1: _from_1_to_2}
 
 
-def _round_trip(text: str, relative: str) -> Any:
+def _round_trip(text: str) -> Any:
+    """The editable document of a text already read safely by `Files.read` (or made by sap)."""
     from sap_cli.store import editable_from_text
 
-    try:
-        return editable_from_text(text).document
-    except Exception as exc:  # any parser complaint: the user fixes the file first
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{relative}:{mark.line + 1}:{mark.column + 1}" if mark is not None else relative
-        raise CannotUpgrade(
-            f"{where}: sap cannot read this file to upgrade it ({getattr(exc, 'problem', None) or exc})",
-            hint="Fix it (sap validate points at the problem), then run sap upgrade again.",
-        ) from None
+    return editable_from_text(text).document
 
 
 def _format_of(files: Files) -> int:
-    from sap_cli.model import SCHEMA_VERSION
+    from sap_cli.checks import UNSURE_OF_FORMAT, UPDATE_SAP, shown_format
+    from sap_cli.model import SCHEMA_VERSION, format_state
 
-    project = _round_trip(files.text("project.yaml"), "project.yaml")
-    found = project.get("schema_version", SCHEMA_VERSION) if isinstance(project, dict) else None
-    if not isinstance(found, int) or isinstance(found, bool) or found < 1:
-        from sap_cli.checks import UNSURE_OF_FORMAT
-
-        shown = "it is empty" if found is None else f"not {found!r}"
+    state, found = format_state(_round_trip(files.text("project.yaml")))
+    if state == "unreadable":
         raise CannotUpgrade(
             f"project.yaml: schema_version should be a file format number from 1 to {SCHEMA_VERSION}, "
-            f"{shown}",
+            f"{shown_format(found)}",
             hint=UNSURE_OF_FORMAT,
         )
-    if found > SCHEMA_VERSION:
+    if state == "newer":
         raise CannotUpgrade(
             f"this partnership uses file format {found}, newer than this sap ({SCHEMA_VERSION})",
-            hint="Update sap on this computer, the way you installed it; there is nothing to upgrade here.",
+            hint=UPDATE_SAP + " There is nothing to upgrade here.",
         )
+    assert isinstance(found, int)  # format_state says so for current and older
     return found
 
 
