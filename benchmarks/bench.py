@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sap_cli.model import FILE_MODELS, CheckinFile
-from sap_cli.yamlwrite import commented_yaml
+from sap_cli.model.commented import commented_yaml
+from sap_cli.model.folder import FILE_MODELS
+from sap_cli.model.records import CheckinFile
 
 PARTNERS = [
     ("amira-haddad", "Amira Haddad", "student"),

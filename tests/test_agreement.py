@@ -12,8 +12,10 @@ from typer.testing import CliRunner
 
 from conftest import run_git
 from sap_cli import cli
-from sap_cli.agreement import agreement_changes, fingerprint, sign_partner
-from sap_cli.checks import check_folder, load_valid
+from sap_cli.agreement.diff import agreement_changes
+from sap_cli.agreement.fingerprint import fingerprint
+from sap_cli.agreement.sign import sign_partner
+from sap_cli.partnership.load import check_folder, load_valid
 
 
 @pytest.fixture

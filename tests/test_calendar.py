@@ -17,9 +17,10 @@ from dateutil.rrule import rrulestr
 from icalendar import Calendar
 
 from conftest import EXAMPLES
-from sap_cli.calendar_export import PRODID, CalendarNotMadeBySap, build_calendar, write_calendar
-from sap_cli.checks import load_valid
+from sap_cli.calendar.events import PRODID
+from sap_cli.calendar.file import CalendarNotMadeBySap, build_calendar, write_calendar
 from sap_cli.errors import InvalidProject, SapError
+from sap_cli.partnership.load import load_valid
 
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "project.yaml").is_file())
 
@@ -346,7 +347,7 @@ def test_will_not_write_through_a_link_in_docs(demo: Path, tmp_path: Path) -> No
 def test_importing_the_module_loads_nothing_heavy() -> None:
     probe = (
         "import sys\n"
-        "import sap_cli.calendar_export\n"
+        "import sap_cli.calendar.events\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('icalendar', 'pydantic', 'ruamel', 'typer', 'rich', 'jinja2') or m == 'sap_cli.model'))\n"
     )

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, MINIMAL
-from sap_cli.checks import check_folder
-from sap_cli.store import display_path
+from sap_cli.partnership.load import check_folder
+from sap_cli.words import display_path
 
 
 def located(folder: Path) -> list[tuple[str, int, int, str, str]]:
@@ -221,7 +221,7 @@ def test_empty_list_written_bare_means_none_yet(make_partnership: Callable[..., 
 
 def test_the_fast_and_the_round_trip_loader_read_every_example_alike() -> None:
     """Bulk reads use the fast loader; positions come from the round-trip one: they must agree."""
-    from sap_cli.store import load_file
+    from sap_cli.files.yaml_read import load_file
 
     paths = sorted(EXAMPLES.rglob("*.yaml"))
     assert len(paths) >= 20

@@ -186,7 +186,7 @@ def test_start_up_does_not_load_the_heavy_modules(argv: list[str]) -> None:
         f"sys.argv = ['sap', *{argv!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in sys.modules if m.split('.')[0] in ('jinja2', 'ruamel', 'rich', 'icalendar')\n"
-        "         or m in ('sap_cli.model', 'sap_cli.checks', 'sap_cli.store')]\n"
+        "         or m.startswith(('sap_cli.model', 'sap_cli.partnership', 'sap_cli.files'))]\n"
         "print('HEAVY', sorted(heavy))\n"
         "print('TYPER', 'typer' in sys.modules)\n"
         "print('PYDANTIC', 'pydantic' in sys.modules)\n"
@@ -211,12 +211,12 @@ def test_python_dash_m_runs_the_same_command_line() -> None:
 def test_interrupt_exits_130_without_a_traceback(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch, make_partnership: Callable[..., Path]
 ) -> None:
-    import sap_cli.checks
+    import sap_cli.partnership.load
 
     def interrupted(folder: Path) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sap_cli.checks, "check_folder", interrupted)
+    monkeypatch.setattr(sap_cli.partnership.load, "check_folder", interrupted)
     result = runner.invoke(cli.app, ["validate", str(make_partnership())])
     assert result.exit_code == 130
     assert "Traceback" not in result.output

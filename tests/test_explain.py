@@ -15,22 +15,23 @@ from typer.testing import CliRunner
 
 from conftest import MINIMAL
 from sap_cli import cli
-from sap_cli.checks import HEALTH_RULES, check_folder
 from sap_cli.errors import UnknownTopic, UsageProblem
 from sap_cli.explain import explain, topic_names
-from sap_cli.model import (
-    FILE_MODELS,
+from sap_cli.model.folder import FILE_MODELS
+from sap_cli.model.plan import Ladder
+from sap_cli.model.vocab import (
     LADDER_RUNGS,
     LEVEL_LABELS,
     STAFF_CONTROL,
     Area,
     Control,
-    Ladder,
     Level,
     Proposition,
     Value,
 )
-from sap_cli.review import SHARED_LEVELS, build_review
+from sap_cli.partnership.load import check_folder
+from sap_cli.review.figures import SHARED_LEVELS, build_review
+from sap_cli.validation.practice import HEALTH_RULES
 
 TOPICS = ["bovill", "ladder", "values", "propositions", "areas", "power"]
 

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from sap_cli import cli
-from sap_cli.checks import check_folder, load_valid
-from sap_cli.reflections import looks_back, parse_reflection, phase_prompts, side_by_side
+from sap_cli.partnership.load import check_folder, load_valid
+from sap_cli.reflections.answers import looks_back, parse_reflection, phase_prompts, side_by_side
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES
 from sap_cli import cli
-from sap_cli.checks import check_folder
-from sap_cli.render import Document, render_documents
+from sap_cli.documents.files import Document
+from sap_cli.documents.pages import render_documents
+from sap_cli.partnership.load import check_folder
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir())
@@ -363,9 +364,9 @@ def test_snapshot(path: str) -> None:
 def test_runaway_override_is_stopped(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str, expected: str
 ) -> None:
-    import sap_cli.render
+    import sap_cli.documents.jinja
 
-    monkeypatch.setattr(sap_cli.render, "RENDER_SECONDS", 1)
+    monkeypatch.setattr(sap_cli.documents.jinja, "RENDER_SECONDS", 1)
     folder = copy_example(tmp_path)
     (folder / "templates/docs").mkdir(parents=True)
     (folder / "templates/docs/progress.md.j2").write_text(template, encoding="utf-8")

@@ -11,12 +11,12 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import FIXED_TODAY
-from sap_cli.checks import check_folder
 from sap_cli.errors import GitFailed, ProjectExists, SapError, UnknownTemplate
 from sap_cli.ids import slugify
+from sap_cli.model.commented import scalar
+from sap_cli.partnership.layout import PARTNERSHIP_FILES
+from sap_cli.partnership.load import check_folder
 from sap_cli.scaffold import InitRequest, create_partnership, list_templates
-from sap_cli.store import PARTNERSHIP_FILES
-from sap_cli.yamlwrite import scalar
 
 TEMPLATE_NAMES = [info.name for info in list_templates()]
 

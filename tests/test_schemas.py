@@ -14,16 +14,11 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES
 from sap_cli import cli
-from sap_cli.checks import check_folder
+from sap_cli.editor.schemas import json_schemas
+from sap_cli.editor.setup import set_up_editor_support
+from sap_cli.partnership.load import check_folder
+from sap_cli.partnership.modeline import SCHEMA_FOLDER, kind_of, partnership_yaml_files, schema_file_name
 from sap_cli.scaffold import list_templates
-from sap_cli.schemas import (
-    SCHEMA_FOLDER,
-    json_schemas,
-    kind_of,
-    partnership_yaml_files,
-    schema_file_name,
-    set_up_editor_support,
-)
 
 CHECK_JSONSCHEMA = str(Path(sys.executable).with_name("check-jsonschema"))
 MODELINE = "# yaml-language-server: $schema="

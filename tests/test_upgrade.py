@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from conftest import run_git, terminal_run
 from sap_cli import cli
-from sap_cli.agreement import signing_states
-from sap_cli.checks import check_folder
-from sap_cli.model import SCHEMA_VERSION
+from sap_cli.agreement.fingerprint import signing_states
+from sap_cli.model.folder import SCHEMA_VERSION
+from sap_cli.partnership.load import check_folder
 from sap_cli.upgrade import ChangedMeanwhile, apply_upgrade, plan_upgrade
 
 FORMAT_1 = Path(__file__).parent / "fixtures" / "format-1" / "course-redesign"

@@ -17,8 +17,8 @@ from sap_cli.errors import SapError, UsageProblem
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from sap_cli.checks import Problem, Report
-    from sap_cli.meetings import CheckinRequest, Recorded
+    from sap_cli.meetings.checkin import CheckinRequest, Recorded
+    from sap_cli.partnership.problems import Problem, Report
     from sap_cli.scaffold import Created, InitRequest
 
 CADENCES = ("weekly", "fortnightly", "monthly")
@@ -46,7 +46,7 @@ def _complete_template(incomplete: str) -> list[str]:
 
 
 def _complete_document(incomplete: str) -> list[str]:
-    from sap_cli.render import DOCUMENTS
+    from sap_cli.documents.pages import DOCUMENTS
 
     return [name for name in DOCUMENTS if name.startswith(incomplete)]
 
@@ -308,7 +308,7 @@ def _ask_date(question: str, default: dt.date) -> dt.date:
 
 
 def _print_created(created: "Created") -> None:
-    from sap_cli.store import display_path
+    from sap_cli.words import display_path
 
     console = _console()
     console.print(f"\nCreated the partnership in [bold]{escape(display_path(created.folder))}[/]:")
@@ -430,7 +430,7 @@ def _print_problem_lines(problems: Sequence["Problem"], console: "Console | None
 
 
 def _print_problems_text(report: "Report") -> None:
-    from sap_cli.store import display_path
+    from sap_cli.words import display_path
 
     console = _console()
     _print_problem_lines(report.problems)
@@ -488,8 +488,8 @@ def validate(
     ] = "text",
 ) -> None:
     """Check every file of a partnership and list all problems at once, with line and column."""
-    from sap_cli.checks import check_folder
-    from sap_cli.store import find_project, find_projects_below
+    from sap_cli.partnership.layout import find_project, find_projects_below
+    from sap_cli.partnership.load import check_folder
 
     if output_format not in FORMATS:
         raise typer.BadParameter(
@@ -568,12 +568,13 @@ def render(
     ] = False,
 ) -> None:
     """Write the agreement, reflection worksheets and progress summary as Markdown in docs/."""
-    from sap_cli.render import DOCUMENTS
-    from sap_cli.store import display_path, find_project, find_projects_below
+    from sap_cli.documents.pages import DOCUMENTS
+    from sap_cli.partnership.layout import find_project, find_projects_below
+    from sap_cli.words import display_path
 
     names = list(what or [])
     if folder is not None and not folder.exists():
-        from sap_cli.checks import did_you_mean
+        from sap_cli.words import did_you_mean
 
         # `sap render agreement` inside the folder: the word names a document, not a folder.
         meant = str(folder) if str(folder) in DOCUMENTS else did_you_mean(str(folder).lower(), DOCUMENTS)
@@ -582,7 +583,7 @@ def render(
             folder = None
     unknown = [name for name in names if name not in DOCUMENTS]
     if unknown:
-        from sap_cli.checks import did_you_mean
+        from sap_cli.words import did_you_mean
 
         guess = did_you_mean(unknown[0].lower(), DOCUMENTS)
         raise typer.BadParameter(
@@ -620,8 +621,8 @@ def _render_one(
     force: bool,
 ) -> bool:
     """Render (or check) one partnership's documents and say what happened; False if it failed."""
-    from sap_cli.render import render_project
-    from sap_cli.store import command_path, display_path
+    from sap_cli.documents.render import render_project
+    from sap_cli.words import command_path, display_path
 
     result = render_project(
         project_folder,
@@ -715,8 +716,9 @@ def _ask_checkin(request: "CheckinRequest", folder: Path, date_given: bool) -> N
     """
     from rich.prompt import Prompt
 
-    from sap_cli.checks import did_you_mean, load_valid
-    from sap_cli.meetings import GOAL_STATUSES, meeting_prompt, parse_action
+    from sap_cli.meetings.ledger import GOAL_STATUSES, meeting_prompt, parse_action
+    from sap_cli.partnership.load import load_valid
+    from sap_cli.words import did_you_mean
 
     partnership = load_valid(folder)
     console = _console()
@@ -863,8 +865,9 @@ def checkin(
     ] = False,
 ) -> None:
     """Log a meeting as a new file in checkins/, and close actions that are done."""
-    from sap_cli.meetings import CheckinRequest, record_checkin
-    from sap_cli.store import display_path, find_project
+    from sap_cli.meetings.checkin import CheckinRequest, record_checkin
+    from sap_cli.partnership.layout import find_project
+    from sap_cli.words import display_path
 
     project_folder = find_project(_folder_argument(folder))
     request = CheckinRequest(
@@ -901,8 +904,8 @@ def _edit_checkin(folder: Path, request: "CheckinRequest", commit: bool, no_inpu
     """Open the pre-filled record in the user's editor until it is valid; never discard their text."""
     from rich.prompt import Confirm
 
-    from sap_cli.meetings import draft_problems, save_draft, start_draft
-    from sap_cli.store import display_path
+    from sap_cli.meetings.checkin import draft_problems, save_draft, start_draft
+    from sap_cli.words import display_path
 
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
@@ -948,8 +951,8 @@ def actions(
     ] = None,
 ) -> None:
     """List the actions from all meetings: overdue first, then due soon, then the rest."""
-    from sap_cli.meetings import read_ledger
-    from sap_cli.store import find_project
+    from sap_cli.meetings.status import read_ledger
+    from sap_cli.partnership.layout import find_project
 
     _check_format(output_format, ("text", "json"))
     entries = read_ledger(find_project(_folder_argument(folder)), _today_or(today), all_)
@@ -988,8 +991,8 @@ def status(
     today: Annotated[str | None, typer.Option("--date", help="Look from this day (default: today).")] = None,
 ) -> None:
     """What needs attention: meetings, overdue actions, next milestones, goals and how partners feel."""
-    from sap_cli.meetings import read_status
-    from sap_cli.store import find_project
+    from sap_cli.meetings.status import read_status
+    from sap_cli.partnership.layout import find_project
 
     _check_format(output_format, ("text", "json"))
     data = read_status(find_project(_folder_argument(folder)), _today_or(today))
@@ -1113,9 +1116,10 @@ def report(
     ] = False,
 ) -> None:
     """Write the end-of-project review: goals, timeline, how the partnership ran, power, outcomes."""
-    from sap_cli.render import Document, write_documents
-    from sap_cli.review import report_project
-    from sap_cli.store import display_path, find_project
+    from sap_cli.documents.files import Document, write_documents
+    from sap_cli.partnership.layout import find_project
+    from sap_cli.review.report import report_project
+    from sap_cli.words import display_path
 
     _check_format(output_format, ("markdown", "json"))
     project_folder = find_project(_folder_argument(folder))
@@ -1132,7 +1136,7 @@ def report(
     home = "private" if include_private else "docs"
     target = project_folder / home / f"review{suffix}.md" if output is None else Path(output)
     if include_private and output is None:
-        from sap_cli.reflections import keep_private_out_of_git
+        from sap_cli.reflections.reflect import keep_private_out_of_git
 
         keep_private_out_of_git(project_folder)
     result = write_documents(target.parent, [Document(target.name, markdown)], force=force)
@@ -1152,7 +1156,8 @@ def report(
 
 def _write_json_report(text: str, output: str | None) -> None:
     """The review's figures to the screen, or to a new file (never over a different one)."""
-    from sap_cli.store import create_exclusive, display_path
+    from sap_cli.files.atomic import create_exclusive
+    from sap_cli.words import display_path
 
     if output in (None, "-"):
         typer.echo(text, nl=False)
@@ -1197,8 +1202,9 @@ def reflect(
     ] = False,
 ) -> None:
     """Answer the reflection questions in your own file, which sap makes once and never changes."""
-    from sap_cli.reflections import open_reflection
-    from sap_cli.store import display_path, find_project
+    from sap_cli.partnership.layout import find_project
+    from sap_cli.reflections.reflect import open_reflection
+    from sap_cli.words import display_path
 
     if not phase or not partner:
         missing = " and ".join(f for f, v in (("--phase", phase), ("--partner", partner)) if not v)
@@ -1253,8 +1259,9 @@ def sign(
     ] = None,
 ) -> None:
     """Record that a partner agrees to the agreement as it stands now."""
-    from sap_cli.agreement import sign_partner
-    from sap_cli.store import command_path, display_path, find_project
+    from sap_cli.agreement.sign import sign_partner
+    from sap_cli.partnership.layout import find_project
+    from sap_cli.words import command_path, display_path
 
     if not partner:
         raise UsageProblem(
@@ -1296,8 +1303,9 @@ def calendar(
     ] = None,
 ) -> None:  # fmt: skip
     """Write the dates as a calendar file (.ics): milestones, open actions and the meeting series."""
-    from sap_cli.calendar_export import build_calendar, write_calendar
-    from sap_cli.store import display_path, find_project
+    from sap_cli.calendar.file import build_calendar, write_calendar
+    from sap_cli.partnership.layout import find_project
+    from sap_cli.words import display_path
 
     project_folder = find_project(_folder_argument(folder))
     if output == "-":
@@ -1328,19 +1336,19 @@ def schema(
     ] = None,
 ) -> None:  # fmt: skip
     """Help your editor: JSON Schemas so it completes and checks the YAML files as you type."""
-    from sap_cli.store import display_path
+    from sap_cli.words import display_path
 
     console = _console()
     if output is not None:
-        from sap_cli.schemas import write_schemas
+        from sap_cli.editor.setup import write_schemas
 
         written = write_schemas(output)
         console.print(f"Wrote {len(written)} JSON Schemas in {escape(display_path(output))}:")
         for path in written:
             console.print(f"  {escape(path.name)}")
         return
-    from sap_cli.schemas import set_up_editor_support
-    from sap_cli.store import find_project
+    from sap_cli.editor.setup import set_up_editor_support
+    from sap_cli.partnership.layout import find_project
 
     setup = set_up_editor_support(find_project(_folder_argument(folder)))
     console.print(f"Wrote {len(setup.schemas)} JSON Schemas in {escape(display_path(setup.schema_folder))}/.")
@@ -1402,8 +1410,9 @@ def upgrade(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Make the changes without asking.")] = False,
 ) -> None:
     """Bring a folder written by an older sap up to this sap's file format, showing each change first."""
-    from sap_cli.store import command_path, display_path, find_project
+    from sap_cli.partnership.layout import find_project
     from sap_cli.upgrade import apply_upgrade, plan_upgrade
+    from sap_cli.words import command_path, display_path
 
     project_folder = find_project(_folder_argument(folder))
     plan = plan_upgrade(project_folder)
@@ -1442,7 +1451,7 @@ def upgrade(
     if len(written) > len(plan.changes):
         console.print("  and brought the editor schemas in .sap/schema/ up to date")
     console.print(f"Check the result with: sap validate{escape(command_path(project_folder))}")
-    from sap_cli.schemas import SCHEMA_FOLDER
+    from sap_cli.partnership.modeline import SCHEMA_FOLDER
 
     if not (project_folder / SCHEMA_FOLDER).is_dir():
         console.print(
@@ -1478,8 +1487,8 @@ def agreement_diff(
     ] = None,
 ) -> None:
     """Say in plain words what changed in the agreement since it was signed."""
-    from sap_cli.agreement import agreement_changes
-    from sap_cli.store import find_project
+    from sap_cli.agreement.diff import agreement_changes
+    from sap_cli.partnership.layout import find_project
 
     found = agreement_changes(find_project(_folder_argument(folder)), since)
     console = _console()

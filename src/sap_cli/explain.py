@@ -6,7 +6,9 @@ from functools import lru_cache
 from typing import Any
 
 from sap_cli.errors import UnknownTopic
+from sap_cli.model.vocab import LADDER_RUNGS
 from sap_cli.resources import templates_root
+from sap_cli.words import did_you_mean
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +35,6 @@ def _resolve(topic: str) -> str:
     for name, entry in topics.items():
         if wanted in entry.get("aliases", []):
             return name
-    from sap_cli.checks import did_you_mean
 
     known = list(topics)
     aliases = {alias: name for name, entry in topics.items() for alias in entry.get("aliases", [])}
@@ -42,7 +43,6 @@ def _resolve(topic: str) -> str:
 
 
 def _rungs() -> str:
-    from sap_cli.model import LADDER_RUNGS
 
     return "\n".join(f"{number}. {label}" for number, label in sorted(LADDER_RUNGS.items()))
 

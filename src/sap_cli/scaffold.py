@@ -9,11 +9,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sap_cli import gitops
+from sap_cli.editor.schemas import json_schemas
 from sap_cli.errors import ProjectExists, SapError, UnknownTemplate, UsageProblem
+from sap_cli.files import git as gitops
+from sap_cli.files.atomic import atomic_write, create_exclusive
 from sap_cli.ids import slugify
+from sap_cli.model.commented import commented_yaml
+from sap_cli.model.folder import FILE_MODELS
+from sap_cli.model.plan import GoalsFile, MatrixFile, ProjectFile, RolesFile, TimelineFile
+from sap_cli.partnership.layout import PARTNERSHIP_FILES
+from sap_cli.partnership.load import check_folder
+from sap_cli.partnership.modeline import SCHEMA_FOLDER, with_modeline
 from sap_cli.resources import kinds_folder
-from sap_cli.store import PARTNERSHIP_FILES, create_exclusive, display_path
+from sap_cli.words import did_you_mean, display_path
 
 FILE_HEADINGS: dict[str, list[str]] = {
     "project.yaml": [
@@ -88,8 +96,6 @@ def load_template(name: str) -> dict[str, Any]:
 
     entry = kinds_folder() / f"{name}.yaml"
     if not entry.is_file():
-        from sap_cli.checks import did_you_mean
-
         known = [info.name for info in list_templates()]
         raise UnknownTemplate(name, known, did_you_mean(name, known))
     data: dict[str, Any] = YAML(typ="safe").load(entry.read_text(encoding="utf-8"))
@@ -143,8 +149,6 @@ def _owners(token: str, partners: list[dict[str, Any]]) -> list[str]:
 
 def build_files(request: InitRequest, today: dt.date) -> dict[str, str]:
     """The text of each new file: validated against the schema, then written out with comments."""
-    from sap_cli.model import FILE_MODELS, GoalsFile, MatrixFile, ProjectFile, RolesFile, TimelineFile
-    from sap_cli.yamlwrite import commented_yaml
 
     template = load_template(request.template)
     start = request.start or today
@@ -249,9 +253,6 @@ def _check_folder_is_usable(folder: Path) -> None:
 
 def create_partnership(request: InitRequest, today: dt.date | None = None) -> Created:
     """Write a new partnership folder; refuse, changing nothing, if one is already there."""
-    from sap_cli.checks import check_folder
-    from sap_cli.schemas import SCHEMA_FOLDER, json_schemas, with_modeline
-    from sap_cli.store import atomic_write
 
     folder = request.folder
     _check_folder_is_usable(folder)

@@ -10,7 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sap_cli.agreement.sign import SIGNATURE_HEADING
+from sap_cli.editor.setup import write_schemas
 from sap_cli.errors import SapError
+from sap_cli.files.atomic import atomic_write, create_exclusive
+from sap_cli.files.yaml_edit import editable_from_text
+from sap_cli.files.yaml_read import load_file
+from sap_cli.model.commented import commented_yaml
+from sap_cli.model.folder import SCHEMA_VERSION, format_state
+from sap_cli.model.records import SignatureFile
+from sap_cli.partnership.format import UNSURE_OF_FORMAT, UPDATE_SAP, shown_format
+from sap_cli.partnership.modeline import SCHEMA_FOLDER, for_new_file
 
 
 class CannotUpgrade(SapError):
@@ -68,8 +78,6 @@ class Files:
         if relative in self.after:
             return self.after[relative]
         if relative not in self.before:
-            from sap_cli.store import load_file
-
             # The same reader as every command, with its guards (links out, alias bombs, tags...).
             loaded = load_file(self.folder / relative, inside=self.folder)
             if loaded.missing and not missing_ok:
@@ -233,16 +241,9 @@ def _with_signature(files: Files, relative: str, partner: Any, entry: dict[str, 
     from pydantic import ValidationError
     from ruamel.yaml.comments import CommentedMap
 
-    from sap_cli.model import SignatureFile
-    from sap_cli.store import editable_from_text
-
     existing = files.read(relative, missing_ok=True)
     note = "; ".join([SIGN_OFF_NOTE, *said])
     if existing is None:
-        from sap_cli.agreement import SIGNATURE_HEADING
-        from sap_cli.schemas import for_new_file
-        from sap_cli.yamlwrite import commented_yaml
-
         heading = [line.format(name=partner.get("name") or partner["id"]) for line in SIGNATURE_HEADING]
         data = {"partner": partner["id"], "signatures": [entry]}
         new = commented_yaml(SignatureFile, data, heading, explain=False)
@@ -301,14 +302,11 @@ MIGRATIONS: dict[int, Migration] = {1: _from_1_to_2}
 
 def _round_trip(text: str) -> Any:
     """The editable document of a text already read safely by `Files.read` (or made by sap)."""
-    from sap_cli.store import editable_from_text
 
     return editable_from_text(text).document
 
 
 def _format_of(files: Files) -> int:
-    from sap_cli.checks import UNSURE_OF_FORMAT, UPDATE_SAP, shown_format
-    from sap_cli.model import SCHEMA_VERSION, format_state
 
     state, found = format_state(_round_trip(files.text("project.yaml")))
     if state == "unreadable":
@@ -328,8 +326,6 @@ def _format_of(files: Files) -> int:
 
 def plan_upgrade(folder: Path) -> UpgradePlan:
     """Work out every change, in memory; nothing is written."""
-    from sap_cli.model import SCHEMA_VERSION
-    from sap_cli.store import editable_from_text
 
     files = Files(folder)
     plan = UpgradePlan(folder, _format_of(files), SCHEMA_VERSION)
@@ -361,8 +357,6 @@ def _plain(value: Any) -> Any:
 
 def apply_upgrade(plan: UpgradePlan) -> list[Path]:
     """Write the planned files, each atomically; refuse if any changed since the plan was made."""
-    from sap_cli.schemas import SCHEMA_FOLDER, write_schemas
-    from sap_cli.store import atomic_write, create_exclusive
 
     for change in plan.changes:
         path = plan.folder / change.relative

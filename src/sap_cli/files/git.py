@@ -1,4 +1,4 @@
-"""The few git operations sap performs for the user, each failing with a plain explanation."""
+"""Run git for sap: identity checks, commits of sap's own files, history of a partnership's files."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sap_cli.errors import GitFailed, SapError
-from sap_cli.store import display_path
+from sap_cli.words import display_path
 
 GITIGNORE_LINE = "private/"
+
 
 _IDENTITY_HINT = (
     'Tell git who you are, once per computer: git config --global user.name "Your Name" '

@@ -1,4 +1,4 @@
-"""Partners' own reflections: made once from the prompts, never rewritten, read back for the review."""
+"""Reading partners' reflections: the answers under each prompt, and what is wrong with a file."""
 
 from __future__ import annotations
 
@@ -7,20 +7,37 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.errors import SapError, UnknownPartner, UsageProblem
+from sap_cli.documents.jinja import worksheet_prompts
+from sap_cli.partnership.problems import Problem
+from sap_cli.words import display_path
 
 if TYPE_CHECKING:
-    from sap_cli.checks import Problem
-    from sap_cli.model import Partner, Partnership
+    from sap_cli.model.folder import Partnership
+    from sap_cli.model.plan import Partner
+    from sap_cli.partnership.problems import Problem
+
 
 PHASES = ("start", "during", "end")
+
+
 SHARED_FOLDER = "reflections"
+
+
 PRIVATE_FOLDER = "private/reflections"
 
+
 _HEADER = re.compile(r"<!--\s*sap reflection:(?P<fields>[^>]*?)-->")
+
+
 _ANSWER_START = re.compile(r"^<!--\s*answer\s+(?P<id>[a-z0-9-]+)\s*-->[ \t]*$", re.MULTILINE)
+
+
 _ANSWER_END = re.compile(r"^<!--\s*end answer\s*-->[ \t]*$", re.MULTILINE)
+
+
 ANSWER_END = "<!-- end answer -->"
+
+
 _FILE_NAME = re.compile(rf"^(?P<phase>{'|'.join(PHASES)})-(?P<partner>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 
 
@@ -31,7 +48,6 @@ def prompt_kind(partner: Partner) -> str:
 
 def phase_prompts(phase: str, kind: str) -> list[dict[str, str]]:
     """The prompts of one phase for one kind of partner: id (theme-number), theme title and text."""
-    from sap_cli.render import worksheet_prompts
 
     return [
         {"id": f"{theme['id']}-{n}", "theme": theme["title"], "text": text}
@@ -42,104 +58,9 @@ def phase_prompts(phase: str, kind: str) -> list[dict[str, str]]:
 
 def looks_back(kind: str) -> dict[str, str]:
     """End prompt id -> the start prompt id it takes up again."""
-    from sap_cli.render import worksheet_prompts
 
     pairs: dict[str, str] = worksheet_prompts()["end"].get("looks_back", {}).get(kind, {})
     return pairs
-
-
-# ---------------------------------------------------------------- making the file
-
-
-def reflection_text(p: Partnership, partner: Partner, phase: str, private: bool) -> str:
-    """A new reflection file: each prompt under its theme, followed by an empty, marked answer space."""
-    from sap_cli.render import worksheet_prompts
-
-    section = worksheet_prompts()[phase]
-    prompts = phase_prompts(phase, prompt_kind(partner))
-    where = (
-        "This file is in private/, which git leaves out: it stays on your computer unless you share it."
-        if private
-        else "This file is shared with your partners when the folder is committed to git. For thoughts "
-        f"you want to keep to yourself, use `sap reflect --phase {phase} --partner {partner.id} --private`."
-    )
-    lines = [
-        f"<!-- sap reflection: phase={phase} partner={partner.id} "
-        f"prompts={','.join(prompt['id'] for prompt in prompts)} -->",
-        f"# {section['label']}: {partner.name}'s reflection",
-        "",
-        f"*{p.project.title}*",
-        "",
-        section["intro"],
-        "",
-        "Write each answer in the space under its question, between the two marker lines (they do not "
-        "show when the page is displayed). Write as much or as little as you like: sap never changes "
-        "this file. Keep the marker lines, so the end-of-project review can find your answers.",
-        "",
-        where,
-    ]
-    theme = None
-    for prompt in prompts:
-        if prompt["theme"] != theme:
-            theme = prompt["theme"]
-            lines += ["", f"## {theme}"]
-        lines += ["", f"### {prompt['text']}", "", f"<!-- answer {prompt['id']} -->", "", ANSWER_END]
-    return "\n".join(lines) + "\n"
-
-
-@dataclass(frozen=True)
-class OpenedReflection:
-    """The reflection file `sap reflect` made or found."""
-
-    path: Path
-    created: bool
-    partner_name: str
-
-
-def open_reflection(folder: Path, phase: str, partner_id: str, private: bool = False) -> OpenedReflection:
-    """Make a partner's reflection file for a phase, once; an existing file is returned untouched."""
-    from sap_cli.checks import did_you_mean, load_valid
-    from sap_cli.store import create_exclusive, unsafe_reason
-
-    if phase not in PHASES:
-        guess = did_you_mean(phase, PHASES)
-        raise UsageProblem(
-            f"'{phase}' is not a phase" + (f" (did you mean '{guess}'?)" if guess else ""),
-            hint="Choose start, during or end.",
-        )
-    p = load_valid(folder)
-    partner = next((x for x in p.roles.partners if x.id == partner_id), None)
-    if partner is None:
-        known = [x.id for x in p.roles.partners]
-        raise UnknownPartner(partner_id, known, did_you_mean(partner_id, known))
-    relative = f"{PRIVATE_FOLDER if private else SHARED_FOLDER}/{phase}-{partner.id}.md"
-    reason = unsafe_reason(folder, relative)
-    if reason is not None:
-        raise SapError(
-            f"sap will not write here: {reason}.",
-            hint="Replace the link or the odd file with a plain folder or file, then run the command again.",
-        )
-    path = folder / relative
-    if private:
-        keep_private_out_of_git(folder)
-    try:
-        create_exclusive(path, reflection_text(p, partner, phase, private))
-    except FileExistsError:
-        return OpenedReflection(path, False, partner.name)
-    return OpenedReflection(path, True, partner.name)
-
-
-def keep_private_out_of_git(folder: Path) -> None:
-    """Make sure .gitignore lists private/, even in a folder sap did not create."""
-    from sap_cli.gitops import gitignore_with_private
-    from sap_cli.store import atomic_write
-
-    gitignore = gitignore_with_private(folder)
-    if gitignore is not None:
-        atomic_write(folder / ".gitignore", gitignore)
-
-
-# ---------------------------------------------------------------- reading it back
 
 
 @dataclass
@@ -156,7 +77,6 @@ class ParsedReflection:
 
 def _describe(phase: str | None, prompt_id: str) -> str:
     """'question 2 under "Meetings, messages and time"' for a prompt id such as communication-2."""
-    from sap_cli.render import worksheet_prompts
 
     theme_id, _, number = prompt_id.rpartition("-")
     themes = worksheet_prompts().get(phase or "", {}).get("themes", [])
@@ -243,8 +163,6 @@ def _read(folder: Path, relative: str) -> tuple[str | None, str | None]:
 
 def reflection_problems(folder: Path, partner_ids: set[str] | None) -> list[Problem]:
     """Warnings for `sap validate`: reflections whose prompts were deleted or whose partner is gone."""
-    from sap_cli.checks import Problem
-    from sap_cli.store import display_path
 
     problems = []
     for relative in reflection_files(folder):

@@ -1,4 +1,4 @@
-"""Write a new YAML file whose comments explain each field, taken from the schema's descriptions."""
+"""New YAML files written with a comment from the schema above each field, so partners know what to write."""
 
 from __future__ import annotations
 
@@ -8,19 +8,26 @@ import re
 import textwrap
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.model import model_at
+from sap_cli.model.base import model_at
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+
 WIDTH = 88
+
+
 _PLAIN = re.compile(r"^[A-Za-z0-9£$€(][^\x00-\x1f\x7f]*$")
+
+
 # Plain text that YAML would read as a number or a date instead of as text.
 _NUMBER_OR_DATE = re.compile(
     r"^(?:[-+]?(?:\.inf|\.nan|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+)"
     r"|0x[0-9a-fA-F]+|0o[0-7]+|\d{4}-\d\d?-\d\d?(?:(?:[Tt]|\s+)\d.*)?)$",
     re.IGNORECASE,
 )
+
+
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
 

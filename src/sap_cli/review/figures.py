@@ -1,22 +1,25 @@
-"""The end-of-project review: figures computed from the record, optionally anonymised, then rendered."""
+"""The end-of-project review's figures, each computed once from the record."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import statistics
-from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.meetings import CADENCE_DAYS
+from sap_cli.agreement.fingerprint import signing_states
+from sap_cli.documents.pages import default_as_of
+from sap_cli.meetings.ledger import CADENCE_DAYS, pulse_by_kind
+from sap_cli.model.vocab import CONTROL_LABELS, ETHICS_LABELS, LADDER_RUNGS
+from sap_cli.reflections.answers import side_by_side
 
 if TYPE_CHECKING:
-    from sap_cli.model import Partnership
+    from sap_cli.model.folder import Partnership
+
 
 SHARED_LEVELS = ("participate", "partnership")
+
+
 LEVEL_ORDER = {"inform": 1, "consult": 2, "participate": 3, "partnership": 4}
-KIND_LETTER_LABELS = {"student": "Student", "faculty": "Faculty", "staff": "Staff", "other": "Partner"}
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -186,7 +189,6 @@ def _hours(p: Partnership, as_of: dt.date) -> list[dict[str, Any]]:
 
 
 def _power(p: Partnership) -> dict[str, Any]:
-    from sap_cli.model import CONTROL_LABELS, LADDER_RUNGS
 
     stages = []
     shared_enacted: list[str] = []
@@ -254,7 +256,6 @@ def _power(p: Partnership) -> dict[str, Any]:
 
 
 def _pulse_rows(p: Partnership) -> list[dict[str, Any]]:
-    from sap_cli.meetings import pulse_by_kind
 
     return [{"kind": kind, **point} for kind, points in pulse_by_kind(p).items() for point in points]
 
@@ -297,7 +298,6 @@ def _challenges(review: dict[str, Any], p: Partnership) -> list[str]:
             found.append(
                 f"On {row['date']}, {row['kind']} partners rated their workload {row['workload']} of 5."
             )
-    from sap_cli.agreement import signing_states
 
     unsigned = [state.name for state in signing_states(p) if state.state == "not-signed"]
     if unsigned:
@@ -313,9 +313,6 @@ def build_review(
     partnership: Partnership, as_of: dt.date | None = None, include_private: bool = False
 ) -> dict[str, Any]:
     """All the review's figures as plain data: what `sap report --format json` prints."""
-    from sap_cli.model import ETHICS_LABELS
-    from sap_cli.reflections import side_by_side
-    from sap_cli.render import default_as_of
 
     p = partnership
     as_of = as_of or default_as_of(p)
@@ -366,82 +363,3 @@ def build_review(
     review["challenges"] = _challenges(review, p)
     review["reflections"] = side_by_side(p, include_private)
     return review
-
-
-# ---------------------------------------------------------------- anonymising
-
-
-def pseudonyms(partnership: Partnership) -> dict[str, str]:
-    """Partner id -> 'Student A', 'Faculty B', ...: letters in the order partners are listed."""
-    return {
-        partner.id: f"{KIND_LETTER_LABELS[partner.kind]} {chr(ord('A') + index)}"
-        for index, partner in enumerate(partnership.roles.partners)
-    }
-
-
-def _name_patterns(partnership: Partnership) -> list[tuple[re.Pattern[str], str]]:
-    """Whole-word patterns for every id, full name and name part, longest first."""
-    from sap_cli.ids import _HONORIFICS
-
-    aliases = pseudonyms(partnership)
-    replacements: dict[str, str] = {}
-    for partner in partnership.roles.partners:
-        alias = aliases[partner.id]
-        replacements[partner.id] = alias
-        replacements[partner.name] = alias
-        for part in re.findall(r"[\w'-]+", partner.name):
-            if len(part) >= 2 and part.lower().rstrip(".") not in _HONORIFICS:
-                replacements.setdefault(part, alias)
-    ordered = sorted(replacements, key=len, reverse=True)
-    return [(re.compile(rf"(?<![\w-]){re.escape(text)}(?![\w-])"), replacements[text]) for text in ordered]
-
-
-def anonymize(value: Any, patterns: Sequence[tuple[re.Pattern[str], str]]) -> Any:
-    """The same data with every partner's id and name, in any text, replaced by their pseudonym."""
-    if isinstance(value, str):
-        for pattern, alias in patterns:
-            value = pattern.sub(alias, value)
-        return value
-    if isinstance(value, dict):
-        return {anonymize(k, patterns): anonymize(v, patterns) for k, v in value.items()}
-    if isinstance(value, list):
-        return [anonymize(item, patterns) for item in value]
-    return value
-
-
-# ---------------------------------------------------------------- the document
-
-
-def render_review(partnership: Partnership, anonymized: bool = False, as_of: dt.date | None = None) -> str:
-    """The review as Markdown, the way `sap report` writes it."""
-    return review_and_page(partnership, anonymized, as_of)[1]
-
-
-def review_and_page(
-    partnership: Partnership,
-    anonymized: bool = False,
-    as_of: dt.date | None = None,
-    include_private: bool = False,
-) -> tuple[dict[str, Any], str]:
-    """The review's figures and its Markdown, computed once and anonymised once if asked."""
-    from sap_cli.render import render_page, worksheet_prompts
-
-    context = {
-        "review": build_review(partnership, as_of, include_private),
-        "end_prompts": worksheet_prompts()["end"],
-    }
-    if anonymized:
-        context = anonymize(context, _name_patterns(partnership))
-    return context["review"], render_page(partnership.folder, "docs/review.md.j2", context)
-
-
-def report_project(
-    folder: Path, anonymized: bool = False, as_of: dt.date | None = None, include_private: bool = False
-) -> tuple[dict[str, Any], str]:
-    """`sap report`: check the folder, then build the review's figures and its Markdown.
-
-    Private reflections are read only with `include_private`, for a partner's own copy.
-    """
-    from sap_cli.checks import load_valid
-
-    return review_and_page(load_valid(folder), anonymized, as_of, include_private)

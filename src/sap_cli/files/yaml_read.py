@@ -1,93 +1,21 @@
-"""Find a partnership folder, read its YAML round-trip with positions, and write files atomically."""
+"""Read YAML safely, fast for bulk and round-trip for positions, refusing files that could harm the reader."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sap_cli.errors import FolderNotFound, ProjectNotFound
-
-PROJECT_MARKER = "project.yaml"
-PARTNERSHIP_FILES = ("project.yaml", "roles.yaml", "goals.yaml", "timeline.yaml", "matrix.yaml")
-
-
-def find_project(start: Path) -> Path:
-    """The nearest folder at or above `start` holding project.yaml; `start` itself must exist."""
-    if not start.exists():
-        raise FolderNotFound(start)
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / PROJECT_MARKER).is_file():
-            return folder
-    raise ProjectNotFound(start)
-
-
-def command_path(path: Path) -> str:
-    """A folder as it would be typed after a command: empty for the working folder itself."""
-    import shlex
-
-    rel = os.path.relpath(path) if path.is_absolute() or path.exists() else str(path)
-    if rel.startswith("../../"):
-        rel = str(path.resolve())  # far away: the full path is easier to follow than ../../..
-    return "" if rel == "." else f" {shlex.quote(rel)}"  # quoted, so it can be pasted as it is
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder when that is shorter."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    if rel == ".":
-        return f"{Path.cwd().name} (this folder)"
-    return rel if not rel.startswith("../../") else str(path)
-
-
-# Folders that never hold a partnership of their own: sap's own subfolders, tools' and hidden ones.
-_NOT_PARTNERSHIPS = {"checkins", "docs", "private", "reflections", "signatures", "templates", "node_modules"}
-
-
-def find_projects_below(starts: Iterable[Path]) -> list[Path]:
-    """Every partnership folder (one holding project.yaml) at or below each start, in name order."""
-    found: list[Path] = []
-    for start in starts:
-        if not start.is_dir():
-            raise FolderNotFound(start)
-        for here, subfolders, files in os.walk(start):
-            if PROJECT_MARKER in files:
-                found.append(Path(here).resolve())
-                subfolders.clear()  # a partnership's own folders hold no other partnership
-                continue
-            subfolders[:] = sorted(
-                name for name in subfolders if not name.startswith(".") and name not in _NOT_PARTNERSHIPS
-            )
-    if not found:
-        raise ProjectNotFound(next(iter(starts), Path.cwd()), below=True)
-    return sorted(set(found))
-
-
-SYNTAX_HINT = (
-    "Check the indentation (spaces, lined up with the lines above) and the ':' after each name; "
-    "text containing ': ' or starting with a symbol needs quotes."
+from sap_cli.files.yaml_syntax import (
+    SYNTAX_HINT,
+    SyntaxProblem,
+    _syntax_problem,
+    _tag_problem,
 )
-
-
-@dataclass(frozen=True)
-class SyntaxProblem:
-    """A file that is not readable YAML, with where the reader gave up."""
-
-    line: int
-    column: int
-    message: str
-    hint: str | None = SYNTAX_HINT
-    code: str = "yaml-syntax"
 
 
 @dataclass
@@ -188,78 +116,29 @@ def round_trip_yaml() -> Any:
     return yaml
 
 
-@dataclass
-class EditableYaml:
-    """A file sap is about to edit: its round-trip document, and how the file was written.
-
-    `text()` gives the file back with its comments, key order, quoting, indentation, line ends and
-    byte-order mark as they were; only what was edited in `document` differs.
-    """
-
-    document: Any
-    mapping_indent: int = 2
-    sequence_indent: int = 4  # from a list's key to its items' text
-    sequence_offset: int = 2  # from a list's key to its dashes
-    crlf: bool = False
-    bom: bool = False
-
-    def text(self) -> str:
-        import io
-
-        yaml = round_trip_yaml()
-        yaml.indent(mapping=self.mapping_indent, sequence=self.sequence_indent, offset=self.sequence_offset)
-        buffer = io.StringIO()
-        yaml.dump(self.document, buffer)
-        written = buffer.getvalue()
-        if self.crlf:
-            written = written.replace("\n", "\r\n")
-        return ("\ufeff" if self.bom else "") + written
-
-
-def load_round_trip(path: Path) -> EditableYaml:
-    """Read a file for editing, noting its indentation, line ends and byte-order mark."""
-    return editable_from_text(path.read_bytes().decode("utf-8"))
-
-
-def editable_from_text(raw: str) -> EditableYaml:
-    """The text of a YAML file, ready for editing as `load_round_trip` reads it."""
-    from ruamel.yaml.util import load_yaml_guess_indent
-
-    crlf = "\r\n" in raw
-    # Read with plain line ends (comments would otherwise keep their \r) and put them back on saving.
-    text = raw.removeprefix("\ufeff").replace("\r\n", "\n")
-    _, sequence_indent, sequence_offset = load_yaml_guess_indent(text)
-    return EditableYaml(
-        round_trip_yaml().load(text),
-        mapping_indent=_mapping_indent(text),
-        sequence_indent=sequence_indent or 4,
-        sequence_offset=sequence_offset if sequence_offset is not None else 2,
-        crlf=crlf,
-        bom=raw.startswith("\ufeff"),
-    )
-
-
-def _mapping_indent(text: str) -> int:
-    """How far a nested 'key: value' block sits in from its parent key in this file (2 if none)."""
-    previous: tuple[int, str] | None = None
-    for line in text.splitlines():
-        content = line.strip()
-        if not content or content.startswith("#"):
-            continue
-        indent = len(line) - len(line.lstrip(" "))
-        nested_block = previous is not None and previous[1].endswith(":") and indent > previous[0]
-        if nested_block and previous and not content.startswith("- ") and not previous[1].startswith("- "):
-            return indent - previous[0]
-        previous = (indent, content.split(" #")[0].rstrip())
-    return 2
-
-
 # Characters YAML does not allow in a file; a stray one usually means a damaged or non-text file.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Tags that would turn a value into something other than plain text, numbers, dates, lists and maps.
-TAG_HINT = "Remove the tag (the word starting with '!') and keep the plain value after it."
+
+
 _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
+
+
 NESTING_LIMIT = 100  # partnership files nest five levels deep; hundreds means a damaged file
+
+
+def _deepest_brackets(text: str) -> int | None:
+    """Where flow brackets first nest deeper than the limit (a cheap guard before parsing), or None."""
+    if text.count("[") + text.count("{") <= NESTING_LIMIT:
+        return None
+    depth = 0
+    for offset, char in enumerate(text):
+        if char in "[{":
+            depth += 1
+            if depth > NESTING_LIMIT:
+                return offset
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return None
 
 
 def _problem_at(path: Path, text: str, offset: int, message: str, hint: str, code: str) -> LoadedFile:
@@ -397,21 +276,6 @@ def load_file(path: Path, inside: Path | None = None) -> LoadedFile:
     return LoadedFile(path, data=document, text=text, _document=document)
 
 
-def _deepest_brackets(text: str) -> int | None:
-    """Where flow brackets first nest deeper than the limit (a cheap guard before parsing), or None."""
-    if text.count("[") + text.count("{") <= NESTING_LIMIT:
-        return None
-    depth = 0
-    for offset, char in enumerate(text):
-        if char in "[{":
-            depth += 1
-            if depth > NESTING_LIMIT:
-                return offset
-        elif char in "]}":
-            depth = max(0, depth - 1)
-    return None
-
-
 EXPANDED_LIMIT = 200_000  # values after aliases are expanded; a large partnership file has a few thousand
 
 
@@ -442,73 +306,7 @@ def _expands_too_far(data: Any) -> bool:
     return total > EXPANDED_LIMIT or depth > NESTING_LIMIT
 
 
-def _tag_problem(exc: Any) -> SyntaxProblem | None:
-    """A plain problem for a YAML tag (such as !!python/object) that sap refuses, or None."""
-    problem = getattr(exc, "problem", "") or ""
-    found = re.search(r"for the tag '?(?P<tag>[^'\s]+)'?", problem) or re.search(
-        r"tag (?P<tag>\S+) is", problem
-    )
-    if found is None or exc.problem_mark is None:
-        return None
-    tag = found["tag"].replace("tag:yaml.org,2002:", "!!")
-    mark = exc.problem_mark
-    return SyntaxProblem(
-        mark.line + 1,
-        mark.column + 1,
-        f"'{tag}' is a YAML tag, which sap files do not use",
-        TAG_HINT,
-        "yaml-tag",
-    )
-
-
-# The YAML reader's wording for the commonest slips, said the way a partner would understand it.
-_PLAIN_SYNTAX: tuple[tuple[str, str, str | None], ...] = (
-    (
-        r"mapping values are not allowed here",
-        "a ':' here starts a new field",
-        "If the ':' is part of the text, put the whole text in quotes: \"Note: like this\".",
-    ),
-    (
-        r"found character '\\t' that cannot start any token",
-        "a tab is used here; YAML needs spaces",
-        "Replace the tab with spaces.",
-    ),
-    (
-        r'found duplicate key "(?P<key>[^"]*)".*',
-        "'\\g<key>' appears twice in the same block",
-        "Keep one of them, or rename the other.",
-    ),
-    (
-        r"expected <block end>, but found .*",
-        "this line's indentation does not match the lines above it",
-        SYNTAX_HINT,
-    ),
-    (
-        r"but found another document",
-        "the file holds a second YAML document (a line '---')",
-        "Remove the '---' line and merge the parts.",
-    ),
-)
-
-
-def _syntax_problem(exc: Any) -> SyntaxProblem:
-    """Where and why the YAML reader stopped, mentioning where the unfinished part began."""
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    raw = (exc.problem or "this is not valid YAML").split("\n")[0]
-    for pattern, plain, hint in _PLAIN_SYNTAX:
-        if re.match(pattern, raw):
-            return SyntaxProblem(line, column, re.sub(pattern, plain, raw, count=1), hint)
-    message = raw.replace("'<stream end>'", "the end of the file").replace(
-        "<stream end>", "the end of the file"
-    )
-    context = exc.context_mark
-    if exc.context and context is not None and (context.line, context.column) != (line - 1, column - 1):
-        message += f" ({exc.context}, which starts at line {context.line + 1}, column {context.column + 1})"
-    return SyntaxProblem(line, column, message)
-
-
-def load_folder(folder: Path, names: Iterable[str] = PARTNERSHIP_FILES) -> LoadedFolder:
+def load_folder(folder: Path, names: Iterable[str]) -> LoadedFolder:
     loaded = LoadedFolder(folder)
     for name in names:
         loaded.files[name] = load_file(folder / name, inside=folder)
@@ -548,81 +346,3 @@ def position(document: Any, loc: Sequence[str | int], at_key: bool = False) -> t
             break
     line, column = here
     return line + 1, column + 1
-
-
-def _new_file_mode() -> int:
-    """Permissions a newly created file would get (mkstemp alone would make it private to one user)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def write_temp_beside(path: Path, data: str | bytes) -> str:
-    """Write `data` to a synced temporary file in `path`'s folder, so a rename is atomic."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode())
-    except BaseException:
-        os.unlink(tmp_name)
-        raise
-    return tmp_name
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Replace `path` with `data` all at once: a reader sees the old file or the new, never half.
-
-    A symbolic link is followed, so the file it points to is the one replaced.
-    """
-    path = path.resolve() if path.is_symlink() else path
-    tmp_name = write_temp_beside(path, data)
-    try:
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-
-
-def create_exclusive(path: Path, text: str | bytes) -> None:
-    """Write a new file atomically, refusing if one already exists (no silent overwrite)."""
-    tmp_name = write_temp_beside(path, text)
-    try:
-        try:
-            os.link(tmp_name, path)  # fails with FileExistsError rather than replacing
-        except FileExistsError:
-            raise
-        except OSError:
-            # No hard links here (some network or FAT drives): reserve the name, then swap in.
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-            os.replace(tmp_name, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-
-
-def unsafe_reason(folder: Path, relative: str) -> str | None:
-    """Why sap must not write `relative` inside `folder`, or None if it may.
-
-    A cloned folder could hold links in docs/ pointing anywhere on the computer; writing
-    through them would let its author plant files outside the project.
-    """
-    here = folder
-    parts = Path(relative).parts
-    for depth, part in enumerate(parts):
-        here = here / part
-        last = depth == len(parts) - 1
-        if here.is_symlink():
-            link = here.relative_to(folder)
-            return f"{relative} passes through a link ({link}); sap does not write through links"
-        if not here.exists():
-            return None
-        if not last and not here.is_dir():
-            return f"{here.relative_to(folder)} is a file where sap expects a folder"
-        if last and not here.is_file():
-            return f"{relative} is a folder, not a file"
-    return None

@@ -1,27 +1,29 @@
-"""Meetings as records: write a check-in file, close actions, and read the action ledger and status."""
+"""sap checkin: write a meeting record, from flags or a draft, and close the actions it settles."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.checks import load_valid
 from sap_cli.errors import SapError, UnknownName, UnknownPartner, UsageProblem
+from sap_cli.files import git as gitops
+from sap_cli.files.atomic import atomic_write, create_exclusive
+from sap_cli.files.yaml_edit import load_round_trip
 from sap_cli.ids import slugify
-from sap_cli.store import create_exclusive
+from sap_cli.meetings.ledger import GOAL_STATUSES, meeting_prompt, parse_action
+from sap_cli.model.commented import commented_yaml
+from sap_cli.model.records import CheckinFile
+from sap_cli.partnership.load import check_folder, load_valid
+from sap_cli.partnership.modeline import for_new_file
+from sap_cli.words import did_you_mean
 
 if TYPE_CHECKING:
-    from sap_cli.checks import Problem
-    from sap_cli.model import Action, CheckinFile, Partnership
-
-GOAL_STATUSES = ("not-started", "on-track", "at-risk", "blocked", "done")
-CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 31}
-DUE_SOON_DAYS = 7
-_ACTION = re.compile(r"^\s*(?P<owner>[^:]+?)\s*:\s*(?P<text>.+?)(?:\s+by\s+(?P<due>\d{4}-\d{2}-\d{2}))?\s*$")
+    from sap_cli.model.folder import Partnership
+    from sap_cli.model.records import Action, CheckinFile
+    from sap_cli.partnership.problems import Problem
 
 
 class UnknownAction(UnknownName):
@@ -64,38 +66,7 @@ class Draft:
     path: Path  # checkins/<id>.yaml.draft, never read as a meeting by sap validate
 
 
-def parse_action(raw: str) -> dict[str, Any]:
-    """'amira-haddad: Pilot the rubric by 2026-03-11' -> owner, text and due date."""
-    match = _ACTION.match(raw)
-    if match is None:
-        raise UsageProblem(
-            f"'{raw}' is not an action sap can read",
-            hint='Write it as "OWNER: TEXT", optionally ending "by YYYY-MM-DD", '
-            'e.g. "amira-haddad: Pilot the rubric by 2026-03-11".',
-        )
-    due = None
-    if match["due"]:
-        try:
-            due = dt.date.fromisoformat(match["due"])
-        except ValueError:
-            raise UsageProblem(f"'{match['due']}' in '{raw}' is not a day in the calendar") from None
-    return {"owner": match["owner"].strip(), "text": match["text"].strip(), "due": due}
-
-
-def meeting_prompt(partnership: Partnership) -> str:
-    """The reflection question for the next meeting: the list in turn, one further each meeting."""
-    from ruamel.yaml import YAML
-
-    from sap_cli.resources import templates_root
-
-    prompts = YAML(typ="safe").load(
-        (templates_root() / "prompts" / "checkin.yaml").read_text(encoding="utf-8")
-    )
-    return str(prompts[len(partnership.checkins) % len(prompts)]["prompt"])
-
-
 def _require_partners(partnership: Partnership, ids: Sequence[str]) -> None:
-    from sap_cli.checks import did_you_mean
 
     known = [p.id for p in partnership.roles.partners]
     for partner_id in ids:
@@ -104,7 +75,6 @@ def _require_partners(partnership: Partnership, ids: Sequence[str]) -> None:
 
 
 def _require_goals(partnership: Partnership, statuses: dict[str, str]) -> None:
-    from sap_cli.checks import did_you_mean
 
     known = [g.id for g in partnership.goals.goals]
     for goal_id, status in statuses.items():
@@ -127,9 +97,6 @@ def _free_path(folder: Path, date: dt.date, title: str) -> tuple[str, Path]:
 
 
 def _checkin_text(request: CheckinRequest, checkin_id: str, partnership: Partnership, folder: Path) -> str:
-    from sap_cli.model import CheckinFile
-    from sap_cli.schemas import for_new_file
-    from sap_cli.yamlwrite import commented_yaml
 
     actions = []
     for number, raw in enumerate(request.actions, start=1):
@@ -191,8 +158,6 @@ def _prepare(folder: Path, request: CheckinRequest, commit: bool) -> Partnership
             hint="Give the meeting's date with --date YYYY-MM-DD.",
         )
     if commit:
-        from sap_cli import gitops
-
         gitops.require_repository(folder)
     return partnership
 
@@ -202,8 +167,6 @@ def _finish(
 ) -> Recorded:
     recorded.closed, recorded.changed = _close(folder, closing, request.date)
     if commit:
-        from sap_cli import gitops
-
         paths = ([recorded.path] if recorded.path else []) + recorded.changed
         if paths:
             gitops.commit_paths(folder, paths, _commit_message(request, recorded))
@@ -233,7 +196,6 @@ def start_draft(folder: Path, request: CheckinRequest) -> Draft:
 
 def draft_problems(folder: Path, draft: Draft) -> list[Problem]:
     """What is wrong with the draft, placed on its own lines; empty when it can be saved."""
-    from sap_cli.checks import check_folder
 
     report = check_folder(folder, draft=(draft.name, draft.path))
     own = {p for p in report.problems if Path(p.file).name == draft.path.name}
@@ -263,7 +225,6 @@ def _has_meeting_content(request: CheckinRequest) -> bool:
 
 def _closable(partnership: Partnership, ids: Sequence[str]) -> dict[str, str]:
     """Action id -> check-in id for each action to close; unknown ids fail before anything is written."""
-    from sap_cli.checks import did_you_mean
 
     actions = _all_actions(partnership)
     closing = {}
@@ -277,8 +238,6 @@ def _closable(partnership: Partnership, ids: Sequence[str]) -> dict[str, str]:
 
 def _close(folder: Path, closing: dict[str, str], on: dt.date) -> tuple[list[str], list[Path]]:
     """Set `done` on each action in its own file, keeping every comment and the key order."""
-    from sap_cli.model import CheckinFile
-    from sap_cli.store import atomic_write, load_round_trip
 
     closed: list[str] = []
     changed: list[Path] = []
@@ -300,138 +259,3 @@ def _close(folder: Path, closing: dict[str, str], on: dt.date) -> tuple[list[str
         atomic_write(path, editable.text())
         changed.append(path)
     return closed, changed
-
-
-# ---------------------------------------------------------------- reading: ledger and status
-
-
-@dataclass(frozen=True)
-class LedgerEntry:
-    id: str
-    owner: str
-    owner_name: str
-    text: str
-    due: dt.date | None
-    done: dt.date | None
-    meeting: str
-    state: str  # open, due-soon, overdue, done
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "owner": self.owner, "owner_name": self.owner_name, "text": self.text,
-            "due": self.due.isoformat() if self.due else None,
-            "done": self.done.isoformat() if self.done else None,
-            "meeting": self.meeting, "state": self.state,
-        }  # fmt: skip
-
-
-def ledger(partnership: Partnership, today: dt.date, include_done: bool = False) -> list[LedgerEntry]:
-    """Every action from every meeting, open ones first by due date; done ones only when asked."""
-    names = {p.id: p.name for p in partnership.roles.partners}
-    entries = []
-    for checkin in partnership.checkins:
-        for action in checkin.actions:
-            if action.done is not None:
-                state = "done"
-            elif action.due is not None and action.due < today:
-                state = "overdue"
-            elif action.due is not None and (action.due - today).days <= DUE_SOON_DAYS:
-                state = "due-soon"
-            else:
-                state = "open"
-            if state != "done" or include_done:
-                entries.append(
-                    LedgerEntry(
-                        action.id, action.owner, names.get(action.owner, action.owner), action.text,
-                        action.due, action.done, checkin.id, state,
-                    )
-                )  # fmt: skip
-    order = {"overdue": 0, "due-soon": 1, "open": 2, "done": 3}
-    return sorted(entries, key=lambda e: (order[e.state], e.due or dt.date.max, e.id))
-
-
-def read_ledger(folder: Path, today: dt.date, include_done: bool) -> list[LedgerEntry]:
-    return ledger(load_valid(folder), today, include_done)
-
-
-def phase(partnership: Partnership, today: dt.date) -> str:
-    """getting started, underway or wrapping up, from the dates and what has been recorded."""
-    project = partnership.project
-    length = max((project.end - project.start).days, 1)
-    done_share = (today - project.start).days / length
-    if today < project.start or (done_share < 0.2 and len(partnership.checkins) < 2):
-        return "getting started"
-    if done_share >= 0.8:
-        return "wrapping up"
-    return "underway"
-
-
-def pulse_by_kind(partnership: Partnership) -> dict[str, list[dict[str, Any]]]:
-    """Average 'heard' and 'workload' per kind of partner, meeting by meeting, oldest first."""
-    kinds = {p.id: p.kind for p in partnership.roles.partners}
-    trend: dict[str, list[dict[str, Any]]] = {}
-    for checkin in partnership.checkins:
-        grouped: dict[str, list[Any]] = {}
-        for partner_id, pulse in checkin.pulse.items():
-            grouped.setdefault(kinds.get(partner_id, "other"), []).append(pulse)
-        for kind, pulses in grouped.items():
-            heard = [p.heard for p in pulses if p.heard is not None]
-            workload = [p.workload for p in pulses if p.workload is not None]
-            trend.setdefault(kind, []).append(
-                {
-                    "date": checkin.date.isoformat(),
-                    "heard": round(sum(heard) / len(heard), 1) if heard else None,
-                    "workload": round(sum(workload) / len(workload), 1) if workload else None,
-                }
-            )
-    return trend
-
-
-def status(partnership: Partnership, today: dt.date) -> dict[str, Any]:
-    """What needs attention now, as plain data (the shape `sap status --format json` prints)."""
-    from sap_cli.agreement import fingerprint, signing_states
-
-    last = partnership.checkins[-1] if partnership.checkins else None
-    days_since = (today - last.date).days if last else None
-    cadence = partnership.project.cadence
-    expected = CADENCE_DAYS.get(cadence or "")
-    entries = ledger(partnership, today)
-    goal_status = dict(last.goals) if last else {}
-    upcoming = sorted((m for m in partnership.timeline.milestones if m.done is None), key=lambda m: m.due)
-    return {
-        "as_of": today.isoformat(),
-        "title": partnership.project.title,
-        "phase": phase(partnership, today),
-        "cadence": cadence,
-        "last_checkin": {"id": last.id, "date": last.date.isoformat(), "title": last.title} if last else None,
-        "days_since_last_checkin": days_since,
-        "checkin_overdue": bool(expected and (days_since is None or days_since > expected)),
-        "open_actions": [e.as_dict() for e in entries],
-        "overdue_actions": [e.as_dict() for e in entries if e.state == "overdue"],
-        "due_soon_actions": [e.as_dict() for e in entries if e.state == "due-soon"],
-        "goals": [
-            {"id": g.id, "title": g.title, "status": goal_status.get(g.id)} for g in partnership.goals.goals
-        ],
-        "next_milestones": [
-            {
-                "id": m.id,
-                "title": m.title,
-                "due": m.due.isoformat(),
-                "deadline": m.deadline,
-                "overdue": m.due < today,
-            }
-            for m in upcoming[:3]
-        ],
-        "pulse": pulse_by_kind(partnership),
-        "agreement": {
-            "version": partnership.project.agreement_version,
-            "fingerprint": fingerprint(partnership).whole,
-            "partners": [
-                {**state.as_dict(), "reason": state.reason} for state in signing_states(partnership)
-            ],
-        },
-    }
-
-
-def read_status(folder: Path, today: dt.date) -> dict[str, Any]:
-    return status(load_valid(folder), today)

@@ -1,4 +1,4 @@
-"""Put a partnership's dates in an iCalendar (.ics) file: milestones, open actions and the meeting series."""
+"""A partnership's dates as iCalendar events with stable identities."""
 
 from __future__ import annotations
 
@@ -6,19 +6,18 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.errors import SapError
+from sap_cli.ids import slugify
 
 if TYPE_CHECKING:
     from icalendar import Calendar, Event
 
-    from sap_cli.model import Partnership
+    from sap_cli.model.folder import Partnership
+
 
 PRODID = "-//sap//Students as Partners//EN"
-DEFAULT_OUTPUT = "docs/calendar.ics"  # inside the partnership folder
+
 
 # How each agreed cadence repeats, as iCalendar recurrence rules.
 CADENCE_RULES: dict[str, dict[str, Any]] = {
@@ -26,84 +25,18 @@ CADENCE_RULES: dict[str, dict[str, Any]] = {
     "fortnightly": {"freq": "weekly", "interval": 2},
     "monthly": {"freq": "monthly"},
 }
+
+
 CADENCE_WORDS = {"weekly": "every week", "fortnightly": "every two weeks", "monthly": "once a month"}
 
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not allowed in iCalendar text; tabs and newlines are
-
-
-class CalendarNotMadeBySap(SapError):
-    """The output file exists and is not a calendar sap wrote, so it is left alone."""
-
-    def __init__(self, path: Path, reason: str) -> None:
-        from sap_cli.store import display_path
-
-        super().__init__(
-            f"{display_path(path)} {reason}, so sap left it as it is; nothing was written.",
-            hint="Choose another file name with -o, or use -o - to print the calendar instead.",
-        )
-        self.path = path
-
-
-@dataclass(frozen=True)
-class CalendarWritten:
-    path: Path
-    events: int
-    changed: bool  # False when the file already held exactly this calendar
-
-
-def build_calendar(folder: Path) -> bytes:
-    """The calendar of the valid partnership in `folder` (as `find_project` returns it), as .ics bytes.
-
-    An invalid folder raises InvalidProject carrying every problem, as the other commands do.
-    """
-    from sap_cli.checks import load_valid
-
-    return calendar_bytes(load_valid(folder))
 
 
 def calendar_bytes(partnership: Partnership) -> bytes:
     """The .ics file for a partnership already loaded and checked."""
     data: bytes = calendar_for(partnership).to_ical()
     return data
-
-
-def write_calendar(
-    folder: Path, output: Path | None = None, partnership: Partnership | None = None
-) -> CalendarWritten:
-    """Write the calendar atomically to `output` (default docs/calendar.ics in the partnership).
-
-    An existing file is replaced only when sap wrote it (its PRODID says so), never a calendar of
-    the user's own; an unchanged calendar is not rewritten. Give `partnership` when it is already
-    loaded, so the folder is not read twice.
-    """
-    from sap_cli.checks import load_valid
-    from sap_cli.store import atomic_write, unsafe_reason
-
-    calendar = calendar_for(partnership or load_valid(folder))
-    data: bytes = calendar.to_ical()
-    events = len(calendar.walk("VEVENT"))
-    if output is None:
-        reason = unsafe_reason(folder, DEFAULT_OUTPUT)
-        if reason:
-            raise SapError(
-                f"sap will not write here: {reason}. Nothing was written.",
-                hint="Replace the link or the odd file with a plain folder or file, "
-                "or choose another file with -o.",
-            )
-        output = folder / DEFAULT_OUTPUT
-    if output.is_dir():
-        raise CalendarNotMadeBySap(output, "is a folder")
-    if output.exists() and not output.is_file():
-        # A device or a pipe (/dev/stdout, a FIFO) would be read forever before being compared.
-        raise CalendarNotMadeBySap(output, "is not an ordinary file")
-    if output.exists():
-        existing = output.read_bytes()
-        if existing == data:
-            return CalendarWritten(output, events, changed=False)
-        if f"PRODID:{PRODID}".encode() not in existing:
-            raise CalendarNotMadeBySap(output, "already exists and is not a calendar made by sap")
-    atomic_write(output, data)
-    return CalendarWritten(output, events, changed=True)
 
 
 def calendar_for(partnership: Partnership) -> Calendar:
@@ -261,7 +194,6 @@ def project_key(partnership: Partnership) -> str:
     (a folder name would differ between computers). A title with no letters a-z or digits, such
     as one written only in another script, gets a short fingerprint of the title instead.
     """
-    from sap_cli.ids import slugify
 
     title = partnership.project.title
     slug = slugify(title)

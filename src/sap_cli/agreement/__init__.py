@@ -1,0 +1,1 @@
+"""The partnership agreement: its fingerprint, signing it, and what changed since it was signed."""

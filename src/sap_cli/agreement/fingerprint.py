@@ -1,0 +1,180 @@
+"""What the agreement says, as a fingerprint per part, and who has signed the current one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from sap_cli.model.folder import Partnership
+    from sap_cli.model.plan import Partner
+    from sap_cli.model.records import Signature
+
+
+# The parts of the agreement a partner signs, in the order the agreement presents them. Progress
+# (done dates, what was enacted, meetings) is not part of it: recording it never asks for a new signature.
+PART_LABELS: dict[str, str] = {
+    "purpose": "title, summary, areas and values",
+    "dates": "dates and meeting rhythm",
+    "goals": "goals and deliverables",
+    "roles": "roles and responsibilities",
+    "timeline": "milestones",
+    "matrix": "participation matrix",
+    "communication": "communication",
+    "recognition": "recognition (time, pay, credit)",
+    "data": "data and confidentiality",
+    "ethics": "ethics approval",
+    "dissemination": "sharing the work",
+    "when-things-go-wrong": "what to do when expectations are not met",
+}
+
+
+FINGERPRINT_LENGTH = 12
+
+
+PART_LENGTH = 8
+
+
+def agreement_parts(p: Partnership) -> dict[str, Any]:
+    """The content of the agreement, part by part, as plain data (what a signature covers)."""
+    project = p.project.model_dump(mode="json")
+    return {
+        "purpose": {
+            key: project[key]
+            for key in (
+                "title",
+                "summary",
+                "areas",
+                "why_partnership",
+                "values",
+                "own_values",
+                "propositions",
+            )
+        },
+        "dates": {key: project[key] for key in ("start", "end", "cadence", "review_date")},
+        "goals": {
+            "goals": [goal.model_dump(mode="json") for goal in p.goals.goals],
+            "own_objectives": p.goals.model_dump(mode="json")["own_objectives"],
+            "deliverables": [d.model_dump(mode="json", exclude={"done"}) for d in p.goals.deliverables],
+        },
+        "roles": [partner.model_dump(mode="json") for partner in p.roles.partners],
+        "timeline": [m.model_dump(mode="json", exclude={"done"}) for m in p.timeline.milestones],
+        "matrix": {
+            "stages": [stage.model_dump(mode="json", exclude={"enacted"}) for stage in p.matrix.stages],
+            "ladder": p.matrix.ladder.planned if p.matrix.ladder else None,
+        },
+        "communication": project["communication"],
+        "recognition": project["recognition"],
+        "data": project["data"],
+        "ethics": project["ethics"],
+        "dissemination": project["dissemination"],
+        "when-things-go-wrong": project["if_expectations_not_met"],
+    }
+
+
+def _digest(data: Any, length: int) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:length]
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """One short digest of the whole agreement, and one per part to tell which part changed."""
+
+    whole: str
+    parts: dict[str, str]
+
+    def changed_since(self, signature: Signature) -> list[str]:
+        """Labels of the parts that differ from what `signature` covered (all, if it kept no parts)."""
+        if signature.fingerprint == self.whole:
+            return []
+        changed = [name for name, digest in self.parts.items() if signature.parts.get(name) != digest]
+        return [PART_LABELS[name] for name in changed] or ["the agreement as a whole"]
+
+
+def fingerprint(p: Partnership) -> Fingerprint:
+    parts = agreement_parts(p)
+    return Fingerprint(
+        whole=_digest(parts, FINGERPRINT_LENGTH),
+        parts={name: _digest(value, PART_LENGTH) for name, value in parts.items()},
+    )
+
+
+SignState = Literal["signed", "sign-again", "not-signed"]
+
+
+@dataclass(frozen=True)
+class PartnerSignature:
+    """Where one partner stands with the current agreement."""
+
+    partner_id: str
+    name: str
+    state: SignState
+    date: dt.date | None = None
+    version: int | None = None
+    fingerprint: str | None = None  # None for a signature from before sap kept fingerprints
+    changed: list[str] = field(default_factory=list)  # what changed since they signed, in plain words
+
+    @property
+    def reason(self) -> str:
+        """Why this partner needs to sign again, as the end of a sentence ('' when they need not)."""
+        if self.state != "sign-again":
+            return ""
+        if self.fingerprint is None:
+            return f"they signed version {self.version} on {self.date}, and the agreement has a newer version"
+        what = "this part has" if len(self.changed) == 1 else "these parts have"
+        return (
+            f"they signed version {self.version} on {self.date}, and since then {what} changed: "
+            + "; ".join(self.changed)
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "partner": self.partner_id,
+            "name": self.name,
+            "state": self.state,
+            "date": self.date.isoformat() if self.date else None,
+            "version": self.version,
+            "fingerprint": self.fingerprint,
+            "changed": self.changed,
+        }
+
+
+def latest_signature(p: Partnership, partner_id: str) -> tuple[int, Signature] | None:
+    """(index in the file, signature) of the partner's most recent `sap sign` record, if any."""
+    for record in p.signatures:
+        if record.partner == partner_id and record.signatures:
+            index, newest = max(enumerate(record.signatures), key=lambda pair: (pair[1].date, pair[0]))
+            return index, newest
+    return None
+
+
+def partner_signature(p: Partnership, partner: Partner, current: Fingerprint) -> PartnerSignature:
+    found = latest_signature(p, partner.id)
+    if found is not None:
+        signature = found[1]
+        if signature.fingerprint is None:  # signed before sap kept fingerprints: the version tells
+            changed: list[str] = []
+            outdated = signature.version < p.project.agreement_version
+        else:
+            changed = current.changed_since(signature)
+            outdated = bool(changed)
+        return PartnerSignature(
+            partner.id,
+            partner.name,
+            "sign-again" if outdated else "signed",
+            signature.date,
+            signature.version,
+            signature.fingerprint,
+            changed,
+        )
+    return PartnerSignature(partner.id, partner.name, "not-signed")
+
+
+def signing_states(p: Partnership) -> list[PartnerSignature]:
+    """Every partner in roles.yaml, in order, with where they stand with the current agreement."""
+    current = fingerprint(p)
+    return [partner_signature(p, partner, current) for partner in p.roles.partners]

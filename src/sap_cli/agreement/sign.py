@@ -1,0 +1,139 @@
+"""sap sign: record a partner's agreement, raising the agreement's version when it changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sap_cli.agreement.fingerprint import Fingerprint, fingerprint, latest_signature
+from sap_cli.errors import SapError, UnknownPartner
+from sap_cli.files.atomic import atomic_write, create_exclusive
+from sap_cli.files.yaml_edit import load_round_trip
+from sap_cli.model.commented import commented_yaml, scalar
+from sap_cli.model.records import SignatureFile
+from sap_cli.partnership.load import load_valid
+from sap_cli.partnership.modeline import for_new_file
+from sap_cli.words import did_you_mean
+
+if TYPE_CHECKING:
+    from sap_cli.model.folder import Partnership
+    from sap_cli.model.plan import Partner
+
+
+@dataclass(frozen=True)
+class Signed:
+    """What `sap sign` did."""
+
+    path: Path
+    name: str
+    version: int
+    fingerprint: str
+    already: bool = False  # they had signed this very content before; nothing was written
+    new_version_from: int | None = None  # the agreement moved to a new version with this signature
+
+
+SIGNATURE_HEADING = (
+    "{name}'s agreement to this partnership, recorded by `sap sign`. Each entry is one signature:",
+    "the date, the agreement_version and a fingerprint of what the agreement said that day, so sap",
+    "can tell when the agreement changes afterwards. sap only ever adds entries at the end.",
+)
+
+
+def _signing_version(p: Partnership, current: Fingerprint) -> int:
+    """The version this signature is for: a new one if the content changed since this version was signed."""
+    version = p.project.agreement_version
+    this_version = [
+        signature
+        for record in p.signatures
+        for signature in record.signatures
+        if signature.version == version
+    ]
+    # A signature without a fingerprint cannot say what it covered, so it never starts a new version.
+    fingerprinted = [signature.fingerprint for signature in this_version if signature.fingerprint]
+    if fingerprinted and current.whole not in fingerprinted:
+        return version + 1
+    return version
+
+
+def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
+    """Record that a partner agrees to the agreement as it stands, with its fingerprint."""
+
+    p = load_valid(folder)
+    partner = next((x for x in p.roles.partners if x.id == partner_id), None)
+    if partner is None:
+        known = [x.id for x in p.roles.partners]
+        raise UnknownPartner(partner_id, known, did_you_mean(partner_id, known))
+    current = fingerprint(p)
+    version = _signing_version(p, current)
+    path = folder / "signatures" / f"{partner.id}.yaml"
+    found = latest_signature(p, partner.id)
+    if found is not None and found[1].fingerprint == current.whole and found[1].version == version:
+        return Signed(path, partner.name, version, current.whole, already=True)
+    if found is not None and on < found[1].date:
+        raise SapError(
+            f"{partner.name} last signed on {found[1].date}, after {on}.",
+            hint="Give the date they agreed to the agreement as it is now, with --date YYYY-MM-DD.",
+        )
+    entry = {
+        "date": on,
+        "version": version,
+        "fingerprint": current.whole,
+        "parts": dict(current.parts),
+    }
+    if version != p.project.agreement_version:
+        _set_agreement_version(folder, version)
+    _append_signature(path, partner, entry)
+    return Signed(
+        path,
+        partner.name,
+        version,
+        current.whole,
+        new_version_from=p.project.agreement_version if version != p.project.agreement_version else None,
+    )
+
+
+def _set_agreement_version(folder: Path, version: int) -> None:
+    """Raise agreement_version in project.yaml, keeping every other byte of the file."""
+
+    path = folder / "project.yaml"
+    editable = load_round_trip(path)
+    document = editable.document
+    if "agreement_version" in document:
+        document["agreement_version"] = version
+    else:
+        document.insert(len(document), "agreement_version", version)
+    atomic_write(path, editable.text())
+
+
+def _append_signature(path: Path, partner: Partner, entry: dict[str, Any]) -> None:
+    """Add one signature at the end of the partner's file (made on first signing), atomically."""
+
+    if not path.exists():
+        heading = [line.format(name=partner.name) for line in SIGNATURE_HEADING]
+        data = {"partner": partner.id, "signatures": [entry]}
+        text = commented_yaml(SignatureFile, data, heading, explain=False)
+        folder = path.parent.parent
+        create_exclusive(path, for_new_file(folder, path.relative_to(folder), text))
+        return
+
+    editable = load_round_trip(path)
+    document = editable.document
+    signatures = document.get("signatures")
+    if signatures is None:
+        document["signatures"] = signatures = []
+    signatures.append(_quoted_like_new_files(entry))
+    SignatureFile.model_validate(document)  # never save a file that no longer validates
+    atomic_write(path, editable.text())
+
+
+def _quoted_like_new_files(value: Any) -> Any:
+    """Quote text the way a new file does, so an appended entry looks like the first one."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(value, dict):
+        return {key: _quoted_like_new_files(item) for key, item in value.items()}
+    if isinstance(value, str) and scalar(value).startswith('"'):
+        return DoubleQuotedScalarString(value)
+    return value

@@ -1,0 +1,1 @@
+"""The documents sap makes: the Jinja sandbox, the pages, and writing them to docs/."""

@@ -1,0 +1,223 @@
+"""The Jinja sandbox documents are rendered in: filters, limits and errors placed on a template line."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import re
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sap_cli.documents.files import MARKER
+from sap_cli.errors import TemplateFailed
+from sap_cli.resources import templates_root
+from sap_cli.words import display_path
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+
+def _contained_loader(folder: Path) -> Any:
+    """A FileSystemLoader that also refuses files reached through links pointing outside `folder`."""
+    from jinja2 import FileSystemLoader, TemplateNotFound
+
+    root = os.path.realpath(folder)
+
+    class ContainedLoader(FileSystemLoader):
+        def get_source(self, environment: Any, template: str) -> Any:
+            source, filename, uptodate = super().get_source(environment, template)
+            if os.path.commonpath([root, os.path.realpath(filename)]) != root:
+                raise TemplateNotFound(template)
+            return source, filename, uptodate
+
+    return ContainedLoader(str(folder))
+
+
+def _cell(value: object) -> str:
+    """Text safe inside a Markdown table cell: no pipes or line breaks to split the row."""
+    text = "" if value is None else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+_GANTT_KEYWORDS = re.compile(
+    r"^(?:gantt|section|title|click|call|excludes|includes|weekday|weekend|dateformat|axisformat|"
+    r"tickinterval|todaymarker|inclusiveenddates|topaxis|displaymode|acctitle|accdescr)\b",
+    re.IGNORECASE,
+)
+
+
+def _gantt_text(value: object) -> str:
+    """A Mermaid gantt task name on one line, free of the characters and words its syntax claims."""
+    text = re.sub(r"[:;#%\s]+", " ", str(value)).strip() or "untitled"
+    return f"- {text}" if _GANTT_KEYWORDS.match(text) else text
+
+
+def _gantt_title(value: object) -> str:
+    return re.sub(r"[;#%\s]+", " ", str(value)).strip() or "Timeline"
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())
+
+
+def _number(value: float | int) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@functools.cache
+def _limited_sandbox() -> Any:
+    """Jinja's immutable sandbox, plus caps on '*' and '**' so a template cannot build huge values."""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class LimitedSandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+                raise SecurityError("a power larger than 64 is not allowed in a template")
+            if operator == "*":
+                for value, times in ((left, right), (right, left)):
+                    repeatable = isinstance(value, (str, list, tuple)) and isinstance(times, int)
+                    if repeatable and len(value) * times > MAX_DOCUMENT_CHARS:
+                        raise SecurityError("repeating text or a list that many times is not allowed")
+            return super().call_binop(context, operator, left, right)
+
+    return LimitedSandbox
+
+
+def make_environment(project_folder: Path | None) -> Environment:
+    """Built-in templates, overridden by same-named files in <project>/templates/, always sandboxed.
+
+    The sandbox matters because a partnership folder may be cloned from someone else: its
+    templates must not be able to reach Python objects, run code or read files.
+    """
+    from jinja2 import ChoiceLoader, StrictUndefined
+
+    loaders = []
+    if project_folder is not None and (project_folder / "templates").is_dir():
+        loaders.append(_contained_loader(project_folder / "templates"))
+    loaders.append(_contained_loader(Path(str(templates_root()))))
+    env: Environment = _limited_sandbox()(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["cell"] = _cell
+    env.filters["gantt"] = _gantt_text
+    env.filters["gantt_title"] = _gantt_title
+    env.filters["oneline"] = _one_line
+    env.filters["number"] = _number
+    return env
+
+
+def _where(exc: BaseException, template: str) -> tuple[str, int | None]:
+    """The template file and line where rendering stopped, from Jinja's rewritten traceback."""
+
+    filename, line = template, getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        code_file = tb.tb_frame.f_code.co_filename
+        if not code_file.endswith(".py") and not code_file.startswith("<"):
+            filename, line = display_path(Path(code_file)), tb.tb_lineno
+        tb = tb.tb_next
+    return filename, line
+
+
+class RenderTimeout(Exception):
+    """Raised by the alarm when templates take longer than RENDER_SECONDS."""
+
+
+RENDER_SECONDS = 20
+
+
+MAX_DOCUMENT_CHARS = 2_000_000
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    """Stop a template that loops for ever (where the platform has alarms; the main thread only)."""
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render_template(env: Environment, name: str, context: dict[str, Any]) -> str:
+    from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    fix = "Fix the template, or delete it to use the built-in one."
+    try:
+        text = env.get_template(name).render(context)
+    except TemplateNotFound as exc:
+        raise TemplateFailed(name, None, f"template '{exc.name}' was not found", fix) from exc
+    except SecurityError as exc:
+        raise TemplateFailed(
+            *_where(exc, name),
+            f"refused: {exc}",
+            "Templates may only show the partnership's data; this one tries to reach Python itself.",
+        ) from exc
+    except UndefinedError as exc:
+        raise TemplateFailed(
+            *_where(exc, name),
+            f"{exc.message} (a value the template uses is not there)",
+            "Check the spelling of the value, or test for it with {% if ... is defined %}.",
+        ) from exc
+    except TemplateSyntaxError as exc:
+        shown = display_path(Path(exc.filename)) if exc.filename else (exc.name or name)
+        raise TemplateFailed(shown, exc.lineno, exc.message or "syntax error", fix) from exc
+    except UnicodeDecodeError as exc:
+        raise TemplateFailed(name, None, "the template is not UTF-8 text", "Save it as UTF-8.") from exc
+    except RenderTimeout as exc:
+        raise TemplateFailed(
+            *_where(exc, name), f"took longer than {RENDER_SECONDS} seconds, so it was stopped", fix
+        ) from exc
+    except TemplateError as exc:
+        raise TemplateFailed(*_where(exc, name), str(exc), fix) from exc
+    except Exception as exc:  # a project template can fail in any way Python can
+        raise TemplateFailed(*_where(exc, name), f"{type(exc).__name__}: {exc}", fix) from exc
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise TemplateFailed(
+            name, None, f"made a document of more than {MAX_DOCUMENT_CHARS:,} characters", fix
+        )
+    return text
+
+
+def worksheet_prompts() -> dict[str, Any]:
+    from ruamel.yaml import YAML
+
+    path = templates_root() / "prompts" / "worksheets.yaml"
+    data: dict[str, Any] = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _finish(text: str) -> str:
+    """Normalise blank lines and add the marker that tells a later run the file is untouched."""
+    body = re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n"
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+    return body + "\n" + MARKER.format(digest=digest) + "\n"
+
+
+def render_page(project_folder: Path, template: str, context: dict[str, Any]) -> str:
+    """One page from one template, with the same sandbox, time limit and marker as every document."""
+    with _time_limit(RENDER_SECONDS):
+        return _finish(render_template(make_environment(project_folder), template, context))

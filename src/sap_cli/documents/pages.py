@@ -1,0 +1,238 @@
+"""The pages sap makes from a partnership: what each document shows, as of a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sap_cli.agreement.fingerprint import fingerprint, signing_states
+from sap_cli.documents.files import Document
+from sap_cli.documents.jinja import (
+    RENDER_SECONDS,
+    _finish,
+    _time_limit,
+    make_environment,
+    render_template,
+    worksheet_prompts,
+)
+from sap_cli.errors import UnknownPartner
+from sap_cli.meetings.ledger import ledger
+from sap_cli.model.vocab import (
+    AREA_LABELS,
+    CONTROL_LABELS,
+    ETHICS_LABELS,
+    LADDER_RUNGS,
+    LEVEL_LABELS,
+    PROPOSITION_LABELS,
+)
+from sap_cli.words import did_you_mean
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from sap_cli.model.folder import Partnership
+
+
+DOCUMENTS = ("agreement", "worksheets", "progress")
+
+
+PHASES = ("start", "during", "end")
+
+
+WORKSHEET_KINDS = {"student": "student partners", "faculty": "faculty and staff partners"}
+
+
+def default_as_of(partnership: Partnership) -> dt.date:
+    """The date progress is measured at when none is given: the latest date the data records."""
+    dates = [partnership.project.start]
+    dates += [m.done for m in partnership.timeline.milestones if m.done]
+    dates += [d.done for d in partnership.goals.deliverables if d.done]
+    dates += [c.date for c in partnership.checkins]
+    return max(dates)
+
+
+def _due_status(due: dt.date | None, done: dt.date | None, as_of: dt.date) -> dict[str, Any]:
+    if done is not None and done <= as_of:
+        return {"state": "done", "label": f"done {done.isoformat()}"}
+    if due is None:
+        return {"state": "open", "label": "no date set"}
+    days = (due - as_of).days
+    if days < 0:
+        return {"state": "overdue", "label": f"overdue by {-days} day" + ("" if days == -1 else "s")}
+    if days == 0:
+        return {"state": "due", "label": "due today"}
+    return {"state": "due", "label": f"due in {days} day" + ("" if days == 1 else "s")}
+
+
+def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
+    """Plain data for the templates: the files as dictionaries plus a few derived views."""
+
+    p = partnership
+    names = {partner.id: partner.name for partner in p.roles.partners}
+
+    def who(ids: Sequence[str]) -> str:
+        return ", ".join(names.get(i, i) for i in ids)
+
+    meetings = [c for c in p.checkins if c.date <= as_of]
+    latest_status = dict(meetings[-1].goals) if meetings else {}
+    goals = []
+    for goal in p.goals.goals:
+        linked = [d for d in p.goals.deliverables if goal.id in d.goals]
+        goals.append(
+            {
+                **goal.model_dump(),
+                "owner_names": who(goal.owners),
+                "status": latest_status.get(goal.id),
+                "deliverables_done": sum(1 for d in linked if d.done and d.done <= as_of),
+                "deliverables_total": len(linked),
+            }
+        )
+    goal_number = {goal.id: str(n) for n, goal in enumerate(p.goals.goals, start=1)}
+    deliverables = [
+        {
+            **d.model_dump(),
+            "owner_names": who(d.owners),
+            "goal_numbers": ", ".join(goal_number[g] for g in d.goals if g in goal_number),
+            **_due_status(d.due, d.done, as_of),
+        }
+        for d in p.goals.deliverables
+    ]
+    milestones = [
+        {**m.model_dump(), "owner_names": who(m.owners), **_due_status(m.due, m.done, as_of)}
+        for m in sorted(p.timeline.milestones, key=lambda m: m.due)
+    ]
+    stages = []
+    for stage in p.matrix.stages:
+        cells = {
+            level: [i.model_dump() for i in stage.involvements if i.level == level] for level in LEVEL_LABELS
+        }
+        enacted = stage.enacted.model_dump() if stage.enacted else None
+        stages.append({**stage.model_dump(), "cells": cells, "enacted": enacted})
+    ladder = None
+    if p.matrix.ladder is not None:
+        ladder = {
+            "planned": p.matrix.ladder.planned,
+            "planned_label": LADDER_RUNGS.get(p.matrix.ladder.planned or 0),
+            "enacted": p.matrix.ladder.enacted,
+            "enacted_label": LADDER_RUNGS.get(p.matrix.ladder.enacted or 0),
+        }
+    partners = [
+        {
+            **partner.model_dump(),
+            "objectives": p.goals.own_objectives.get(partner.id, []),
+            "worksheet_kind": "student" if partner.kind == "student" else "faculty",
+        }
+        for partner in p.roles.partners
+    ]
+    return {
+        "project": p.project.model_dump(),
+        "areas": [AREA_LABELS[a] for a in p.project.areas],
+        "partners": partners,
+        "names": names,
+        "goals": goals,
+        "deliverables": deliverables,
+        "milestones": milestones,
+        "milestone_counts": {
+            state: sum(1 for m in milestones if m["state"] == state)
+            for state in ("done", "overdue", "due", "open")
+        },
+        "stages": stages,
+        "levels": LEVEL_LABELS,
+        "control_labels": CONTROL_LABELS,
+        "proposition_labels": PROPOSITION_LABELS,
+        "ethics_labels": ETHICS_LABELS,
+        "ladder": ladder,
+        "authorship": who(p.project.recognition.authorship_order),
+        "meetings": [
+            {
+                "id": c.id,
+                "date": c.date,
+                "title": c.title,
+                "attendees": who(c.attendees),
+                "decisions": [d.text for d in c.decisions],
+            }
+            for c in reversed(meetings[-3:])
+        ],
+        "open_actions": [e.as_dict() for e in ledger(p, as_of) if e.done is None],
+        "as_of": as_of,
+        "fingerprint": fingerprint(p).whole,
+        "signing": [{**state.as_dict(), "reason": state.reason} for state in signing_states(p)],
+    }
+
+
+def render_documents(
+    partnership: Partnership,
+    which: Sequence[str] = DOCUMENTS,
+    as_of: dt.date | None = None,
+    private_for: str | None = None,
+) -> list[Document]:
+    """The documents named in `which`, rendered in memory; nothing is written."""
+    with _time_limit(RENDER_SECONDS):
+        return _render_all(partnership, which, as_of, private_for)
+
+
+def _render_all(
+    partnership: Partnership, which: Sequence[str], as_of: dt.date | None, private_for: str | None
+) -> list[Document]:
+    env = make_environment(partnership.folder)
+    context = build_context(partnership, as_of or default_as_of(partnership))
+    documents: list[Document] = []
+    if "agreement" in which and private_for is None:
+        documents.append(
+            Document("docs/agreement.md", _finish(render_template(env, "docs/agreement.md.j2", context)))
+        )
+    if "worksheets" in which:
+        documents.extend(_worksheets(env, context, partnership, private_for))
+    if "progress" in which and private_for is None:
+        documents.append(
+            Document("docs/progress.md", _finish(render_template(env, "docs/progress.md.j2", context)))
+        )
+    return documents
+
+
+def _worksheets(
+    env: Environment, context: dict[str, Any], partnership: Partnership, private_for: str | None
+) -> list[Document]:
+    prompts = worksheet_prompts()
+    readers: list[dict[str, Any] | None]
+    if private_for is not None:
+        reader = next((p for p in context["partners"] if p["id"] == private_for), None)
+        if reader is None:
+            known = list(context["names"])
+            raise UnknownPartner(private_for, known, did_you_mean(private_for, known))
+        readers = [reader]
+    else:
+        readers = [None]
+    present = [
+        kind for kind in WORKSHEET_KINDS if any(p["worksheet_kind"] == kind for p in context["partners"])
+    ]
+    documents = []
+    for reader in readers:
+        kinds = [reader["worksheet_kind"]] if reader else present
+        for kind in kinds:
+            for phase in PHASES:
+                others = [p for p in context["partners"] if reader is None or p["id"] != reader["id"]]
+                page = render_template(
+                    env,
+                    "docs/worksheet.md.j2",
+                    {
+                        **context,
+                        "phase": {**prompts[phase], "id": phase},
+                        "kind": kind,
+                        "kind_label": WORKSHEET_KINDS[kind],
+                        "reader": reader,
+                        "others": others,
+                        "themes": [
+                            {"id": t["id"], "title": t["title"], "prompts": t[kind]}
+                            for t in prompts[phase]["themes"]
+                        ],
+                    },
+                )
+                path = (
+                    f"private/worksheets/{phase}-{reader['id']}.md"
+                    if reader
+                    else f"docs/worksheets/{phase}-{kind}.md"
+                )
+                documents.append(Document(path, _finish(page)))
+    return documents

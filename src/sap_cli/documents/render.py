@@ -1,0 +1,52 @@
+"""sap render: make or check the documents in docs/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sap_cli.calendar.events import calendar_bytes
+from sap_cli.calendar.file import write_calendar
+from sap_cli.documents.files import RenderResult, check_documents, write_documents
+from sap_cli.documents.pages import DOCUMENTS, render_documents
+from sap_cli.files.atomic import atomic_write
+from sap_cli.files.git import gitignore_with_private
+from sap_cli.partnership.load import load_valid
+
+if TYPE_CHECKING:
+    pass
+
+
+def render_project(
+    folder: Path,
+    which: Sequence[str] = DOCUMENTS,
+    as_of: dt.date | None = None,
+    check: bool = False,
+    private_for: str | None = None,
+    force: bool = False,
+) -> RenderResult:
+    """`sap render`: check the folder, render the documents, then write them or compare them."""
+
+    partnership = load_valid(folder)
+    documents = render_documents(partnership, which, as_of, private_for)
+    calendar = folder / "docs" / "calendar.ics"
+    # A calendar kept in docs/ (made by `sap calendar`) is one of the documents: kept current too.
+    keep_calendar = private_for is None and calendar.is_file() and not calendar.is_symlink()
+    if check:
+        stale = check_documents(folder, documents)
+        if keep_calendar and calendar_bytes(partnership) != calendar.read_bytes():
+            stale.append(("docs/calendar.ics", "the dates or names in it changed"))
+        return RenderResult(stale=stale)
+    result = write_documents(folder, documents, force=force)
+    if keep_calendar:
+        written = write_calendar(folder, partnership=partnership)
+        (result.written if written.changed else result.unchanged).append(written.path)
+    if private_for is not None:
+        # The promise that private/ stays out of git must hold even in a folder sap did not create.
+        gitignore = gitignore_with_private(folder)
+        if gitignore is not None:
+            atomic_write(folder / ".gitignore", gitignore)
+            result.written.append(folder / ".gitignore")
+    return result

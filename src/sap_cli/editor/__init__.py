@@ -1,0 +1,1 @@
+"""Support for editors: JSON Schemas made from the models."""

@@ -1,0 +1,86 @@
+"""sap schema: put the JSON Schemas in a folder and name them at the top of each file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sap_cli.editor.schemas import json_schemas
+from sap_cli.errors import SapError, UsageProblem
+from sap_cli.files.atomic import atomic_write
+from sap_cli.files.yaml_read import load_file
+from sap_cli.model.folder import SCHEMA_VERSION, format_state
+from sap_cli.partnership.format import UPDATE_SAP
+from sap_cli.partnership.modeline import SCHEMA_FOLDER, has_modeline, partnership_yaml_files, with_modeline
+from sap_cli.words import display_path
+
+
+@dataclass
+class EditorSetup:
+    """What `sap schema` wrote: the schema files, and the YAML files that now point at them."""
+
+    schema_folder: Path
+    schemas: list[Path] = field(default_factory=list)
+    marked: list[Path] = field(default_factory=list)
+
+
+def write_schemas(output: Path) -> list[Path]:
+    """Write every schema into `output` (made if missing), each file replaced atomically."""
+
+    if str(output) == "-":
+        raise UsageProblem(
+            "--output needs a folder: sap schema writes seven files, one per kind of file",
+            hint="Give a folder name, such as: sap schema --output schemas",
+        )
+    if output.exists() and not output.is_dir():
+        raise SapError(
+            f"{display_path(output)} is a file, so sap cannot put the schemas in it.",
+            hint="Give a folder with --output.",
+        )
+    written = []
+    for name, text in json_schemas().items():
+        path = output / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            atomic_write(path, text)
+        written.append(path)
+    return written
+
+
+def _require_current_format(folder: Path) -> None:
+    """Schemas describe this sap's format; pointing an older or newer folder at them would mislead."""
+
+    state, found = format_state(load_file(folder / "project.yaml").data)
+    if state == "older":
+        raise SapError(
+            f"this partnership uses file format {found}, from an older sap, and the schemas describe "
+            f"format {SCHEMA_VERSION}; nothing was changed.",
+            hint="Run `sap upgrade` first, then `sap schema`.",
+        )
+    if state == "newer":
+        raise SapError(
+            f"this partnership uses file format {found}, newer than this sap ({SCHEMA_VERSION}); "
+            "nothing was changed.",
+            hint=UPDATE_SAP + " Then run `sap schema`.",
+        )
+
+
+def set_up_editor_support(folder: Path) -> EditorSetup:
+    """Put the schemas in the partnership's .sap/schema/ and point each YAML file at its schema.
+
+    Only a first comment line is added to a file that lacks one; every other byte stays as it was.
+    """
+
+    _require_current_format(folder)
+    setup = EditorSetup(folder / SCHEMA_FOLDER)
+    setup.schemas = write_schemas(setup.schema_folder)
+    for path in partnership_yaml_files(folder):
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # sap validate reports it; the comment can wait until the file is readable
+        if has_modeline(text):
+            continue
+        atomic_write(path, with_modeline(text, path.relative_to(folder)).encode("utf-8"))
+        setup.marked.append(path)
+    return setup

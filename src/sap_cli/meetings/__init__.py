@@ -1,0 +1,1 @@
+"""Meetings: the check-in records, the action ledger and the status view."""

@@ -1,0 +1,57 @@
+"""A whole partnership as validated models, the file format number, and which model reads which file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from sap_cli.model.base import Record
+from sap_cli.model.plan import GoalsFile, MatrixFile, ProjectFile, RolesFile, TimelineFile
+from sap_cli.model.records import CheckinFile, SignatureFile
+
+# The file format this sap writes; `schema_version` in project.yaml. `sap upgrade` brings older
+# folders up to it (upgrade.py says what changed between formats).
+SCHEMA_VERSION = 2
+
+
+FormatState = Literal["current", "older", "newer", "unreadable"]
+
+
+def format_state(project: object) -> tuple[FormatState, object]:
+    """Where project.yaml's `schema_version` stands against this sap, and the value found.
+
+    A missing number counts as this sap's own format, as does a file that is not a mapping
+    (the schema check reports that on its own).
+    """
+    if not isinstance(project, dict) or "schema_version" not in project:
+        return "current", SCHEMA_VERSION
+    found = project["schema_version"]
+    if not isinstance(found, int) or isinstance(found, bool) or found < 1:
+        return "unreadable", found
+    if found == SCHEMA_VERSION:
+        return "current", found
+    return ("older" if found < SCHEMA_VERSION else "newer"), found
+
+
+FILE_MODELS: dict[str, type[Record]] = {
+    "project.yaml": ProjectFile,
+    "roles.yaml": RolesFile,
+    "goals.yaml": GoalsFile,
+    "timeline.yaml": TimelineFile,
+    "matrix.yaml": MatrixFile,
+}
+
+
+@dataclass(frozen=True)
+class Partnership:
+    """A whole, valid partnership folder as typed records."""
+
+    folder: Path
+    project: ProjectFile
+    roles: RolesFile
+    goals: GoalsFile
+    timeline: TimelineFile
+    matrix: MatrixFile
+    checkins: tuple[CheckinFile, ...] = ()
+    signatures: tuple[SignatureFile, ...] = ()

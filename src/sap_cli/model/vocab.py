@@ -1,0 +1,102 @@
+"""Closed vocabularies of a partnership (areas, values, levels, control...) and their labels."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Area = Literal["learning-teaching-assessment", "subject-research", "curriculum-design", "sotl"]
+
+
+Value = Literal[
+    "respect",
+    "reciprocity",
+    "responsibility",
+    "authenticity",
+    "inclusivity",
+    "empowerment",
+    "trust",
+    "challenge",
+    "community",
+]
+
+
+Proposition = Literal["inclusive", "power-sharing", "uncertain-outcomes", "ethical", "transformative"]
+
+
+Cadence = Literal["weekly", "fortnightly", "monthly"]
+
+
+PartnerKind = Literal["student", "faculty", "staff", "other"]
+
+
+Level = Literal["inform", "consult", "participate", "partnership"]
+
+
+Control = Literal["institution", "staff", "students", "shared"]
+
+
+EthicsStatus = Literal["not-needed", "not-yet-applied", "submitted", "approved", "unsure"]
+
+
+Deadline = Literal["soft", "hard"]
+
+
+AREA_LABELS: dict[str, str] = {
+    "learning-teaching-assessment": "Learning, teaching and assessment",
+    "subject-research": "Subject-based research and inquiry",
+    "curriculum-design": "Curriculum design and pedagogic consultancy",
+    "sotl": "Scholarship of teaching and learning (SoTL)",
+}
+
+
+LEVEL_LABELS: dict[str, str] = {
+    "inform": "Inform",
+    "consult": "Consult",
+    "participate": "Participate",
+    "partnership": "Partnership",
+}
+
+
+CONTROL_LABELS: dict[str, str] = {
+    "institution": "Institution",
+    "staff": "Staff",
+    "students": "Students",
+    "shared": "Shared (co-led)",
+}
+
+
+PROPOSITION_LABELS: dict[str, str] = {
+    "inclusive": "Inclusive: open to students beyond the usual few",
+    "power-sharing": "Power is shared, through dialogue and reflection",
+    "uncertain-outcomes": "A process whose outcome is not fixed in advance",
+    "ethical": "Ethical in how partners and participants are treated",
+    "transformative": "Aims to change how teaching and learning happen",
+}
+
+
+ETHICS_LABELS: dict[str, str] = {
+    "not-needed": "Not needed",
+    "not-yet-applied": "Not yet applied for",
+    "submitted": "Submitted, waiting for a decision",
+    "approved": "Approved",
+    "unsure": "Not sure yet",
+}
+
+
+# Bovill & Bulley (2011), after Arnstein (1969); rung 1 is the bottom of the ladder.
+LADDER_RUNGS: dict[int, str] = {
+    1: "The tutor decides the whole curriculum; students have no say",
+    2: "Students are said to take part, but the tutor keeps control",
+    3: "Students pick from a narrow set of options the tutor sets",
+    4: "Students pick from a wide set of options the tutor sets",
+    5: "Students decide within areas the tutor has marked out",
+    6: "Students decide some areas themselves",
+    7: "Students and tutors build the curriculum together",
+    8: "Students are in charge of the curriculum",
+}
+
+
+STAFF_CONTROL: frozenset[str] = frozenset({"institution", "staff"})
+
+
+GoalStatus = Literal["not-started", "on-track", "at-risk", "blocked", "done"]

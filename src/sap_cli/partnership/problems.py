@@ -1,0 +1,80 @@
+"""What a check found, placed at a file, line and column, and the report that gathers them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from sap_cli.files.yaml_read import LoadedFolder, position
+from sap_cli.model.base import Loc
+from sap_cli.words import display_path
+
+if TYPE_CHECKING:
+    from sap_cli.model.folder import Partnership
+
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong or worth a look, placed at a file, line and column (all 1-based)."""
+
+    file: str
+    line: int
+    column: int
+    severity: Severity
+    code: str
+    message: str
+    hint: str | None = None
+    source: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    """Everything `sap validate` found, plus the loaded partnership when it is error-free."""
+
+    folder: Path
+    problems: list[Problem] = field(default_factory=list)
+    partnership: Partnership | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class _Checker:
+    def __init__(self, loaded: LoadedFolder) -> None:
+        self.loaded = loaded
+        self.problems: list[Problem] = []
+
+    def add(
+        self,
+        name: str,
+        loc: Loc,
+        severity: Severity,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        source: str | None = None,
+        at_key: bool = False,
+    ) -> None:
+        loaded = self.loaded.files[name]
+        line, column = position(loaded.document, loc, at_key=at_key) if loaded.readable else (1, 1)
+        self.problems.append(
+            Problem(display_path(loaded.path), line, column, severity, code, message, hint, source)
+        )
+
+    def error(self, name: str, loc: Loc, code: str, message: str, hint: str | None = None) -> None:
+        self.add(name, loc, "error", code, message, hint)
+
+    def warn(self, name: str, loc: Loc, code: str, message: str, hint: str, source: str) -> None:
+        self.add(name, loc, "warning", code, message, hint, source)

@@ -1,0 +1,259 @@
+"""Rules across files: unique ids, references that resolve, dates inside the project."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sap_cli.files.yaml_read import LoadedFolder
+from sap_cli.ids import WINDOWS_RESERVED
+from sap_cli.model.base import Loc
+from sap_cli.partnership.problems import _Checker
+from sap_cli.words import _suggest
+
+if TYPE_CHECKING:
+    pass
+
+
+def _raw_ids(loaded: LoadedFolder, name: str, key: str) -> set[str] | None:
+    """Ids listed in a file even if the file has other errors; None if it cannot be read."""
+    document = loaded.files[name].data
+    if not loaded.files[name].readable:
+        return None
+    if document is None:
+        return set()  # an empty file lists no ids, so every reference to one is dangling
+    if not isinstance(document, dict):
+        return None
+    items = document.get(key)
+    if not isinstance(items, list):
+        return set()
+    return {str(item["id"]) for item in items if isinstance(item, dict) and "id" in item}
+
+
+def _check_signatures(
+    checker: _Checker, project: Any, signatures: dict[str, Any], partner_ids: set[str] | None
+) -> None:
+    """Each signature file belongs to one real partner, under their id, for a version that exists."""
+    for name, record in signatures.items():
+        stem = Path(name).stem
+        if record.partner != stem:
+            checker.error(
+                name,
+                ("partner",),
+                "signature-not-file-name",
+                f"this file holds the signatures of '{record.partner}', but it is named after '{stem}'",
+                f"Rename the file to signatures/{record.partner}.yaml, or correct 'partner'.",
+            )
+        if partner_ids is not None and record.partner not in partner_ids:
+            checker.warn(
+                name,
+                ("partner",),
+                "signature-of-unknown-partner",
+                f"'{record.partner}' signed the agreement but is no longer in roles.yaml",
+                "If they have left the partnership, keep this file as the record of what they agreed to; "
+                "if their id changed, rename the file and the 'partner' line to match.",
+                "partnership agreement practice",
+            )
+        for i, signature in enumerate(record.signatures):
+            if project and signature.version > project.agreement_version:
+                checker.error(
+                    name,
+                    ("signatures", i, "version"),
+                    "unknown-version",
+                    f"this signature is for version {signature.version}, but the agreement is at "
+                    f"version {project.agreement_version}",
+                    "Check agreement_version in project.yaml; `sap sign` keeps the two in step.",
+                )
+
+
+def _check_checkins(
+    checker: _Checker,
+    project: Any,
+    checkins: dict[str, Any],
+    partner_ids: set[str] | None,
+    goal_ids: set[str] | None,
+) -> None:
+    """Each meeting record names real partners and goals, sits inside the project, has unique action ids."""
+    action_first_seen: dict[str, str] = {}
+    for name, checkin in checkins.items():
+        stem = Path(name).stem
+        if checkin.id != stem:
+            checker.error(
+                name,
+                ("id",),
+                "id-not-file-name",
+                f"the meeting's id '{checkin.id}' differs from its file name '{stem}'",
+                f"Write id: {stem}, so the meeting and its actions can be found by name.",
+            )
+        if project and not project.start <= checkin.date <= project.end:
+            checker.error(
+                name,
+                ("date",),
+                "outside-project",
+                f"the meeting on {checkin.date} falls outside the project ({project.start} to {project.end})",
+                "Correct the date, or change the project's start or end in project.yaml.",
+            )
+
+        def partners(loc: Loc, ids: Sequence[str], at_key: bool = False, name: str = name) -> None:
+            _unknown_ids(checker, name, loc, ids, partner_ids, "partner", "roles.yaml", at_key)
+
+        partners(("attendees",), checkin.attendees)
+        for i, decision in enumerate(checkin.decisions):
+            partners(("decisions", i, "by"), decision.by)
+        for i, action in enumerate(checkin.actions):
+            partners(("actions", i, "owner"), [action.owner])
+            if action.id in action_first_seen:
+                checker.error(
+                    name,
+                    ("actions", i, "id"),
+                    "duplicate-id",
+                    f"action id '{action.id}' is already used in {action_first_seen[action.id]}",
+                    "Each action needs its own id; `sap checkin` makes them from the meeting's id.",
+                )
+            else:
+                action_first_seen[action.id] = name
+        partners(("hours",), list(checkin.hours), at_key=True)
+        partners(("pulse",), list(checkin.pulse), at_key=True)
+        _unknown_ids(checker, name, ("goals",), list(checkin.goals), goal_ids, "goal", "goals.yaml", True)
+
+
+def _unknown_ids(
+    checker: _Checker,
+    name: str,
+    loc: Loc,
+    ids: Sequence[str],
+    known: set[str] | None,
+    noun: str,
+    where: str,
+    at_key: bool = False,
+) -> None:
+    """An error for each id in `ids` that is not among `known` (skipped when `known` is unreadable)."""
+    if known is None:
+        return
+    for index, ref in enumerate(ids):
+        if ref not in known:
+            # For a single id (an action's owner) the index finds no list, so the field itself is shown.
+            item_loc = (*loc, ref, "[key]") if at_key else (*loc, index)
+            checker.error(
+                name,
+                item_loc,
+                f"unknown-{noun}",
+                f"there is no {noun} with id '{ref}'{_suggest(ref, known)}",
+                f"{noun.capitalize()} ids are listed in {where}"
+                + (": " + ", ".join(sorted(known)) if known else " (none yet)"),
+            )
+
+
+def _check_unique_ids(checker: _Checker, roles: Any, goals: Any, timeline: Any, matrix: Any) -> None:
+    groups: list[tuple[str, str, str, Sequence[Any]]] = []
+    if roles:
+        groups.append(("roles.yaml", "partners", "partner", roles.partners))
+    if goals:
+        groups.append(("goals.yaml", "goals", "goal", goals.goals))
+        groups.append(("goals.yaml", "deliverables", "deliverable", goals.deliverables))
+    if timeline:
+        groups.append(("timeline.yaml", "milestones", "milestone", timeline.milestones))
+    if matrix:
+        groups.append(("matrix.yaml", "stages", "stage", matrix.stages))
+    for name, key, noun, items in groups:
+        first_seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            if item.id in first_seen:
+                checker.error(
+                    name,
+                    (key, index, "id"),
+                    "duplicate-id",
+                    f"{noun} id '{item.id}' is used twice (first as {noun} {first_seen[item.id] + 1})",
+                    "Ids must be unique; give this one a different id.",
+                )
+            else:
+                first_seen[item.id] = index
+
+    for index, partner in enumerate(roles.partners if roles else []):
+        if partner.id in WINDOWS_RESERVED:
+            checker.error(
+                "roles.yaml",
+                ("partners", index, "id"),
+                "reserved-id",
+                f"'{partner.id}' cannot be a partner's id: Windows keeps that name for a device, so "
+                f"signatures/{partner.id}.yaml could not be made on a Windows computer",
+                f"Choose another id, such as {partner.id}-1 or one made from their full name.",
+            )
+
+
+def _check_references(
+    checker: _Checker,
+    project: Any,
+    goals: Any,
+    timeline: Any,
+    partner_ids: set[str] | None,
+    goal_ids: set[str] | None,
+) -> None:
+    """Every partner and goal id used resolves; skipped for a list that cannot be read at all."""
+
+    def partners(name: str, loc: Loc, ids: Sequence[str], at_key: bool = False) -> None:
+        _unknown_ids(checker, name, loc, ids, partner_ids, "partner", "roles.yaml", at_key)
+
+    def goal_refs(name: str, loc: Loc, ids: Sequence[str]) -> None:
+        _unknown_ids(checker, name, loc, ids, goal_ids, "goal", "goals.yaml")
+
+    if project:
+        partners("project.yaml", ("recognition", "authorship_order"), project.recognition.authorship_order)
+    if goals:
+        for i, goal in enumerate(goals.goals):
+            partners("goals.yaml", ("goals", i, "owners"), goal.owners)
+        partners("goals.yaml", ("own_objectives",), list(goals.own_objectives), at_key=True)
+        for i, item in enumerate(goals.deliverables):
+            partners("goals.yaml", ("deliverables", i, "owners"), item.owners)
+            goal_refs("goals.yaml", ("deliverables", i, "goals"), item.goals)
+    if timeline:
+        for i, milestone in enumerate(timeline.milestones):
+            partners("timeline.yaml", ("milestones", i, "owners"), milestone.owners)
+            goal_refs("timeline.yaml", ("milestones", i, "goals"), milestone.goals)
+
+
+def _check_dates(checker: _Checker, project: Any, roles: Any, goals: Any, timeline: Any) -> None:
+    if not project:
+        return
+    start: dt.date = project.start
+    end: dt.date = project.end
+    if end < start:
+        checker.error(
+            "project.yaml",
+            ("end",),
+            "dates-out-of-order",
+            f"the project ends ({end}) before it starts ({start})",
+            "Swap the dates, or correct the year.",
+        )
+        return
+    window = f"{start} to {end}"
+
+    def inside(name: str, loc: Loc, when: dt.date | None, what: str) -> None:
+        if when is not None and not start <= when <= end:
+            checker.error(
+                name,
+                loc,
+                "outside-project",
+                f"{what} on {when}, outside the project ({window})",
+                "Move the date, or change the project's start or end in project.yaml.",
+            )
+
+    if timeline:
+        for i, milestone in enumerate(timeline.milestones):
+            inside(
+                "timeline.yaml", ("milestones", i, "due"), milestone.due, f"milestone '{milestone.id}' is due"
+            )
+    if goals:
+        for i, item in enumerate(goals.deliverables):
+            inside("goals.yaml", ("deliverables", i, "due"), item.due, f"deliverable '{item.id}' is due")
+    if project.review_date is not None and not start <= project.review_date <= end:
+        checker.warn(
+            "project.yaml",
+            ("review_date",),
+            "review-outside-project",
+            f"the review date {project.review_date} is outside the project ({window})",
+            "Pick a date while the partnership is running, so there is time to change course.",
+            "partnership agreement practice",
+        )

@@ -1,0 +1,1 @@
+"""Partners' own reflections: making the files and reading the answers."""

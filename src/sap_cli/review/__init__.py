@@ -1,0 +1,1 @@
+"""The end-of-project review: figures, anonymising, and the report."""

@@ -1,0 +1,48 @@
+"""sap report: the end-of-project review as a page or as data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sap_cli.documents.jinja import render_page, worksheet_prompts
+from sap_cli.partnership.load import load_valid
+from sap_cli.review.anonymize import _name_patterns, anonymize
+from sap_cli.review.figures import build_review
+
+if TYPE_CHECKING:
+    from sap_cli.model.folder import Partnership
+
+
+def render_review(partnership: Partnership, anonymized: bool = False, as_of: dt.date | None = None) -> str:
+    """The review as Markdown, the way `sap report` writes it."""
+    return review_and_page(partnership, anonymized, as_of)[1]
+
+
+def review_and_page(
+    partnership: Partnership,
+    anonymized: bool = False,
+    as_of: dt.date | None = None,
+    include_private: bool = False,
+) -> tuple[dict[str, Any], str]:
+    """The review's figures and its Markdown, computed once and anonymised once if asked."""
+
+    context = {
+        "review": build_review(partnership, as_of, include_private),
+        "end_prompts": worksheet_prompts()["end"],
+    }
+    if anonymized:
+        context = anonymize(context, _name_patterns(partnership))
+    return context["review"], render_page(partnership.folder, "docs/review.md.j2", context)
+
+
+def report_project(
+    folder: Path, anonymized: bool = False, as_of: dt.date | None = None, include_private: bool = False
+) -> tuple[dict[str, Any], str]:
+    """`sap report`: check the folder, then build the review's figures and its Markdown.
+
+    Private reflections are read only with `include_private`, for a partner's own copy.
+    """
+
+    return review_and_page(load_valid(folder), anonymized, as_of, include_private)

@@ -1,0 +1,1 @@
+"""Validation: structural errors plus the findings of each domain, gathered in one place."""

@@ -1,0 +1,120 @@
+"""Warnings about partnership practice: student voice, shared power, recognition, meetings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sap_cli.model.vocab import STAFF_CONTROL
+
+if TYPE_CHECKING:
+    from sap_cli.model.folder import Partnership
+
+
+Finding = tuple[tuple[str | int, ...], str]  # where in the file, and the message
+
+
+@dataclass(frozen=True)
+class HealthRule:
+    """A partnership-health warning: what to look for, why it matters and where the idea comes from."""
+
+    code: str
+    file: str
+    hint: str
+    source: str
+    find: Callable[[Partnership], list[Finding]]
+
+
+def _students(p: Partnership) -> list[Any]:
+    return [partner for partner in p.roles.partners if partner.kind == "student"]
+
+
+def _no_student(p: Partnership) -> list[Finding]:
+    return [] if _students(p) else [(("partners",), "no partner is a student")]
+
+
+def _no_stage_above_consult(p: Partnership) -> list[Finding]:
+    shared_levels = {"participate", "partnership"}
+    if not p.matrix.stages:
+        return [
+            (("stages",), "the matrix has no stages yet, so no stage gives students a share of decisions")
+        ]
+    if any(inv.level in shared_levels for stage in p.matrix.stages for inv in stage.involvements):
+        return []
+    return [(("stages",), "no stage involves students above Consult, so students never share a decision")]
+
+
+def _students_without_responsibilities(p: Partnership) -> list[Finding]:
+    return [
+        (("partners", i), f"student partner {partner.name} has no responsibilities written down")
+        for i, partner in enumerate(p.roles.partners)
+        if partner.kind == "student" and not partner.responsibilities
+    ]
+
+
+def _no_recognition(p: Partnership) -> list[Finding]:
+    r = p.project.recognition
+    if any((r.hours_per_week, r.total_hours, r.pay_rate, r.credit, r.cv_lines, r.notes)):
+        return []
+    return [(("recognition",), "no recognition for students is recorded (hours, pay, credit or CV lines)")]
+
+
+def _no_cadence(p: Partnership) -> list[Finding]:
+    return [(("cadence",), "no meeting cadence is set")] if p.project.cadence is None else []
+
+
+def _staff_hold_all_control(p: Partnership) -> list[Finding]:
+
+    holders = [stage.control for stage in p.matrix.stages if stage.control is not None]
+    if holders and all(holder in STAFF_CONTROL for holder in holders):
+        return [(("stages",), "staff or the institution hold control of every stage")]
+    return []
+
+
+HEALTH_RULES: tuple[HealthRule, ...] = (
+    HealthRule(
+        "no-student-partner",
+        "roles.yaml",
+        "A partnership works with students, not only for them: add at least one partner with kind: student.",
+        "Cook-Sather, Bovill & Felten (2014)",
+        _no_student,
+    ),
+    HealthRule(
+        "no-stage-above-consult",
+        "matrix.yaml",
+        "Pick at least one stage where students participate or decide in partnership. "
+        "A meaningful share of power is the test of a real partnership.",
+        "NUS (2015); Bovill (2017)",
+        _no_stage_above_consult,
+    ),
+    HealthRule(
+        "student-without-responsibilities",
+        "roles.yaml",
+        "Agree what each student will do, so their part is visible and valued.",
+        "Cook-Sather, Bovill & Felten (2014)",
+        _students_without_responsibilities,
+    ),
+    HealthRule(
+        "no-student-recognition",
+        "project.yaml",
+        "Student time is real work: agree pay, credit or at least how it will appear on a CV.",
+        "Healey, Flint & Harrington (2014)",
+        _no_recognition,
+    ),
+    HealthRule(
+        "no-meeting-cadence",
+        "project.yaml",
+        "Agree how often you meet (weekly, fortnightly or monthly); regular check-ins keep "
+        "everyone's voice in the work.",
+        "SaP partnership toolkit: checking in",
+        _no_cadence,
+    ),
+    HealthRule(
+        "staff-hold-all-control",
+        "matrix.yaml",
+        "Consider one stage where control is shared or held by students.",
+        "Bovill (2017); NUS (2015)",
+        _staff_hold_all_control,
+    ),
+)
