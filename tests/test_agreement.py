@@ -15,7 +15,8 @@ from sap_cli import cli
 from sap_cli.agreement.diff import agreement_changes
 from sap_cli.agreement.fingerprint import fingerprint
 from sap_cli.agreement.sign import sign_partner
-from sap_cli.partnership.load import check_folder, load_valid
+from sap_cli.partnership.load import load_valid
+from sap_cli.validation.check import check_folder
 
 
 @pytest.fixture

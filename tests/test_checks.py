@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, MINIMAL
-from sap_cli.partnership.load import check_folder
+from sap_cli.validation.check import check_folder
 from sap_cli.words import display_path
 
 

@@ -211,12 +211,12 @@ def test_python_dash_m_runs_the_same_command_line() -> None:
 def test_interrupt_exits_130_without_a_traceback(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch, make_partnership: Callable[..., Path]
 ) -> None:
-    import sap_cli.partnership.load
+    import sap_cli.validation.check
 
     def interrupted(folder: Path) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sap_cli.partnership.load, "check_folder", interrupted)
+    monkeypatch.setattr(sap_cli.validation.check, "check_folder", interrupted)
     result = runner.invoke(cli.app, ["validate", str(make_partnership())])
     assert result.exit_code == 130
     assert "Traceback" not in result.output

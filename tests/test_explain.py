@@ -29,8 +29,8 @@ from sap_cli.model.vocab import (
     Proposition,
     Value,
 )
-from sap_cli.partnership.load import check_folder
 from sap_cli.review.figures import SHARED_LEVELS, build_review
+from sap_cli.validation.check import check_folder
 from sap_cli.validation.practice import HEALTH_RULES
 
 TOPICS = ["bovill", "ladder", "values", "propositions", "areas", "power"]

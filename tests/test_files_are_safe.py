@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from conftest import EXAMPLES, MINIMAL
 from sap_cli.files.yaml_edit import load_round_trip
 from sap_cli.meetings.checkin import CheckinRequest, _free_path, record_checkin
-from sap_cli.partnership.load import check_folder
+from sap_cli.validation.check import check_folder
 
 SAP = [sys.executable, "-m", "sap_cli"]
 

@@ -15,7 +15,7 @@ from conftest import run_git
 from sap_cli import cli
 from sap_cli.errors import UsageProblem
 from sap_cli.meetings.ledger import parse_action, phase
-from sap_cli.partnership.load import check_folder
+from sap_cli.validation.check import check_folder
 
 ISSUE_EXAMPLE = [
     "--no-input", "--date", "2026-03-04", "--title", "Week 6", "--attendee", "amira-haddad",

@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from sap_cli import cli
-from sap_cli.partnership.load import check_folder, load_valid
+from sap_cli.partnership.load import load_valid
 from sap_cli.reflections.answers import looks_back, parse_reflection, phase_prompts, side_by_side
+from sap_cli.validation.check import check_folder
 
 
 @pytest.fixture

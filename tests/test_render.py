@@ -16,7 +16,7 @@ from conftest import EXAMPLES
 from sap_cli import cli
 from sap_cli.documents.files import Document
 from sap_cli.documents.pages import render_documents
-from sap_cli.partnership.load import check_folder
+from sap_cli.validation.check import check_folder
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir())

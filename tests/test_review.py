@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES
 from sap_cli import cli
-from sap_cli.partnership.load import check_folder
 from sap_cli.review.figures import build_review
 from sap_cli.review.report import render_review
+from sap_cli.validation.check import check_folder
 from test_render import GANTT_TASK, _cells
 
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir())

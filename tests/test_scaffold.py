@@ -15,8 +15,8 @@ from sap_cli.errors import GitFailed, ProjectExists, SapError, UnknownTemplate
 from sap_cli.ids import slugify
 from sap_cli.model.commented import scalar
 from sap_cli.partnership.layout import PARTNERSHIP_FILES
-from sap_cli.partnership.load import check_folder
 from sap_cli.scaffold import InitRequest, create_partnership, list_templates
+from sap_cli.validation.check import check_folder
 
 TEMPLATE_NAMES = [info.name for info in list_templates()]
 

@@ -16,9 +16,9 @@ from conftest import EXAMPLES
 from sap_cli import cli
 from sap_cli.editor.schemas import json_schemas
 from sap_cli.editor.setup import set_up_editor_support
-from sap_cli.partnership.load import check_folder
 from sap_cli.partnership.modeline import SCHEMA_FOLDER, kind_of, partnership_yaml_files, schema_file_name
 from sap_cli.scaffold import list_templates
+from sap_cli.validation.check import check_folder
 
 CHECK_JSONSCHEMA = str(Path(sys.executable).with_name("check-jsonschema"))
 MODELINE = "# yaml-language-server: $schema="

@@ -15,8 +15,8 @@ from conftest import run_git, terminal_run
 from sap_cli import cli
 from sap_cli.agreement.fingerprint import signing_states
 from sap_cli.model.folder import SCHEMA_VERSION
-from sap_cli.partnership.load import check_folder
 from sap_cli.upgrade import ChangedMeanwhile, apply_upgrade, plan_upgrade
+from sap_cli.validation.check import check_folder
 
 FORMAT_1 = Path(__file__).parent / "fixtures" / "format-1" / "course-redesign"
 SIGN_OFF = "    sign_off: {date: 2026-03-20, version: 2}  # signed after her placement visit\n"

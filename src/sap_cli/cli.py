@@ -489,7 +489,7 @@ def validate(
 ) -> None:
     """Check every file of a partnership and list all problems at once, with line and column."""
     from sap_cli.partnership.layout import find_project, find_projects_below
-    from sap_cli.partnership.load import check_folder
+    from sap_cli.validation.check import check_folder
 
     if output_format not in FORMATS:
         raise typer.BadParameter(
@@ -1340,7 +1340,7 @@ def schema(
 
     console = _console()
     if output is not None:
-        from sap_cli.editor.setup import write_schemas
+        from sap_cli.editor.schemas import write_schemas
 
         written = write_schemas(output)
         console.print(f"Wrote {len(written)} JSON Schemas in {escape(display_path(output))}:")

@@ -7,17 +7,14 @@ from typing import Any
 
 from sap_cli.errors import UnknownTopic
 from sap_cli.model.vocab import LADDER_RUNGS
-from sap_cli.resources import templates_root
+from sap_cli.resources import bundled_yaml
 from sap_cli.words import did_you_mean
 
 
 @lru_cache(maxsize=1)
 def _topics() -> dict[str, dict[str, Any]]:
     """templates/explain/topics.yaml, in the order it lists the topics."""
-    from ruamel.yaml import YAML
-
-    text = (templates_root() / "explain" / "topics.yaml").read_text(encoding="utf-8")
-    data: dict[str, dict[str, Any]] = YAML(typ="safe").load(text)
+    data: dict[str, dict[str, Any]] = bundled_yaml("explain/topics.yaml")
     return data
 
 

@@ -18,9 +18,9 @@ from sap_cli.model.commented import commented_yaml
 from sap_cli.model.folder import FILE_MODELS
 from sap_cli.model.plan import GoalsFile, MatrixFile, ProjectFile, RolesFile, TimelineFile
 from sap_cli.partnership.layout import PARTNERSHIP_FILES
-from sap_cli.partnership.load import check_folder
 from sap_cli.partnership.modeline import SCHEMA_FOLDER, with_modeline
-from sap_cli.resources import kinds_folder
+from sap_cli.resources import bundled_yaml, kinds_folder
+from sap_cli.validation.check import check_folder
 from sap_cli.words import did_you_mean, display_path
 
 FILE_HEADINGS: dict[str, list[str]] = {
@@ -81,24 +81,20 @@ class Created:
 
 def list_templates() -> list[TemplateInfo]:
     """The partnership templates sap ships, blank first."""
-    from ruamel.yaml import YAML
-
     infos = []
     for entry in kinds_folder().iterdir():
         if entry.name.endswith(".yaml"):
-            data = YAML(typ="safe").load(entry.read_text(encoding="utf-8"))
+            data = bundled_yaml(f"kinds/{entry.name}")
             infos.append(TemplateInfo(entry.name[: -len(".yaml")], data["label"], data["description"]))
     return sorted(infos, key=lambda info: (info.name != "blank", info.name))
 
 
 def load_template(name: str) -> dict[str, Any]:
-    from ruamel.yaml import YAML
-
     entry = kinds_folder() / f"{name}.yaml"
     if not entry.is_file():
         known = [info.name for info in list_templates()]
         raise UnknownTemplate(name, known, did_you_mean(name, known))
-    data: dict[str, Any] = YAML(typ="safe").load(entry.read_text(encoding="utf-8"))
+    data: dict[str, Any] = bundled_yaml(f"kinds/{name}.yaml")
     return data
 
 

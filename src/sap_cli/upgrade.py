@@ -10,17 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sap_cli.agreement.sign import SIGNATURE_HEADING
-from sap_cli.editor.setup import write_schemas
+from sap_cli.agreement.signature_file import new_signature_file
+from sap_cli.editor.schemas import write_schemas
 from sap_cli.errors import SapError
 from sap_cli.files.atomic import atomic_write, create_exclusive
 from sap_cli.files.yaml_edit import editable_from_text
 from sap_cli.files.yaml_read import load_file
-from sap_cli.model.commented import commented_yaml
 from sap_cli.model.folder import SCHEMA_VERSION, format_state
 from sap_cli.model.records import SignatureFile
 from sap_cli.partnership.format import UNSURE_OF_FORMAT, UPDATE_SAP, shown_format
-from sap_cli.partnership.modeline import SCHEMA_FOLDER, for_new_file
+from sap_cli.partnership.modeline import SCHEMA_FOLDER
 
 
 class CannotUpgrade(SapError):
@@ -244,10 +243,9 @@ def _with_signature(files: Files, relative: str, partner: Any, entry: dict[str, 
     existing = files.read(relative, missing_ok=True)
     note = "; ".join([SIGN_OFF_NOTE, *said])
     if existing is None:
-        heading = [line.format(name=partner.get("name") or partner["id"]) for line in SIGNATURE_HEADING]
-        data = {"partner": partner["id"], "signatures": [entry]}
-        new = commented_yaml(SignatureFile, data, heading, explain=False)
-        editable = editable_from_text(for_new_file(files.folder, Path(relative), new))
+        name = partner.get("name") or partner["id"]
+        new = new_signature_file(files.folder, Path(relative), partner["id"], name, entry)
+        editable = editable_from_text(new)
         editable.document["signatures"][0].yaml_add_eol_comment("# " + note, "version")
     else:
         editable = editable_from_text(existing)

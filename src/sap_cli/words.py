@@ -28,7 +28,7 @@ def did_you_mean(word: object, candidates: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
-def _suggest(word: object, candidates: Iterable[str]) -> str:
+def suggest(word: object, candidates: Iterable[str]) -> str:
     guess = did_you_mean(word, candidates)
     return f" (did you mean '{guess}'?)" if guess else ""
 

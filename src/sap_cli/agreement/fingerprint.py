@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from sap_cli.partnership.problems import Finding
+
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
     from sap_cli.model.plan import Partner
@@ -178,3 +180,27 @@ def signing_states(p: Partnership) -> list[PartnerSignature]:
     """Every partner in roles.yaml, in order, with where they stand with the current agreement."""
     current = fingerprint(p)
     return [partner_signature(p, partner, current) for partner in p.roles.partners]
+
+
+def findings(partnership: Partnership) -> list[Finding]:
+    """A warning for each partner whose signature no longer covers what the agreement says."""
+    found = []
+    for index, state in enumerate(signing_states(partnership)):
+        if state.state != "sign-again":
+            continue
+        name, loc = "roles.yaml", ("partners", index, "id")
+        latest = latest_signature(partnership, state.partner_id)
+        if latest is not None:
+            name, loc = f"signatures/{state.partner_id}.yaml", ("signatures", latest[0], "date")
+        found.append(
+            Finding(
+                name,
+                loc,
+                "sign-again",
+                f"{state.name} needs to sign the agreement again: {state.reason}",
+                "Read docs/agreement.md together; if they agree, they run "
+                f"`sap sign --partner {state.partner_id}`.",
+                "partnership agreement practice",
+            )
+        )
+    return found

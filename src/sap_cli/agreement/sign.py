@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.agreement.fingerprint import Fingerprint, fingerprint, latest_signature
+from sap_cli.agreement.signature_file import new_signature_file
 from sap_cli.errors import SapError, UnknownPartner
 from sap_cli.files.atomic import atomic_write, create_exclusive
 from sap_cli.files.yaml_edit import load_round_trip
-from sap_cli.model.commented import commented_yaml, scalar
+from sap_cli.model.commented import scalar
 from sap_cli.model.records import SignatureFile
 from sap_cli.partnership.load import load_valid
-from sap_cli.partnership.modeline import for_new_file
 from sap_cli.words import did_you_mean
 
 if TYPE_CHECKING:
@@ -32,13 +32,6 @@ class Signed:
     fingerprint: str
     already: bool = False  # they had signed this very content before; nothing was written
     new_version_from: int | None = None  # the agreement moved to a new version with this signature
-
-
-SIGNATURE_HEADING = (
-    "{name}'s agreement to this partnership, recorded by `sap sign`. Each entry is one signature:",
-    "the date, the agreement_version and a fingerprint of what the agreement said that day, so sap",
-    "can tell when the agreement changes afterwards. sap only ever adds entries at the end.",
-)
 
 
 def _signing_version(p: Partnership, current: Fingerprint) -> int:
@@ -111,11 +104,10 @@ def _append_signature(path: Path, partner: Partner, entry: dict[str, Any]) -> No
     """Add one signature at the end of the partner's file (made on first signing), atomically."""
 
     if not path.exists():
-        heading = [line.format(name=partner.name) for line in SIGNATURE_HEADING]
-        data = {"partner": partner.id, "signatures": [entry]}
-        text = commented_yaml(SignatureFile, data, heading, explain=False)
         folder = path.parent.parent
-        create_exclusive(path, for_new_file(folder, path.relative_to(folder), text))
+        create_exclusive(
+            path, new_signature_file(folder, path.relative_to(folder), partner.id, partner.name, entry)
+        )
         return
 
     editable = load_round_trip(path)

@@ -210,12 +210,8 @@ def last_recorded(partnership: Partnership) -> dt.datetime:
     The latest recorded day (start, meetings, actions and milestones done, signatures) comes
     from the data alone, and it moves forward as the partnership records what it does.
     """
-    days = [partnership.project.start]
-    days += [m.done for m in partnership.timeline.milestones if m.done is not None]
-    days += [d.done for d in partnership.goals.deliverables if d.done is not None]
-    for checkin in partnership.checkins:
-        days.append(checkin.date)
-        days += [a.done for a in checkin.actions if a.done is not None]
+    days = [partnership.latest_recorded_day()]
+    days += [a.done for checkin in partnership.checkins for a in checkin.actions if a.done is not None]
     days += [s.date for signed in partnership.signatures for s in signed.signatures]
     latest = max(days)
     return dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.timezone.utc)

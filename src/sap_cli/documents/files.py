@@ -155,3 +155,10 @@ def _back_up(folder: Path, relative: str) -> str:
             continue
         return str(original.parent / name)
     raise SapError(f"sap found no free name for a backup of {relative}; nothing was replaced.")
+
+
+def finish_page(text: str) -> str:
+    """Normalise blank lines and add the marker that tells a later run the file is untouched."""
+    body = re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n"
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+    return body + "\n" + MARKER.format(digest=digest) + "\n"

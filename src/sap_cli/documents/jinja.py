@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import os
 import re
 import signal
@@ -13,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.documents.files import MARKER
 from sap_cli.errors import TemplateFailed
 from sap_cli.resources import templates_root
 from sap_cli.words import display_path
@@ -143,8 +141,9 @@ MAX_DOCUMENT_CHARS = 2_000_000
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: int) -> Iterator[None]:
+def time_limit(seconds: int | None = None) -> Iterator[None]:
     """Stop a template that loops for ever (where the platform has alarms; the main thread only)."""
+    seconds = RENDER_SECONDS if seconds is None else seconds
     if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -200,24 +199,3 @@ def render_template(env: Environment, name: str, context: dict[str, Any]) -> str
             name, None, f"made a document of more than {MAX_DOCUMENT_CHARS:,} characters", fix
         )
     return text
-
-
-def worksheet_prompts() -> dict[str, Any]:
-    from ruamel.yaml import YAML
-
-    path = templates_root() / "prompts" / "worksheets.yaml"
-    data: dict[str, Any] = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    return data
-
-
-def _finish(text: str) -> str:
-    """Normalise blank lines and add the marker that tells a later run the file is untouched."""
-    body = re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n"
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
-    return body + "\n" + MARKER.format(digest=digest) + "\n"
-
-
-def render_page(project_folder: Path, template: str, context: dict[str, Any]) -> str:
-    """One page from one template, with the same sandbox, time limit and marker as every document."""
-    with _time_limit(RENDER_SECONDS):
-        return _finish(render_template(make_environment(project_folder), template, context))

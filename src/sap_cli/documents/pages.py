@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.agreement.fingerprint import fingerprint, signing_states
-from sap_cli.documents.files import Document
+from sap_cli.documents.files import Document, finish_page
 from sap_cli.documents.jinja import (
-    RENDER_SECONDS,
-    _finish,
-    _time_limit,
     make_environment,
     render_template,
-    worksheet_prompts,
+    time_limit,
 )
 from sap_cli.errors import UnknownPartner
 from sap_cli.meetings.ledger import ledger
@@ -26,6 +24,7 @@ from sap_cli.model.vocab import (
     LEVEL_LABELS,
     PROPOSITION_LABELS,
 )
+from sap_cli.resources import worksheet_prompts
 from sap_cli.words import did_you_mean
 
 if TYPE_CHECKING:
@@ -44,12 +43,8 @@ WORKSHEET_KINDS = {"student": "student partners", "faculty": "faculty and staff 
 
 
 def default_as_of(partnership: Partnership) -> dt.date:
-    """The date progress is measured at when none is given: the latest date the data records."""
-    dates = [partnership.project.start]
-    dates += [m.done for m in partnership.timeline.milestones if m.done]
-    dates += [d.done for d in partnership.goals.deliverables if d.done]
-    dates += [c.date for c in partnership.checkins]
-    return max(dates)
+    """The date progress is measured at when none is given: the latest day the record speaks of."""
+    return partnership.latest_recorded_day()
 
 
 def _due_status(due: dt.date | None, done: dt.date | None, as_of: dt.date) -> dict[str, Any]:
@@ -168,7 +163,7 @@ def render_documents(
     private_for: str | None = None,
 ) -> list[Document]:
     """The documents named in `which`, rendered in memory; nothing is written."""
-    with _time_limit(RENDER_SECONDS):
+    with time_limit():
         return _render_all(partnership, which, as_of, private_for)
 
 
@@ -180,13 +175,13 @@ def _render_all(
     documents: list[Document] = []
     if "agreement" in which and private_for is None:
         documents.append(
-            Document("docs/agreement.md", _finish(render_template(env, "docs/agreement.md.j2", context)))
+            Document("docs/agreement.md", finish_page(render_template(env, "docs/agreement.md.j2", context)))
         )
     if "worksheets" in which:
         documents.extend(_worksheets(env, context, partnership, private_for))
     if "progress" in which and private_for is None:
         documents.append(
-            Document("docs/progress.md", _finish(render_template(env, "docs/progress.md.j2", context)))
+            Document("docs/progress.md", finish_page(render_template(env, "docs/progress.md.j2", context)))
         )
     return documents
 
@@ -234,5 +229,11 @@ def _worksheets(
                     if reader
                     else f"docs/worksheets/{phase}-{kind}.md"
                 )
-                documents.append(Document(path, _finish(page)))
+                documents.append(Document(path, finish_page(page)))
     return documents
+
+
+def render_page(project_folder: Path, template: str, context: dict[str, Any]) -> str:
+    """One page from one template, with the same sandbox, time limit and marker as every document."""
+    with time_limit():
+        return finish_page(render_template(make_environment(project_folder), template, context))

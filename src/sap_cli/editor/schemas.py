@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sap_cli import __version__
+from sap_cli.errors import SapError, UsageProblem
+from sap_cli.files.atomic import atomic_write
 from sap_cli.model.folder import FILE_MODELS
 from sap_cli.model.records import CheckinFile, SignatureFile
 from sap_cli.partnership.modeline import FIXED_KINDS, SCHEMA_FOLDER, schema_file_name
+from sap_cli.partnership.problems import Finding
+from sap_cli.words import display_path
+
+if TYPE_CHECKING:
+    from sap_cli.model.folder import Partnership
 
 
 def _models() -> dict[str, Any]:
@@ -51,3 +58,42 @@ def outdated_schemas(folder: Path) -> str | None:
     if found is None or found.group(1) == __version__:
         return None
     return found.group(1)
+
+
+def findings(partnership: Partnership) -> list[Finding]:
+    """After sap itself is updated, the editor schemas in .sap/schema/ may describe an older sap."""
+    made_by = outdated_schemas(partnership.folder)
+    if made_by is None:
+        return []
+    return [
+        Finding(
+            (SCHEMA_FOLDER / schema_file_name("project")).as_posix(),
+            (),
+            "editor-schemas-outdated",
+            f"the editor schemas in {SCHEMA_FOLDER.as_posix()}/ were made by sap {made_by}; this is "
+            f"sap {__version__}",
+            "Run `sap schema` so your editor knows the fields this sap reads.",
+        )
+    ]
+
+
+def write_schemas(output: Path) -> list[Path]:
+    """Write every schema into `output` (made if missing), each file replaced atomically."""
+
+    if str(output) == "-":
+        raise UsageProblem(
+            "--output needs a folder: sap schema writes seven files, one per kind of file",
+            hint="Give a folder name, such as: sap schema --output schemas",
+        )
+    if output.exists() and not output.is_dir():
+        raise SapError(
+            f"{display_path(output)} is a file, so sap cannot put the schemas in it.",
+            hint="Give a folder with --output.",
+        )
+    written = []
+    for name, text in json_schemas().items():
+        path = output / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            atomic_write(path, text)
+        written.append(path)
+    return written

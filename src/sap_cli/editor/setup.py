@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sap_cli.editor.schemas import json_schemas
-from sap_cli.errors import SapError, UsageProblem
+from sap_cli.editor.schemas import write_schemas
+from sap_cli.errors import SapError
 from sap_cli.files.atomic import atomic_write
 from sap_cli.files.yaml_read import load_file
 from sap_cli.model.folder import SCHEMA_VERSION, format_state
 from sap_cli.partnership.format import UPDATE_SAP
 from sap_cli.partnership.modeline import SCHEMA_FOLDER, has_modeline, partnership_yaml_files, with_modeline
-from sap_cli.words import display_path
 
 
 @dataclass
@@ -22,28 +21,6 @@ class EditorSetup:
     schema_folder: Path
     schemas: list[Path] = field(default_factory=list)
     marked: list[Path] = field(default_factory=list)
-
-
-def write_schemas(output: Path) -> list[Path]:
-    """Write every schema into `output` (made if missing), each file replaced atomically."""
-
-    if str(output) == "-":
-        raise UsageProblem(
-            "--output needs a folder: sap schema writes seven files, one per kind of file",
-            hint="Give a folder name, such as: sap schema --output schemas",
-        )
-    if output.exists() and not output.is_dir():
-        raise SapError(
-            f"{display_path(output)} is a file, so sap cannot put the schemas in it.",
-            hint="Give a folder with --output.",
-        )
-    written = []
-    for name, text in json_schemas().items():
-        path = output / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            atomic_write(path, text)
-        written.append(path)
-    return written
 
 
 def _require_current_format(folder: Path) -> None:

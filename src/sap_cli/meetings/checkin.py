@@ -16,8 +16,9 @@ from sap_cli.ids import slugify
 from sap_cli.meetings.ledger import GOAL_STATUSES, meeting_prompt, parse_action
 from sap_cli.model.commented import commented_yaml
 from sap_cli.model.records import CheckinFile
-from sap_cli.partnership.load import check_folder, load_valid
+from sap_cli.partnership.load import load_valid
 from sap_cli.partnership.modeline import for_new_file
+from sap_cli.validation.check import check_folder
 from sap_cli.words import did_you_mean
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.errors import UsageProblem
-from sap_cli.resources import templates_root
+from sap_cli.resources import bundled_yaml
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
@@ -46,11 +46,7 @@ def parse_action(raw: str) -> dict[str, Any]:
 
 def meeting_prompt(partnership: Partnership) -> str:
     """The reflection question for the next meeting: the list in turn, one further each meeting."""
-    from ruamel.yaml import YAML
-
-    prompts = YAML(typ="safe").load(
-        (templates_root() / "prompts" / "checkin.yaml").read_text(encoding="utf-8")
-    )
+    prompts = bundled_yaml("prompts/checkin.yaml")
     return str(prompts[len(partnership.checkins) % len(prompts)]["prompt"])
 
 

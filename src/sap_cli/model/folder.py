@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -55,3 +56,12 @@ class Partnership:
     matrix: MatrixFile
     checkins: tuple[CheckinFile, ...] = ()
     signatures: tuple[SignatureFile, ...] = ()
+
+    def latest_recorded_day(self) -> dt.date:
+        """The day documents are "as of" unless told otherwise: the latest of the start, a meeting,
+        and a milestone or deliverable done. Taken from the record, never the clock, so two runs on
+        the same folder give the same page."""
+        days = [self.project.start, *(c.date for c in self.checkins)]
+        days += [m.done for m in self.timeline.milestones if m.done is not None]
+        days += [d.done for d in self.goals.deliverables if d.done is not None]
+        return max(days)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sap_cli.model.folder import SCHEMA_VERSION, format_state
-from sap_cli.partnership.problems import _Checker
+from sap_cli.partnership.problems import Placer
 
 if TYPE_CHECKING:
     pass
@@ -22,7 +22,7 @@ UNSURE_OF_FORMAT = (
 )
 
 
-def _format_is_foreign(checker: _Checker) -> bool:
+def format_is_foreign(checker: Placer) -> bool:
     """Report a schema_version other than this sap's own (older, newer, or not a version) on its own."""
 
     project = checker.loaded.files["project.yaml"]

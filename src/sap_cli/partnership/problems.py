@@ -51,7 +51,26 @@ class Report:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-class _Checker:
+@dataclass(frozen=True)
+class Finding:
+    """What a domain noticed about a valid-enough partnership, before it is placed on a line.
+
+    `file` is relative to the partnership folder; `loc` is the path of keys and list positions.
+    """
+
+    file: str
+    loc: Loc
+    code: str
+    message: str
+    hint: str
+    source: str | None = None
+    severity: Severity = "warning"
+    at_key: bool = False
+
+
+class Placer:
+    """Turns a location in a loaded file into a Problem with its line and column."""
+
     def __init__(self, loaded: LoadedFolder) -> None:
         self.loaded = loaded
         self.problems: list[Problem] = []
@@ -67,11 +86,30 @@ class _Checker:
         source: str | None = None,
         at_key: bool = False,
     ) -> None:
-        loaded = self.loaded.files[name]
-        line, column = position(loaded.document, loc, at_key=at_key) if loaded.readable else (1, 1)
-        self.problems.append(
-            Problem(display_path(loaded.path), line, column, severity, code, message, hint, source)
-        )
+        self.problems.append(self.placed(name, loc, severity, code, message, hint, source, at_key))
+
+    def placed(
+        self,
+        name: str,
+        loc: Loc,
+        severity: Severity,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        source: str | None = None,
+        at_key: bool = False,
+    ) -> Problem:
+        loaded = self.loaded.files.get(name)
+        if loaded is None:  # a file sap does not read as YAML, such as an editor schema: its first line
+            path, (line, column) = self.loaded.folder / name, (1, 1)
+        else:
+            path = loaded.path
+            line, column = position(loaded.document, loc, at_key=at_key) if loaded.readable else (1, 1)
+        return Problem(display_path(path), line, column, severity, code, message, hint, source)
+
+    def place(self, finding: Finding) -> Problem:
+        f = finding
+        return self.placed(f.file, f.loc, f.severity, f.code, f.message, f.hint, f.source, f.at_key)
 
     def error(self, name: str, loc: Loc, code: str, message: str, hint: str | None = None) -> None:
         self.add(name, loc, "error", code, message, hint)

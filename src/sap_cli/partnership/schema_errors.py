@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from sap_cli.ids import slugify
 from sap_cli.model.base import Loc, model_at
 from sap_cli.partnership.layout import PARTNERSHIP_FILES
-from sap_cli.partnership.problems import Problem, _Checker
-from sap_cli.words import _suggest, did_you_mean, display_path
+from sap_cli.partnership.problems import Placer, Problem
+from sap_cli.words import did_you_mean, display_path, suggest
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -64,14 +64,14 @@ def explain_schema_error(err: ErrorDetails, root: type[BaseModel]) -> tuple[str,
     if kind == "extra_forbidden":
         owner = model_at(root, loc[:-1])
         allowed = list(owner.model_fields) if owner else []
-        guess = _suggest(name, allowed)
+        guess = suggest(name, allowed)
         hint = "Fields allowed here: " + ", ".join(allowed) if allowed else None
         return "unknown-field", f"unknown field '{name}'{guess}", hint, True
     if kind in ("literal_error", "enum"):
         choices = _choices(err)
         return (
             "bad-choice",
-            f"{_describe_input(value)} is not one of the choices for '{name}'{_suggest(value, choices)}",
+            f"{_describe_input(value)} is not one of the choices for '{name}'{suggest(value, choices)}",
             "Choose one of: " + ", ".join(choices),
             False,
         )
@@ -136,7 +136,7 @@ def explain_schema_error(err: ErrorDetails, root: type[BaseModel]) -> tuple[str,
     return "invalid", f"'{name}': {err['msg']}", _field_help(root, loc), False
 
 
-def _validate_file(checker: _Checker, name: str, model: type[BaseModel]) -> BaseModel | None:
+def validate_file(checker: Placer, name: str, model: type[BaseModel]) -> BaseModel | None:
     from pydantic import ValidationError
 
     loaded = checker.loaded.files[name]

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 from sap_cli.files.yaml_read import LoadedFolder
 from sap_cli.ids import WINDOWS_RESERVED
 from sap_cli.model.base import Loc
-from sap_cli.partnership.problems import _Checker
-from sap_cli.words import _suggest
+from sap_cli.partnership.problems import Placer
+from sap_cli.words import suggest
 
 if TYPE_CHECKING:
     pass
 
 
-def _raw_ids(loaded: LoadedFolder, name: str, key: str) -> set[str] | None:
+def raw_ids(loaded: LoadedFolder, name: str, key: str) -> set[str] | None:
     """Ids listed in a file even if the file has other errors; None if it cannot be read."""
     document = loaded.files[name].data
     if not loaded.files[name].readable:
@@ -32,8 +32,8 @@ def _raw_ids(loaded: LoadedFolder, name: str, key: str) -> set[str] | None:
     return {str(item["id"]) for item in items if isinstance(item, dict) and "id" in item}
 
 
-def _check_signatures(
-    checker: _Checker, project: Any, signatures: dict[str, Any], partner_ids: set[str] | None
+def check_signatures(
+    checker: Placer, project: Any, signatures: dict[str, Any], partner_ids: set[str] | None
 ) -> None:
     """Each signature file belongs to one real partner, under their id, for a version that exists."""
     for name, record in signatures.items():
@@ -68,8 +68,8 @@ def _check_signatures(
                 )
 
 
-def _check_checkins(
-    checker: _Checker,
+def check_checkins(
+    checker: Placer,
     project: Any,
     checkins: dict[str, Any],
     partner_ids: set[str] | None,
@@ -120,7 +120,7 @@ def _check_checkins(
 
 
 def _unknown_ids(
-    checker: _Checker,
+    checker: Placer,
     name: str,
     loc: Loc,
     ids: Sequence[str],
@@ -140,13 +140,13 @@ def _unknown_ids(
                 name,
                 item_loc,
                 f"unknown-{noun}",
-                f"there is no {noun} with id '{ref}'{_suggest(ref, known)}",
+                f"there is no {noun} with id '{ref}'{suggest(ref, known)}",
                 f"{noun.capitalize()} ids are listed in {where}"
                 + (": " + ", ".join(sorted(known)) if known else " (none yet)"),
             )
 
 
-def _check_unique_ids(checker: _Checker, roles: Any, goals: Any, timeline: Any, matrix: Any) -> None:
+def check_unique_ids(checker: Placer, roles: Any, goals: Any, timeline: Any, matrix: Any) -> None:
     groups: list[tuple[str, str, str, Sequence[Any]]] = []
     if roles:
         groups.append(("roles.yaml", "partners", "partner", roles.partners))
@@ -183,8 +183,8 @@ def _check_unique_ids(checker: _Checker, roles: Any, goals: Any, timeline: Any, 
             )
 
 
-def _check_references(
-    checker: _Checker,
+def check_references(
+    checker: Placer,
     project: Any,
     goals: Any,
     timeline: Any,
@@ -214,7 +214,7 @@ def _check_references(
             goal_refs("timeline.yaml", ("milestones", i, "goals"), milestone.goals)
 
 
-def _check_dates(checker: _Checker, project: Any, roles: Any, goals: Any, timeline: Any) -> None:
+def check_dates(checker: Placer, project: Any, roles: Any, goals: Any, timeline: Any) -> None:
     if not project:
         return
     start: dt.date = project.start

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.documents.jinja import worksheet_prompts
 from sap_cli.partnership.problems import Problem
+from sap_cli.resources import worksheet_prompts
 from sap_cli.words import display_path
 
 if TYPE_CHECKING:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sap_cli.documents.jinja import worksheet_prompts
 from sap_cli.errors import SapError, UnknownPartner, UsageProblem
 from sap_cli.files.atomic import atomic_write, create_exclusive, unsafe_reason
 from sap_cli.files.git import gitignore_with_private
@@ -19,6 +18,7 @@ from sap_cli.reflections.answers import (
     phase_prompts,
     prompt_kind,
 )
+from sap_cli.resources import worksheet_prompts
 from sap_cli.words import did_you_mean
 
 if TYPE_CHECKING:

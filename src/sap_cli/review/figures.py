@@ -7,7 +7,6 @@ import statistics
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.agreement.fingerprint import signing_states
-from sap_cli.documents.pages import default_as_of
 from sap_cli.meetings.ledger import CADENCE_DAYS, pulse_by_kind
 from sap_cli.model.vocab import CONTROL_LABELS, ETHICS_LABELS, LADDER_RUNGS
 from sap_cli.reflections.answers import side_by_side
@@ -315,7 +314,7 @@ def build_review(
     """All the review's figures as plain data: what `sap report --format json` prints."""
 
     p = partnership
-    as_of = as_of or default_as_of(p)
+    as_of = as_of or p.latest_recorded_day()
     finished = as_of >= p.project.end
     hours = _hours(p, as_of)
     review: dict[str, Any] = {

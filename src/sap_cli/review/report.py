@@ -6,8 +6,9 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.documents.jinja import render_page, worksheet_prompts
+from sap_cli.documents.pages import render_page
 from sap_cli.partnership.load import load_valid
+from sap_cli.resources import worksheet_prompts
 from sap_cli.review.anonymize import _name_patterns, anonymize
 from sap_cli.review.figures import build_review
 

@@ -2,70 +2,37 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from pathlib import Path
 
-from sap_cli import __version__
-from sap_cli.agreement.fingerprint import latest_signature, signing_states
-from sap_cli.editor.schemas import outdated_schemas
-from sap_cli.partnership.modeline import SCHEMA_FOLDER, schema_file_name
-from sap_cli.partnership.problems import Problem, _Checker
-from sap_cli.validation.practice import HEALTH_RULES
-from sap_cli.words import display_path
+from sap_cli.agreement import fingerprint
+from sap_cli.editor import schemas
+from sap_cli.model.folder import Partnership
+from sap_cli.partnership.load import check_structure, in_reading_order
+from sap_cli.partnership.problems import Finding, Report
+from sap_cli.partnership.structure import raw_ids
+from sap_cli.reflections.answers import reflection_problems
+from sap_cli.validation import practice
 
-if TYPE_CHECKING:
-    from sap_cli.model.folder import Partnership
-
-
-def health_warnings(partnership: Partnership, checker: _Checker) -> list[Problem]:
-    before = len(checker.problems)
-    for rule in HEALTH_RULES:
-        for loc, message in rule.find(partnership):
-            checker.warn(rule.file, loc, rule.code, message, rule.hint, rule.source)
-    _signatures_to_renew(partnership, checker)
-    _editor_schemas_current(partnership, checker)
-    found = checker.problems[before:]
-    del checker.problems[before:]
-    return found
+# Each domain offers what it notices about a partnership that loads; the list is explicit, so a
+# reader sees every source of warnings here and no module registers itself by being imported.
+FINDINGS: tuple[Callable[[Partnership], list[Finding]], ...] = (
+    practice.findings,
+    fingerprint.findings,
+    schemas.findings,
+)
 
 
-def _editor_schemas_current(partnership: Partnership, checker: _Checker) -> None:
-    """After sap itself is updated, the editor schemas in .sap/schema/ may describe an older sap."""
+def check_folder(folder: Path, draft: tuple[str, Path] | None = None) -> Report:
+    """Every problem in the folder in one pass; the partnership itself when there are no errors.
 
-    made_by = outdated_schemas(partnership.folder)
-    if made_by is None:
-        return
-
-    path = partnership.folder / SCHEMA_FOLDER / schema_file_name("project")
-    checker.problems.append(
-        Problem(
-            display_path(path),
-            1,
-            1,
-            "warning",
-            "editor-schemas-outdated",
-            f"the editor schemas in {SCHEMA_FOLDER.as_posix()}/ were made by sap {made_by}; this is "
-            f"sap {__version__}",
-            "Run `sap schema` so your editor knows the fields this sap reads.",
-        )
-    )
-
-
-def _signatures_to_renew(partnership: Partnership, checker: _Checker) -> None:
-    """A warning for each partner whose signature no longer covers what the agreement says."""
-
-    for index, state in enumerate(signing_states(partnership)):
-        if state.state != "sign-again":
-            continue
-        name, loc = "roles.yaml", ("partners", index, "id")
-        found = latest_signature(partnership, state.partner_id)
-        if found is not None and f"signatures/{state.partner_id}.yaml" in checker.loaded.files:
-            name, loc = f"signatures/{state.partner_id}.yaml", ("signatures", found[0], "date")
-        checker.warn(
-            name,
-            loc,
-            "sign-again",
-            f"{state.name} needs to sign the agreement again: {state.reason}",
-            "Read docs/agreement.md together; if they agree, they run "
-            f"`sap sign --partner {state.partner_id}`.",
-            "partnership agreement practice",
-        )
+    `draft` is (name, path): a meeting record still open in an editor, checked as if saved as `name`.
+    """
+    checked = check_structure(folder, draft)
+    if checked.foreign_format:
+        return checked.report
+    problems = list(checked.report.problems)
+    problems += reflection_problems(folder, raw_ids(checked.placer.loaded, "roles.yaml", "partners"))
+    if checked.built is not None:
+        problems += [checked.placer.place(found) for gather in FINDINGS for found in gather(checked.built)]
+    return Report(folder, in_reading_order(folder, problems), checked.report.partnership)

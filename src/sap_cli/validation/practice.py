@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.model.vocab import STAFF_CONTROL
+from sap_cli.partnership.problems import Finding
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
 
 
-Finding = tuple[tuple[str | int, ...], str]  # where in the file, and the message
+Spotted = tuple[tuple[str | int, ...], str]  # where in the file, and the message
 
 
 @dataclass(frozen=True)
@@ -23,18 +24,18 @@ class HealthRule:
     file: str
     hint: str
     source: str
-    find: Callable[[Partnership], list[Finding]]
+    find: Callable[[Partnership], list[Spotted]]
 
 
 def _students(p: Partnership) -> list[Any]:
     return [partner for partner in p.roles.partners if partner.kind == "student"]
 
 
-def _no_student(p: Partnership) -> list[Finding]:
+def _no_student(p: Partnership) -> list[Spotted]:
     return [] if _students(p) else [(("partners",), "no partner is a student")]
 
 
-def _no_stage_above_consult(p: Partnership) -> list[Finding]:
+def _no_stage_above_consult(p: Partnership) -> list[Spotted]:
     shared_levels = {"participate", "partnership"}
     if not p.matrix.stages:
         return [
@@ -45,7 +46,7 @@ def _no_stage_above_consult(p: Partnership) -> list[Finding]:
     return [(("stages",), "no stage involves students above Consult, so students never share a decision")]
 
 
-def _students_without_responsibilities(p: Partnership) -> list[Finding]:
+def _students_without_responsibilities(p: Partnership) -> list[Spotted]:
     return [
         (("partners", i), f"student partner {partner.name} has no responsibilities written down")
         for i, partner in enumerate(p.roles.partners)
@@ -53,18 +54,18 @@ def _students_without_responsibilities(p: Partnership) -> list[Finding]:
     ]
 
 
-def _no_recognition(p: Partnership) -> list[Finding]:
+def _no_recognition(p: Partnership) -> list[Spotted]:
     r = p.project.recognition
     if any((r.hours_per_week, r.total_hours, r.pay_rate, r.credit, r.cv_lines, r.notes)):
         return []
     return [(("recognition",), "no recognition for students is recorded (hours, pay, credit or CV lines)")]
 
 
-def _no_cadence(p: Partnership) -> list[Finding]:
+def _no_cadence(p: Partnership) -> list[Spotted]:
     return [(("cadence",), "no meeting cadence is set")] if p.project.cadence is None else []
 
 
-def _staff_hold_all_control(p: Partnership) -> list[Finding]:
+def _staff_hold_all_control(p: Partnership) -> list[Spotted]:
 
     holders = [stage.control for stage in p.matrix.stages if stage.control is not None]
     if holders and all(holder in STAFF_CONTROL for holder in holders):
@@ -118,3 +119,12 @@ HEALTH_RULES: tuple[HealthRule, ...] = (
         _staff_hold_all_control,
     ),
 )
+
+
+def findings(partnership: Partnership) -> list[Finding]:
+    """Every practice warning the rules above find in the partnership."""
+    return [
+        Finding(rule.file, loc, rule.code, message, rule.hint, rule.source)
+        for rule in HEALTH_RULES
+        for loc, message in rule.find(partnership)
+    ]
