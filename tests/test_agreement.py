@@ -229,3 +229,20 @@ def test_diff_explains_what_it_needs(runner: CliRunner, demo: Path) -> None:
     wrong = runner.invoke(cli.app, ["agreement", "diff", str(demo), "--since", "last week"])
     assert wrong.exit_code == 2
     assert "neither a version number nor a date" in wrong.output
+
+
+def test_diff_reads_history_through_the_guarded_reader(runner: CliRunner, demo: Path) -> None:
+    """An old commit with an impossible date is skipped with the rest of the record, never a traceback."""
+    run_git(demo, "init", "-q", "-b", "main")
+    run_git(demo, "add", ".")
+    run_git(demo, "commit", "-qm", "start")
+    project = (demo / "project.yaml").read_text(encoding="utf-8")
+    (demo / "project.yaml").write_text(project + "review_date: 2026-02-30\n", encoding="utf-8")
+    run_git(demo, "commit", "-qam", "a review date that is not in the calendar")
+    (demo / "project.yaml").write_text(project, encoding="utf-8")
+    _edit(demo / "roles.yaml", "      - Run the focus group\n", "      - Run the focus group\n      - Draft it\n")
+    today = dt.date.today().isoformat()
+    result = runner.invoke(cli.app, ["agreement", "diff", str(demo), "--since", today])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 0, result.output
+    assert "added 'Draft it'" in result.output

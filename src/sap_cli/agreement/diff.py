@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sap_cli.agreement.fingerprint import PART_LABELS, agreement_parts, fingerprint
 from sap_cli.errors import SapError, UsageProblem
 from sap_cli.files.git import file_at, history
+from sap_cli.files.yaml_read import parse_bytes
 from sap_cli.model.folder import FILE_MODELS, Partnership
 from sap_cli.partnership.layout import PARTNERSHIP_FILES
 from sap_cli.partnership.load import load_valid
@@ -32,17 +33,20 @@ class AgreementChanges:
 def _partnership_at(folder: Path, commit: str) -> Partnership | None:
     """The partnership as committed at `commit`, or None if it was incomplete or invalid then."""
     from pydantic import ValidationError
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
 
+    # Through the same guarded reader as the files on disk: an old commit is as much a stranger's
+    # text as the working tree (impossible dates, tags, alias bombs, links all stay harmless).
     records: dict[str, Any] = {}
     for name, model in FILE_MODELS.items():
-        text = file_at(folder, commit, name)
-        if text is None:
+        raw = file_at(folder, commit, name)
+        if raw is None:
+            return None
+        loaded = parse_bytes(folder / name, raw)
+        if not loaded.readable or (loaded.data is not None and not isinstance(loaded.data, dict)):
             return None
         try:
-            records[name] = model.model_validate(YAML(typ="safe").load(text) or {})
-        except (YAMLError, ValidationError):
+            records[name] = model.model_validate(loaded.data or {})
+        except ValidationError:
             return None
     return Partnership(folder, *records.values())
 

@@ -111,7 +111,14 @@ def history(folder: Path, names: Sequence[str], before: str | None = None) -> li
     return [(line.split()[0], line.split()[1]) for line in result.stdout.splitlines() if line.strip()]
 
 
-def file_at(folder: Path, commit: str, name: str) -> str | None:
-    """The text of `name` (relative to `folder`) as it was at `commit`, or None if it did not exist."""
-    result = _git(["show", f"{commit}:./{name}"], folder)
+def file_at(folder: Path, commit: str, name: str) -> bytes | None:
+    """The bytes of `name` (relative to `folder`) as it was at `commit`, or None if it did not exist.
+
+    Bytes, not text: an old commit may hold a file that is not UTF-8, which the reader then names.
+    """
+    if shutil.which("git") is None:
+        raise GitFailed("run", "git is not installed", hint="Install git to compare with earlier versions.")
+    result = subprocess.run(
+        ["git", "show", f"{commit}:./{name}"], cwd=folder, capture_output=True, check=False
+    )
     return result.stdout if result.returncode == 0 else None

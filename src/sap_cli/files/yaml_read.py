@@ -153,7 +153,6 @@ def load_file(path: Path, inside: Path | None = None) -> LoadedFile:
     With `inside`, a link leading out of that folder is not followed: a folder cloned from someone
     else must not make sap read, and repeat in its messages, files elsewhere on the computer.
     """
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     if inside is not None and path.is_symlink():
         target = Path(os.path.realpath(path))
@@ -194,6 +193,16 @@ def load_file(path: Path, inside: Path | None = None) -> LoadedFile:
                 "unreadable",
             ),
         )
+    return parse_bytes(path, raw)
+
+
+def parse_bytes(path: Path, raw: bytes) -> LoadedFile:
+    """The guarded reading of a YAML file's bytes, wherever they came from (disk or git history).
+
+    `path` names the file in messages; nothing is read from it.
+    """
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
