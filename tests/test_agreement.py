@@ -240,7 +240,8 @@ def test_diff_reads_history_through_the_guarded_reader(runner: CliRunner, demo: 
     (demo / "project.yaml").write_text(project + "review_date: 2026-02-30\n", encoding="utf-8")
     run_git(demo, "commit", "-qam", "a review date that is not in the calendar")
     (demo / "project.yaml").write_text(project, encoding="utf-8")
-    _edit(demo / "roles.yaml", "      - Run the focus group\n", "      - Run the focus group\n      - Draft it\n")
+    focus = "      - Run the focus group\n"
+    _edit(demo / "roles.yaml", focus, focus + "      - Draft it\n")
     today = dt.date.today().isoformat()
     result = runner.invoke(cli.app, ["agreement", "diff", str(demo), "--since", today])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception

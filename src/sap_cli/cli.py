@@ -1136,7 +1136,7 @@ def report(
     home = "private" if include_private else "docs"
     target = project_folder / home / f"review{suffix}.md" if output is None else Path(output)
     if include_private and output is None:
-        from sap_cli.reflections.reflect import keep_private_out_of_git
+        from sap_cli.files.git import keep_private_out_of_git
 
         keep_private_out_of_git(project_folder)
     result = write_documents(target.parent, [Document(target.name, markdown)], force=force)

@@ -108,3 +108,13 @@ class GitFailed(SapError):
         detail = output.strip().splitlines()[-1] if output.strip() else "no output"
         super().__init__(f"git could not {action}: {detail}", hint=hint)
         self.action = action
+
+
+class WillNotWriteHere(SapError):
+    """A path sap was to write passes through a link, or meets a file where a folder should be."""
+
+    def __init__(self, reasons: list[str], hint: str) -> None:
+        super().__init__(
+            "sap will not write here: " + "; ".join(reasons) + ". Nothing was written.", hint=hint
+        )
+        self.reasons = reasons

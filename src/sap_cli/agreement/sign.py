@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from sap_cli.agreement.fingerprint import Fingerprint, fingerprint, latest_signature
 from sap_cli.agreement.signature_file import new_signature_file
-from sap_cli.errors import SapError, UnknownPartner
+from sap_cli.errors import SapError
 from sap_cli.files.atomic import atomic_write, create_exclusive
 from sap_cli.files.yaml_edit import load_round_trip
 from sap_cli.model.commented import scalar
 from sap_cli.model.records import SignatureFile
 from sap_cli.partnership.load import load_valid
-from sap_cli.words import did_you_mean
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
@@ -54,10 +53,7 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
     """Record that a partner agrees to the agreement as it stands, with its fingerprint."""
 
     p = load_valid(folder)
-    partner = next((x for x in p.roles.partners if x.id == partner_id), None)
-    if partner is None:
-        known = [x.id for x in p.roles.partners]
-        raise UnknownPartner(partner_id, known, did_you_mean(partner_id, known))
+    partner = p.partner(partner_id)
     current = fingerprint(p)
     version = _signing_version(p, current)
     path = folder / "signatures" / f"{partner.id}.yaml"

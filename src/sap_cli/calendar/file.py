@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from sap_cli.calendar.events import PRODID, calendar_bytes, calendar_for
 from sap_cli.errors import SapError
-from sap_cli.files.atomic import atomic_write, unsafe_reason
+from sap_cli.files.atomic import atomic_write, refuse_unsafe
 from sap_cli.partnership.load import load_valid
 from sap_cli.words import display_path
 
@@ -61,13 +61,11 @@ def write_calendar(
     data: bytes = calendar.to_ical()
     events = len(calendar.walk("VEVENT"))
     if output is None:
-        reason = unsafe_reason(folder, DEFAULT_OUTPUT)
-        if reason:
-            raise SapError(
-                f"sap will not write here: {reason}. Nothing was written.",
-                hint="Replace the link or the odd file with a plain folder or file, "
-                "or choose another file with -o.",
-            )
+        refuse_unsafe(
+            folder,
+            [DEFAULT_OUTPUT],
+            "Replace the link or the odd file with a plain folder or file, or choose another file with -o.",
+        )
         output = folder / DEFAULT_OUTPUT
     if output.is_dir():
         raise CalendarNotMadeBySap(output, "is a folder")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sap_cli.errors import SapError
-from sap_cli.files.atomic import create_exclusive, unsafe_reason, write_temp_beside
+from sap_cli.files.atomic import create_exclusive, refuse_unsafe, write_temp_beside
 
 if TYPE_CHECKING:
     pass
@@ -66,13 +66,11 @@ def _state(folder: Path, doc: Document) -> str:
 
 
 def _refuse_unsafe(folder: Path, paths: Sequence[str]) -> None:
-
-    reasons = [reason for path in paths if (reason := unsafe_reason(folder, path))]
-    if reasons:
-        raise SapError(
-            "sap will not write here: " + "; ".join(reasons) + ". Nothing was written.",
-            hint="Replace the link or the odd file with a plain folder or file, then run `sap render` again.",
-        )
+    refuse_unsafe(
+        folder,
+        paths,
+        "Replace the link or the odd file with a plain folder or file, then run `sap render` again.",
+    )
 
 
 def _obsolete_worksheets(folder: Path, documents: Sequence[Document]) -> list[str]:

@@ -14,7 +14,6 @@ from sap_cli.documents.jinja import (
     render_template,
     time_limit,
 )
-from sap_cli.errors import UnknownPartner
 from sap_cli.meetings.ledger import ledger
 from sap_cli.model.vocab import (
     AREA_LABELS,
@@ -25,7 +24,6 @@ from sap_cli.model.vocab import (
     PROPOSITION_LABELS,
 )
 from sap_cli.resources import worksheet_prompts
-from sap_cli.words import did_you_mean
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -192,11 +190,8 @@ def _worksheets(
     prompts = worksheet_prompts()
     readers: list[dict[str, Any] | None]
     if private_for is not None:
-        reader = next((p for p in context["partners"] if p["id"] == private_for), None)
-        if reader is None:
-            known = list(context["names"])
-            raise UnknownPartner(private_for, known, did_you_mean(private_for, known))
-        readers = [reader]
+        partnership.partner(private_for)  # raises, naming the closest id, for one that is not there
+        readers = [p for p in context["partners"] if p["id"] == private_for]
     else:
         readers = [None]
     present = [

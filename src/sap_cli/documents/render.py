@@ -11,8 +11,7 @@ from sap_cli.calendar.events import calendar_bytes
 from sap_cli.calendar.file import write_calendar
 from sap_cli.documents.files import RenderResult, check_documents, write_documents
 from sap_cli.documents.pages import DOCUMENTS, render_documents
-from sap_cli.files.atomic import atomic_write
-from sap_cli.files.git import gitignore_with_private
+from sap_cli.files.git import keep_private_out_of_git
 from sap_cli.partnership.load import load_valid
 
 if TYPE_CHECKING:
@@ -43,10 +42,7 @@ def render_project(
     if keep_calendar:
         written = write_calendar(folder, partnership=partnership)
         (result.written if written.changed else result.unchanged).append(written.path)
-    if private_for is not None:
-        # The promise that private/ stays out of git must hold even in a folder sap did not create.
-        gitignore = gitignore_with_private(folder)
-        if gitignore is not None:
-            atomic_write(folder / ".gitignore", gitignore)
-            result.written.append(folder / ".gitignore")
+    # The promise that private/ stays out of git must hold even in a folder sap did not create.
+    if private_for is not None and keep_private_out_of_git(folder):
+        result.written.append(folder / ".gitignore")
     return result

@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+
+from sap_cli.errors import WillNotWriteHere
 
 
 def _new_file_mode() -> int:
@@ -84,3 +87,13 @@ def unsafe_reason(folder: Path, relative: str) -> str | None:
         if last and not here.is_file():
             return f"{relative} is a folder, not a file"
     return None
+
+
+REPLACE_THE_LINK = "Replace the link or the odd file with a plain folder or file, then run the command again."
+
+
+def refuse_unsafe(folder: Path, relatives: Sequence[str], hint: str = REPLACE_THE_LINK) -> None:
+    """Raise WillNotWriteHere, naming every reason, if sap must not write any of `relatives`."""
+    reasons = [reason for relative in relatives if (reason := unsafe_reason(folder, relative))]
+    if reasons:
+        raise WillNotWriteHere(reasons, hint)

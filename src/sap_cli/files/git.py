@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sap_cli.errors import GitFailed, SapError
+from sap_cli.files.atomic import atomic_write
 from sap_cli.words import display_path
 
 GITIGNORE_LINE = "private/"
@@ -122,3 +123,12 @@ def file_at(folder: Path, commit: str, name: str) -> bytes | None:
         ["git", "show", f"{commit}:./{name}"], cwd=folder, capture_output=True, check=False
     )
     return result.stdout if result.returncode == 0 else None
+
+
+def keep_private_out_of_git(folder: Path) -> bool:
+    """Make sure .gitignore lists private/, even in a folder sap did not create; True if it wrote."""
+    gitignore = gitignore_with_private(folder)
+    if gitignore is None:
+        return False
+    atomic_write(folder / ".gitignore", gitignore)
+    return True

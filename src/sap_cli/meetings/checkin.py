@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.errors import SapError, UnknownName, UnknownPartner, UsageProblem
+from sap_cli.errors import SapError, UnknownName, UsageProblem
 from sap_cli.files import git as gitops
 from sap_cli.files.atomic import atomic_write, create_exclusive
 from sap_cli.files.yaml_edit import load_round_trip
@@ -69,10 +69,8 @@ class Draft:
 
 def _require_partners(partnership: Partnership, ids: Sequence[str]) -> None:
 
-    known = [p.id for p in partnership.roles.partners]
     for partner_id in ids:
-        if partner_id not in known:
-            raise UnknownPartner(partner_id, known, did_you_mean(partner_id, known))
+        partnership.partner(partner_id)  # raises, naming the closest id, for one that is not there
 
 
 def _require_goals(partnership: Partnership, statuses: dict[str, str]) -> None:

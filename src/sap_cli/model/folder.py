@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from sap_cli.errors import UnknownPartner
 from sap_cli.model.base import Record
-from sap_cli.model.plan import GoalsFile, MatrixFile, ProjectFile, RolesFile, TimelineFile
+from sap_cli.model.plan import GoalsFile, MatrixFile, Partner, ProjectFile, RolesFile, TimelineFile
 from sap_cli.model.records import CheckinFile, SignatureFile
+from sap_cli.words import did_you_mean
 
 # The file format this sap writes; `schema_version` in project.yaml. `sap upgrade` brings older
 # folders up to it (upgrade.py says what changed between formats).
@@ -65,3 +67,11 @@ class Partnership:
         days += [m.done for m in self.timeline.milestones if m.done is not None]
         days += [d.done for d in self.goals.deliverables if d.done is not None]
         return max(days)
+
+    def partner(self, partner_id: str) -> Partner:
+        """The partner with this id, or UnknownPartner naming the closest id and listing them all."""
+        for partner in self.roles.partners:
+            if partner.id == partner_id:
+                return partner
+        known = [p.id for p in self.roles.partners]
+        raise UnknownPartner(partner_id, known, did_you_mean(partner_id, known))

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sap_cli.errors import SapError, UnknownPartner, UsageProblem
-from sap_cli.files.atomic import atomic_write, create_exclusive, unsafe_reason
-from sap_cli.files.git import gitignore_with_private
+from sap_cli.errors import UsageProblem
+from sap_cli.files.atomic import create_exclusive, refuse_unsafe
+from sap_cli.files.git import keep_private_out_of_git
 from sap_cli.partnership.load import load_valid
 from sap_cli.reflections.answers import (
     ANSWER_END,
@@ -80,17 +80,9 @@ def open_reflection(folder: Path, phase: str, partner_id: str, private: bool = F
             hint="Choose start, during or end.",
         )
     p = load_valid(folder)
-    partner = next((x for x in p.roles.partners if x.id == partner_id), None)
-    if partner is None:
-        known = [x.id for x in p.roles.partners]
-        raise UnknownPartner(partner_id, known, did_you_mean(partner_id, known))
+    partner = p.partner(partner_id)
     relative = f"{PRIVATE_FOLDER if private else SHARED_FOLDER}/{phase}-{partner.id}.md"
-    reason = unsafe_reason(folder, relative)
-    if reason is not None:
-        raise SapError(
-            f"sap will not write here: {reason}.",
-            hint="Replace the link or the odd file with a plain folder or file, then run the command again.",
-        )
+    refuse_unsafe(folder, [relative])
     path = folder / relative
     if private:
         keep_private_out_of_git(folder)
@@ -99,11 +91,3 @@ def open_reflection(folder: Path, phase: str, partner_id: str, private: bool = F
     except FileExistsError:
         return OpenedReflection(path, False, partner.name)
     return OpenedReflection(path, True, partner.name)
-
-
-def keep_private_out_of_git(folder: Path) -> None:
-    """Make sure .gitignore lists private/, even in a folder sap did not create."""
-
-    gitignore = gitignore_with_private(folder)
-    if gitignore is not None:
-        atomic_write(folder / ".gitignore", gitignore)
