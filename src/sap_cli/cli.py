@@ -716,7 +716,8 @@ def _ask_checkin(request: "CheckinRequest", folder: Path, date_given: bool) -> N
     """
     from rich.prompt import Prompt
 
-    from sap_cli.meetings.ledger import GOAL_STATUSES, meeting_prompt, parse_action
+    from sap_cli.meetings.ledger import meeting_prompt, parse_action
+    from sap_cli.model.vocab import GOAL_STATUSES
     from sap_cli.partnership.load import load_valid
     from sap_cli.words import did_you_mean
 

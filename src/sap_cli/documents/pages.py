@@ -21,6 +21,7 @@ from sap_cli.model.vocab import (
     ETHICS_LABELS,
     LADDER_RUNGS,
     LEVEL_LABELS,
+    PHASES,
     PROPOSITION_LABELS,
 )
 from sap_cli.resources import worksheet_prompts
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
 
 
 DOCUMENTS = ("agreement", "worksheets", "progress")
-
-
-PHASES = ("start", "during", "end")
 
 
 WORKSHEET_KINDS = {"student": "student partners", "faculty": "faculty and staff partners"}

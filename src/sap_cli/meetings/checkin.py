@@ -13,9 +13,10 @@ from sap_cli.files import git as gitops
 from sap_cli.files.atomic import atomic_write, create_exclusive
 from sap_cli.files.yaml_edit import load_round_trip
 from sap_cli.ids import slugify
-from sap_cli.meetings.ledger import GOAL_STATUSES, meeting_prompt, parse_action
+from sap_cli.meetings.ledger import meeting_prompt, parse_action
 from sap_cli.model.commented import commented_yaml
 from sap_cli.model.records import CheckinFile
+from sap_cli.model.vocab import GOAL_STATUSES
 from sap_cli.partnership.load import load_valid
 from sap_cli.partnership.modeline import for_new_file
 from sap_cli.validation.check import check_folder

@@ -14,9 +14,6 @@ if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
 
 
-GOAL_STATUSES = ("not-started", "on-track", "at-risk", "blocked", "done")
-
-
 CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 31}
 
 

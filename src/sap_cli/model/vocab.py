@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 Area = Literal["learning-teaching-assessment", "subject-research", "curriculum-design", "sotl"]
 
@@ -100,3 +100,7 @@ STAFF_CONTROL: frozenset[str] = frozenset({"institution", "staff"})
 
 
 GoalStatus = Literal["not-started", "on-track", "at-risk", "blocked", "done"]
+GOAL_STATUSES: tuple[str, ...] = get_args(GoalStatus)
+
+Phase = Literal["start", "during", "end"]  # of a partnership, for reflections and worksheets
+PHASES: tuple[str, ...] = get_args(Phase)

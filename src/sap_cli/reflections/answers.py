@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sap_cli.model.vocab import PHASES
 from sap_cli.partnership.problems import Problem
 from sap_cli.resources import worksheet_prompts
 from sap_cli.words import display_path
@@ -15,9 +16,6 @@ if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
     from sap_cli.model.plan import Partner
     from sap_cli.partnership.problems import Problem
-
-
-PHASES = ("start", "during", "end")
 
 
 SHARED_FOLDER = "reflections"

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from sap_cli.errors import UsageProblem
 from sap_cli.files.atomic import create_exclusive, refuse_unsafe
 from sap_cli.files.git import keep_private_out_of_git
+from sap_cli.model.vocab import PHASES
 from sap_cli.partnership.load import load_valid
 from sap_cli.reflections.answers import (
     ANSWER_END,
-    PHASES,
     PRIVATE_FOLDER,
     SHARED_FOLDER,
     phase_prompts,
