@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from sap_cli import cli
 from sap_cli.checks import check_folder, load_valid
+from sap_cli.cli import interaction
 from sap_cli.reflections import looks_back, parse_reflection, phase_prompts, side_by_side
 
 
@@ -88,7 +89,7 @@ def test_reflect_opens_the_editor_at_a_terminal(
         encoding="utf-8",
     )
     monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
-    monkeypatch.setattr(cli, "can_prompt", lambda no_input: not no_input)
+    monkeypatch.setattr(interaction, "can_prompt", lambda no_input: not no_input)
     result = runner.invoke(cli.app, ["reflect", str(demo), "--phase", "start", "--partner", "amira-haddad"])
     assert result.exit_code == 0, result.output
     parsed = parse_reflection((demo / "reflections/start-amira-haddad.md").read_text(encoding="utf-8"))

@@ -297,3 +297,18 @@ def _clean(text: str) -> str:
 def _line(text: str) -> str:
     """Text for a one-line field (a title): line breaks become spaces."""
     return " ".join(_clean(text).split())
+
+
+TO_STANDARD_OUTPUT = "-"
+
+
+def export_calendar(folder: Path, output: str | None) -> CalendarWritten | bytes:
+    """`sap calendar -o OUTPUT`: the .ics bytes to print for `-`, else the calendar written to a file.
+
+    No -o means docs/calendar.ics in the partnership. A file is written under `write_calendar`'s
+    rules: never a folder, a device or a pipe (such as /dev/stdout: `-` is the way to print), nor a
+    calendar sap did not make.
+    """
+    if output == TO_STANDARD_OUTPUT:
+        return build_calendar(folder)
+    return write_calendar(folder, None if output is None else Path(output))
