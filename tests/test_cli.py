@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLES, MINIMAL
 from sap_cli import __version__, cli
+from sap_cli.cli import interaction
 from sap_cli.errors import ProjectNotFound
 
 DEMO_ARGS = [
@@ -77,7 +78,7 @@ def test_init_bad_date_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> No
 def test_wizard_asks_for_what_the_flags_left_out(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "can_prompt", lambda no_input: True)
+    monkeypatch.setattr(interaction, "can_prompt", lambda no_input: True)
     monkeypatch.chdir(tmp_path)
     answers = [
         "Co-designing BIOL 201",  # title
@@ -175,6 +176,54 @@ def test_github_format_annotates_lines(runner: CliRunner, make_partnership: Call
 def test_unknown_format_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(cli.app, ["validate", str(EXAMPLES / "micro-credential"), "--format", "xml"])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "error", "hint"),
+    [
+        (
+            ["validate", str(EXAMPLES / "micro-credential"), "--format", "xml"],
+            "error: Invalid value for '--format': 'xml' is not one of 'text', 'json', 'github'.",
+            "hint: Run 'sap validate --help' to see the options.",
+        ),
+        (
+            ["sign", str(EXAMPLES / "micro-credential"), "--partner"],
+            "error: Option '--partner' requires an argument.",
+            "hint: Run 'sap sign --help' to see the options.",
+        ),
+        (
+            ["init", "--cadence", "daily"],
+            "error: Invalid value for '--cadence': 'daily' is not one of 'weekly', 'fortnightly', 'monthly'.",
+            "hint: Run 'sap init --help' to see the options.",
+        ),
+        (
+            ["checkin", "--no-such-flag"],
+            "error: No such option: --no-such-flag",
+            "hint: Run 'sap checkin --help' to see the options.",
+        ),
+        (
+            ["frobnicate"],
+            "error: No such command 'frobnicate'.",
+            "hint: Run 'sap --help' to see the commands.",
+        ),
+    ],
+)
+def test_click_usage_errors_come_out_in_sap_style(
+    runner: CliRunner, argv: list[str], error: str, hint: str
+) -> None:
+    """A bad choice, an option missing its value, an unknown option or command: sap's lines, no Usage box."""
+    result = runner.invoke(cli.app, argv)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [error, hint]
+    assert "Usage:" not in result.output
+
+
+def test_the_help_shows_the_closed_choices(runner: CliRunner) -> None:
+    assert "--format <text|json|github>" in runner.invoke(cli.app, ["validate", "--help"]).output
+    assert "--format <text|json>" in runner.invoke(cli.app, ["status", "--help"]).output
+    assert "--format <markdown|json>" in runner.invoke(cli.app, ["report", "--help"]).output
+    assert "<weekly|fortnightly|monthly>" in runner.invoke(cli.app, ["init", "--help"]).output
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["validate", "--help"], []])

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from conftest import run_git
 from sap_cli import cli
+from sap_cli.cli import interaction
 from sap_cli.errors import UsageProblem
 from sap_cli.meetings.ledger import parse_action, phase
 from sap_cli.validation.check import check_folder
@@ -227,7 +228,7 @@ def test_phase_follows_the_calendar(demo: Path) -> None:
 def test_interactive_checkin_asks_and_records(
     runner: CliRunner, demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "can_prompt", lambda no_input: True)
+    monkeypatch.setattr(interaction, "can_prompt", lambda no_input: True)
     answers = [
         "2026-3-4",  # the date, badly written...
         "2026-03-04",  # ...and asked again

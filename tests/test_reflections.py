@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sap_cli import cli
+from sap_cli.cli import interaction
 from sap_cli.partnership.load import load_valid
 from sap_cli.reflections.answers import looks_back, parse_reflection, phase_prompts, side_by_side
 from sap_cli.validation.check import check_folder
@@ -89,7 +90,7 @@ def test_reflect_opens_the_editor_at_a_terminal(
         encoding="utf-8",
     )
     monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
-    monkeypatch.setattr(cli, "can_prompt", lambda no_input: not no_input)
+    monkeypatch.setattr(interaction, "can_prompt", lambda no_input: not no_input)
     result = runner.invoke(cli.app, ["reflect", str(demo), "--phase", "start", "--partner", "amira-haddad"])
     assert result.exit_code == 0, result.output
     parsed = parse_reflection((demo / "reflections/start-amira-haddad.md").read_text(encoding="utf-8"))

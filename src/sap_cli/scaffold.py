@@ -303,3 +303,24 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
         )
         created.committed = True
     return created
+
+
+DEFAULT_TEMPLATE = "blank"
+
+
+def default_folder(title: str) -> Path:
+    """The folder `sap init` creates when none is given: a name made from the title."""
+    return Path(slugify(title) or "partnership")
+
+
+def with_init_defaults(request: InitRequest, folder_given: bool) -> InitRequest:
+    """`sap init`'s defaults for what neither the flags nor the questions gave.
+
+    The blank template, and a folder named from the title unless a folder was given (`.` included).
+    """
+    from dataclasses import replace
+
+    folder = request.folder
+    if not folder_given and folder == Path():
+        folder = default_folder(request.title)
+    return replace(request, template=request.template or DEFAULT_TEMPLATE, folder=folder)

@@ -80,3 +80,18 @@ def write_calendar(
             raise CalendarNotMadeBySap(output, "already exists and is not a calendar made by sap")
     atomic_write(output, data)
     return CalendarWritten(output, events, changed=True)
+
+
+TO_STANDARD_OUTPUT = "-"
+
+
+def export_calendar(folder: Path, output: str | None) -> CalendarWritten | bytes:
+    """`sap calendar -o OUTPUT`: the .ics bytes to print for `-`, else the calendar written to a file.
+
+    No -o means docs/calendar.ics in the partnership. A file is written under `write_calendar`'s
+    rules: never a folder, a device or a pipe (such as /dev/stdout: `-` is the way to print), nor a
+    calendar sap did not make.
+    """
+    if output == TO_STANDARD_OUTPUT:
+        return build_calendar(folder)
+    return write_calendar(folder, None if output is None else Path(output))

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sap_cli.documents.files import Document, write_documents
 from sap_cli.documents.pages import render_page
+from sap_cli.errors import SapError
+from sap_cli.files.atomic import create_exclusive
+from sap_cli.files.git import keep_private_out_of_git
 from sap_cli.partnership.load import load_valid
 from sap_cli.resources import worksheet_prompts
 from sap_cli.review.anonymize import _name_patterns, anonymize
 from sap_cli.review.figures import build_review
+from sap_cli.words import display_path
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
@@ -47,3 +53,72 @@ def report_project(
     """
 
     return review_and_page(load_valid(folder), anonymized, as_of, include_private)
+
+
+@dataclass(frozen=True)
+class ReviewSaved:
+    path: Path
+    changed: bool  # False when the file already held exactly this text
+    backups: tuple[Path, ...] = ()  # the user's edited copies, saved before they were replaced
+
+
+def review_destination(
+    folder: Path, output: str | None, as_json: bool, anonymized: bool, include_private: bool
+) -> Path | None:
+    """The file `sap report -o OUTPUT` writes, or None for standard output.
+
+    `-o -` prints; so do the figures (JSON) unless -o names a file. The Markdown goes by default to
+    docs/review.md (review-anonymized.md when anonymised), or to private/ when it holds private
+    reflections.
+    """
+    if output == "-" or (as_json and output is None):
+        return None
+    if output is not None:
+        return Path(output)
+    suffix = "-anonymized" if anonymized else ""
+    return folder / ("private" if include_private else "docs") / f"review{suffix}.md"
+
+
+def save_review(
+    folder: Path,
+    text: str,
+    output: str | None,
+    as_json: bool = False,
+    anonymized: bool = False,
+    include_private: bool = False,
+    force: bool = False,
+) -> ReviewSaved | None:
+    """Write the review where `review_destination` says; None when `text` is for standard output.
+
+    The Markdown replaces a review sap made; one edited by hand is kept (SapError) unless `force`,
+    which saves it first as a .backup.md copy. The figures go only to a new file, never over a
+    different one. A private review in its default place keeps private/ out of git first.
+    """
+    target = review_destination(folder, output, as_json, anonymized, include_private)
+    if target is None:
+        return None
+    if as_json:
+        return _save_figures(target, text)
+    if include_private and output is None:
+        keep_private_out_of_git(folder)
+    result = write_documents(target.parent, [Document(target.name, text)], force=force)
+    if result.kept:
+        raise SapError(
+            f"{display_path(target)} was edited by hand or not made by sap, so it was left as it is.",
+            hint="Rename it to keep it, choose another file with -o, or use --force to replace it "
+            "after saving yours as a .backup.md copy.",
+        )
+    backups = tuple(target.parent / backup for _, backup in result.backups)
+    return ReviewSaved(target, changed=bool(result.written), backups=backups)
+
+
+def _save_figures(target: Path, text: str) -> ReviewSaved:
+    """The review's figures to a new file; the same figures already there are left alone."""
+    if target.exists():
+        if target.is_file() and target.read_bytes() == text.encode("utf-8"):
+            return ReviewSaved(target, changed=False)
+        raise SapError(
+            f"{display_path(target)} already exists; nothing was written.", hint="Choose a new name."
+        )
+    create_exclusive(target, text)
+    return ReviewSaved(target, changed=True)

@@ -1,0 +1,1 @@
+"""One module per `sap` command; `sap_cli.cli.app` lists them and adds each to the Typer app."""

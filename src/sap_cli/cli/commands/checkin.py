@@ -1,0 +1,123 @@
+"""`sap checkin`: log a meeting from flags, questions or the user's editor, and close actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from sap_cli.cli import interaction
+from sap_cli.cli.options import PartnershipFolder, folder_or_here, pairs, parse_date, parse_pulse
+from sap_cli.cli.output import console, escape, print_problem_lines
+from sap_cli.cli.wizards import ask_checkin
+from sap_cli.errors import SapError, UsageProblem
+
+if TYPE_CHECKING:
+    from sap_cli.meetings.checkin import CheckinRequest, Recorded
+
+
+def checkin(
+    folder: PartnershipFolder = None,
+    date: Annotated[str | None, typer.Option(help="Day of the meeting, YYYY-MM-DD (default: today).")] = None,
+    title: Annotated[str, typer.Option(help='A short name for the meeting, e.g. "Week 6".')] = "Check-in",
+    attendee: Annotated[list[str], typer.Option(help="Id of a partner who came; repeat for each.")] = [],  # noqa: B006
+    note: Annotated[str | None, typer.Option(help="Notes worth keeping.")] = None,
+    decision: Annotated[list[str], typer.Option(help="A decision made; repeat for each.")] = [],  # noqa: B006
+    action: Annotated[
+        list[str], typer.Option(help='An action, "OWNER: TEXT [by YYYY-MM-DD]"; repeat for each.')
+    ] = [],  # noqa: B006
+    goal: Annotated[
+        list[str],
+        typer.Option(
+            metavar="ID=STATUS", help="A goal's status: not-started, on-track, at-risk, blocked or done."
+        ),
+    ] = [],  # noqa: B006
+    hours: Annotated[
+        list[str], typer.Option(metavar="ID=HOURS", help="Hours a partner spent since the last meeting.")
+    ] = [],  # noqa: B006
+    pulse: Annotated[
+        list[str],
+        typer.Option(
+            metavar="ID=HEARD/WORKLOAD", help="How heard a partner felt and how their workload felt, 1-5."
+        ),
+    ] = [],  # noqa: B006
+    feedback: Annotated[list[str], typer.Option(help="Feedback partners gave each other.")] = [],  # noqa: B006
+    reflection: Annotated[
+        str | None, typer.Option(help="What partners said to this meeting's reflection question.")
+    ] = None,
+    done: Annotated[list[str], typer.Option(metavar="ACTION_ID", help="Mark an action done; repeat.")] = [],  # noqa: B006
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never ask questions; use the flags.")] = False,
+    edit: Annotated[
+        bool,
+        typer.Option("--edit", help="Finish the record in your editor ($VISUAL or $EDITOR) before saving."),
+    ] = False,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="Commit the new or changed meeting files to git.")
+    ] = False,
+) -> None:
+    """Log a meeting as a new file in checkins/, and close actions that are done."""
+    from sap_cli.meetings.checkin import CheckinRequest, record_checkin
+    from sap_cli.partnership.layout import find_project
+    from sap_cli.words import display_path
+
+    project_folder = find_project(folder_or_here(folder))
+    request = CheckinRequest(
+        date=parse_date(date, "--date") or dt.date.today(),
+        title=title,
+        attendees=attendee,
+        notes=note,
+        decisions=decision,
+        actions=action,
+        goals=pairs(goal, "--goal"),
+        hours=pairs(hours, "--hours", float),
+        pulse=pairs(pulse, "--pulse", parse_pulse),
+        feedback=feedback,
+        reflection_notes=reflection,
+        done=done,
+    )
+    flags_given = any((attendee, note, decision, action, goal, hours, pulse, feedback, reflection, done))
+    if edit:
+        recorded = _edit_checkin(project_folder, request, commit, no_input)
+    else:
+        if interaction.can_prompt(no_input) and not flags_given:
+            ask_checkin(request, project_folder, date_given=date is not None)
+        recorded = record_checkin(project_folder, request, commit=commit)
+    out = console()
+    if recorded.path is not None:
+        out.print(f"wrote {escape(display_path(recorded.path))}")
+    for action_id in recorded.closed:
+        out.print(f"closed action {escape(action_id)}")
+    if recorded.committed:
+        out.print("committed to git")
+
+
+def _edit_checkin(folder: Path, request: CheckinRequest, commit: bool, no_input: bool) -> Recorded:
+    """Open the pre-filled record in the user's editor until it is valid; never discard their text."""
+    from sap_cli.meetings.checkin import draft_problems, save_draft, start_draft
+    from sap_cli.words import display_path
+
+    editor = interaction.editor_command()
+    if not editor:
+        raise UsageProblem(
+            "--edit needs to know your editor", hint="Set it once, for example: export EDITOR=nano"
+        )
+    draft = start_draft(folder, request)
+    kept = f"your text is kept in {display_path(draft.path)}"
+    while True:
+        try:
+            finished = interaction.run_editor(editor, draft.path)
+        except SapError as exc:
+            raise SapError(f"{exc.message[:-1]}; {kept}.") from exc
+        if not finished:
+            raise SapError(f"the editor stopped with an error, so nothing was saved; {kept}.")
+        problems = draft_problems(folder, draft)
+        if not problems:
+            return save_draft(folder, draft, request, commit)
+        print_problem_lines(problems)
+        if not (interaction.can_prompt(no_input) and interaction.confirm("Edit it again?", default=True)):
+            raise SapError(
+                f"The meeting was not saved; {kept}.",
+                hint="Fix it, then run the same command again: sap reopens your draft.",
+            )

@@ -1,0 +1,66 @@
+"""`sap reflect`: make a partner's reflection file once, and open it in their editor."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sap_cli.cli import interaction
+from sap_cli.cli.options import PartnershipFolder, completes, folder_or_here
+from sap_cli.cli.output import console, escape
+from sap_cli.errors import UsageProblem
+
+
+def reflect(
+    folder: PartnershipFolder = None,
+    phase: Annotated[
+        str,
+        typer.Option(
+            "--phase",
+            metavar="start|during|end",
+            help="Which one: start, during or end.",
+            autocompletion=completes("start", "during", "end"),
+        ),
+    ] = "",
+    partner: Annotated[
+        str, typer.Option("--partner", metavar="ID", help="Whose reflection (their id from roles.yaml).")
+    ] = "",
+    private: Annotated[
+        bool, typer.Option("--private", help="Keep it in private/, which git leaves out, for your eyes only.")
+    ] = False,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Do not open an editor; just make the file and print its path.")
+    ] = False,
+) -> None:
+    """Answer the reflection questions in your own file, which sap makes once and never changes."""
+    from sap_cli.partnership.layout import find_project
+    from sap_cli.reflections.reflect import open_reflection
+    from sap_cli.words import display_path
+
+    if not phase or not partner:
+        missing = " and ".join(f for f, v in (("--phase", phase), ("--partner", partner)) if not v)
+        raise UsageProblem(
+            f"say which reflection with {missing}",
+            hint="For example: sap reflect --phase start --partner amira-haddad",
+        )
+    opened = open_reflection(find_project(folder_or_here(folder)), phase.lower(), partner, private)
+    shown = escape(display_path(opened.path))
+    out = console()
+    out.print(f"{'made' if opened.created else 'already there, kept as it is:'} {shown}")
+    editor = interaction.editor_command()
+    if interaction.can_prompt(no_input) and editor:
+        if interaction.run_editor(editor, opened.path):
+            out.print(
+                f"Your answers are saved in {shown}."
+                + (" It stays on this computer." if private else " Commit it to share it with your partners.")
+            )
+        return
+    out.print(
+        "Open it in any text editor and write your answers between the marker lines under each question."
+        + (
+            ""
+            if editor or not interaction.can_prompt(no_input)
+            else " Set EDITOR (e.g. export EDITOR=nano) and sap opens it."
+        )
+    )

@@ -1,0 +1,73 @@
+"""`sap report`: the end-of-project review as Markdown, or its figures as JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sap_cli.cli.options import PartnershipFolder, ReportFormat, folder_or_here, parse_date
+from sap_cli.cli.output import as_json, console, escape
+
+
+def report(
+    folder: PartnershipFolder = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH|-",
+            help="Where to write it (default: docs/review.md); - prints it instead.",
+        ),
+    ] = None,
+    anonymize: Annotated[
+        bool,
+        typer.Option(
+            "--anonymize",
+            help="Replace every partner's name and id with 'Student A', 'Faculty B'... for sharing.",
+        ),
+    ] = False,
+    output_format: Annotated[
+        ReportFormat,
+        typer.Option("--format", help="markdown for people, json for the figures as data."),
+    ] = ReportFormat.markdown,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--date", help="Review the record up to this day (default: its latest date)."),
+    ] = None,
+    include_private: Annotated[
+        bool,
+        typer.Option(
+            "--include-private",
+            help="Also use the private reflections on this computer; the review then goes to private/.",
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace a review edited by hand, saving it first as a .backup.md copy."
+        ),
+    ] = False,
+) -> None:
+    """Write the end-of-project review: goals, timeline, how the partnership ran, power, outcomes."""
+    from sap_cli.partnership.layout import find_project
+    from sap_cli.review.report import report_project, save_review
+    from sap_cli.words import display_path
+
+    project_folder = find_project(folder_or_here(folder))
+    figures, markdown = report_project(
+        project_folder, anonymize, parse_date(as_of, "--date"), include_private=include_private
+    )
+    as_data = output_format is ReportFormat.json
+    text = as_json(figures, indent=2, ensure_ascii=False) + "\n" if as_data else markdown
+    saved = save_review(project_folder, text, output, as_data, anonymize, include_private, force)
+    if saved is None:
+        typer.echo(text, nl=False)
+        return
+    for backup in saved.backups:
+        console().print(f"saved your edited copy as {escape(display_path(backup))}")
+    if saved.changed:
+        console().print(f"wrote {escape(display_path(saved.path))}")
+    else:
+        console().print(f"{escape(display_path(saved.path))} is already up to date.")

@@ -1,0 +1,50 @@
+"""`sap schema`: JSON Schemas so editors complete and check the YAML files as you type."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sap_cli.cli.options import PartnershipFolder, folder_or_here
+from sap_cli.cli.output import console, escape
+
+
+def schema(
+    folder: PartnershipFolder = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="DIR",
+            help="Only write the schema files into DIR; no partnership needed, no file touched.",
+        ),
+    ] = None,
+) -> None:  # fmt: skip
+    """Help your editor: JSON Schemas so it completes and checks the YAML files as you type."""
+    from sap_cli.words import display_path
+
+    out = console()
+    if output is not None:
+        from sap_cli.editor.schemas import write_schemas
+
+        written = write_schemas(output)
+        out.print(f"Wrote {len(written)} JSON Schemas in {escape(display_path(output))}:")
+        for path in written:
+            out.print(f"  {escape(path.name)}")
+        return
+    from sap_cli.editor.setup import set_up_editor_support
+    from sap_cli.partnership.layout import find_project
+
+    setup = set_up_editor_support(find_project(folder_or_here(folder)))
+    out.print(f"Wrote {len(setup.schemas)} JSON Schemas in {escape(display_path(setup.schema_folder))}/.")
+    if setup.marked:
+        out.print("Added a first line pointing at its schema to:")
+        for path in setup.marked:
+            out.print(f"  {escape(display_path(path))}")
+    else:
+        out.print("Every YAML file already points at its schema.")
+    out.print(
+        "Editors with YAML support (VS Code with the Red Hat YAML extension, and others) now suggest "
+        "fields and underline mistakes, offline."
+    )

@@ -1,0 +1,50 @@
+"""`sap sign`: record that a partner agrees to the agreement as it stands."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sap_cli.cli.options import PartnershipFolder, folder_or_here, today_or
+from sap_cli.cli.output import console, escape
+from sap_cli.errors import UsageProblem
+
+
+def sign(
+    folder: PartnershipFolder = None,
+    partner: Annotated[
+        str, typer.Option("--partner", metavar="ID", help="Id of the partner who agrees (from roles.yaml).")
+    ] = "",
+    on: Annotated[
+        str | None, typer.Option("--date", help="The day they agreed, YYYY-MM-DD (default: today).")
+    ] = None,
+) -> None:
+    """Record that a partner agrees to the agreement as it stands now."""
+    from sap_cli.agreement.sign import sign_partner
+    from sap_cli.partnership.layout import find_project
+    from sap_cli.words import command_path, display_path
+
+    if not partner:
+        raise UsageProblem(
+            "say who is signing with --partner ID", hint="The ids are in roles.yaml: --partner amira-haddad"
+        )
+    project_folder = find_project(folder_or_here(folder))
+    signed = sign_partner(project_folder, partner, today_or(on))
+    out = console()
+    if signed.already:
+        out.print(
+            f"{escape(signed.name)} has already signed version {signed.version} of the agreement "
+            "as it stands; nothing was written."
+        )
+        return
+    if signed.new_version_from is not None:
+        out.print(
+            f"The agreement has changed since version {signed.new_version_from} was signed, "
+            f"so this is version {signed.version} (project.yaml updated)."
+        )
+    out.print(
+        f"{escape(signed.name)} signed version {signed.version} "
+        f"(fingerprint {signed.fingerprint}): wrote {escape(display_path(signed.path))}"
+    )
+    out.print(f"Run `sap render{escape(command_path(project_folder))}` to show it in docs/agreement.md.")

@@ -1,0 +1,41 @@
+"""Talking with the person at the terminal: whether sap may ask, yes/no questions, the user's editor."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from sap_cli.cli.output import console
+from sap_cli.cli.state import state
+from sap_cli.errors import SapError
+
+
+def can_prompt(no_input: bool) -> bool:
+    """Ask questions only when a person is at a terminal and nobody said not to."""
+    if no_input or state().quiet or os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        return False
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def confirm(question: str, default: bool) -> bool:
+    """A yes/no question; Enter takes the default."""
+    from rich.prompt import Confirm
+
+    return Confirm.ask(question, console=console(), default=default)
+
+
+def editor_command() -> str | None:
+    """The user's editor as they set it ($VISUAL, then $EDITOR), or None."""
+    return os.environ.get("VISUAL") or os.environ.get("EDITOR")
+
+
+def run_editor(editor: str, path: Path) -> bool:
+    """Open `path` in the user's editor; True if the editor closed normally."""
+    import shlex
+    import subprocess
+
+    try:
+        return subprocess.run([*shlex.split(editor), str(path)], check=False).returncode == 0
+    except OSError as exc:
+        raise SapError(f"could not start the editor '{editor}': {exc.strerror}.") from exc

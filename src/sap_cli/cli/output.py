@@ -1,0 +1,113 @@
+"""How sap prints: the consoles, escaping, problems as text, GitHub annotations or JSON, and failures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from sap_cli.cli.state import state
+from sap_cli.errors import SapError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from sap_cli.partnership.problems import Problem, Report
+
+
+def console(stderr: bool = False) -> Console:
+    """The console of the running command (quiet on standard output with --quiet)."""
+    return state().console(stderr)
+
+
+def escape(text: str) -> str:
+    """Show the user's text as typed: '[red]' in a title is text, not a colour."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def as_json(data: Any, indent: int = 2, ensure_ascii: bool = False) -> str:
+    import json  # only commands that print JSON pay for the import
+
+    return json.dumps(data, indent=indent, ensure_ascii=ensure_ascii)
+
+
+def count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def print_failure(exc: SapError, err: Console | None = None) -> None:
+    """`error:` and `hint:` on standard error, after the problems of an invalid partnership."""
+    from sap_cli.errors import InvalidProject
+
+    err = err or console(stderr=True)
+    if isinstance(exc, InvalidProject):
+        print_problem_lines([p for p in exc.report.problems if p.severity == "error"], err)
+    err.print(f"[bold red]error:[/] {escape(exc.message)}")
+    if exc.hint:
+        err.print(f"[dim]hint:[/] {escape(exc.hint)}")
+
+
+def print_problem_lines(problems: Sequence[Problem], out: Console | None = None) -> None:
+    """One `path:line:col: severity: message [code]` line per problem, with its hint below."""
+    out = out or console()
+    for p in problems:
+        colour = "red" if p.severity == "error" else "yellow"
+        out.print(
+            f"{escape(p.file)}:{p.line}:{p.column}: [{colour}]{p.severity}[/]: {escape(p.message)} "
+            f"[dim]\\[{p.code}][/]"
+        )
+        if p.hint:
+            out.print(
+                f"    [dim]hint:[/] {escape(p.hint)}"
+                + (f" [dim]Source: {escape(p.source)}.[/]" if p.source else "")
+            )
+
+
+def print_problems_text(report: Report) -> None:
+    """A partnership's problems for people, then a one-line summary."""
+    from sap_cli.words import display_path
+
+    out = console()
+    print_problem_lines(report.problems)
+    where = display_path(report.folder)
+    errors, warnings = len(report.errors), len(report.warnings)
+    if report.partnership is not None and not errors:
+        ok = report.partnership
+        summary = (
+            f"{where} is valid: {count(len(ok.roles.partners), 'partner')}, "
+            f"{count(len(ok.goals.goals), 'goal')}, {count(len(ok.timeline.milestones), 'milestone')}, "
+            f"{count(len(ok.matrix.stages), 'stage')}"
+        )
+        out.print(escape(summary) + (f"; {count(warnings, 'warning')} worth a look." if warnings else "."))
+    else:
+        out.print(f"{escape(where)}: {count(errors, 'error')}, {count(warnings, 'warning')}.")
+
+
+def _github_escape(text: str, is_property: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
+
+
+def print_github(problems: Sequence[Problem]) -> None:
+    """Problems as GitHub Actions workflow commands, which annotate the files in a pull request."""
+    for p in problems:
+        props = f"file={_github_escape(p.file, True)},line={p.line},col={p.column},title={p.code}"
+        message = p.message + (f" Hint: {p.hint}" if p.hint else "")
+        typer.echo(f"::{p.severity} {props}::{_github_escape(message)}")
+
+
+def print_json(data: Any) -> None:
+    """Data for tools on standard output, even with --quiet."""
+    typer.echo(as_json(data, indent=2, ensure_ascii=False))
+
+
+def print_diff(diff: str) -> None:
+    """A unified diff, added lines green and removed lines red."""
+    out = console()
+    styles = {"+": "green", "-": "red", "@": "cyan"}
+    for line in diff.splitlines():
+        style = "bold" if line.startswith(("+++", "---")) else styles.get(line[:1], "")
+        out.print(f"[{style}]{escape(line)}[/]" if style else escape(line), highlight=False)
