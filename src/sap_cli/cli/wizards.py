@@ -138,25 +138,9 @@ def ask_checkin(request: CheckinRequest, folder: Path, date_given: bool) -> None
             return exc.message + (f". {exc.hint}" if exc.hint else "")
         return known_ids(owner)
 
-    def real_date(answer: str) -> str | None:
-        try:
-            dt.date.fromisoformat(answer)
-        except ValueError:
-            return "Please write the date as YYYY-MM-DD, for example 2026-03-04."
-        return None
-
-    def number(answer: str) -> str | None:
-        try:
-            return None if float(answer) >= 0 else "Please give a number of hours, like 3 or 2.5."
-        except ValueError:
-            return "Please give a number of hours, like 3 or 2.5."
-
-    def score(answer: str) -> str | None:
-        return None if answer in ("1", "2", "3", "4", "5") else "Please answer 1, 2, 3, 4 or 5."
-
     out.print("[bold]Log a meeting.[/] Press Enter to skip any question.\n")
     if not date_given:
-        request.date = dt.date.fromisoformat(ask("Date of the meeting", real_date, request.date.isoformat()))
+        request.date = dt.date.fromisoformat(ask("Date of the meeting", _real_date, request.date.isoformat()))
     request.title = ask("Meeting title", default=request.title)
     if not request.attendees:
         out.print("Partners: " + ", ".join(f"{p.id} ({escape(p.name)})" for p in partnership.roles.partners))
@@ -165,10 +149,17 @@ def ask_checkin(request: CheckinRequest, folder: Path, date_given: bool) -> None
         request.notes = ask("Notes worth keeping") or None
     if not request.goals:
         out.print(f"Where does each goal stand? ({', '.join(GOAL_STATUSES)})")
-        for goal in partnership.goals.goals:
-            answer = ask(f"  {escape(goal.title)}", known_status)
-            if answer:
-                request.goals[goal.id] = answer
+        answers = {goal.id: ask(f"  {escape(goal.title)}", known_status) for goal in partnership.goals.goals}
+        request.goals = {goal_id: answer for goal_id, answer in answers.items() if answer}
+    _ask_lists(request, ask, readable_action)
+    _ask_hours_and_pulse(request, {p.id: p.name for p in partnership.roles.partners}, ask)
+    if request.reflection_notes is None:
+        out.print(f"\nThis meeting's reflection question: [italic]{escape(meeting_prompt(partnership))}[/]")
+        request.reflection_notes = ask("What did you say?") or None
+
+
+def _ask_lists(request: CheckinRequest, ask: Ask, readable_action: Check) -> None:
+    """Decisions, actions and feedback: one per line, until an empty line."""
     if not request.decisions:
         request.decisions = ask_lines("Decisions made (one per line, empty line to finish)", ask)
     if not request.actions:
@@ -177,25 +168,45 @@ def ask_checkin(request: CheckinRequest, folder: Path, date_given: bool) -> None
         )
     if not request.feedback:
         request.feedback = ask_lines("Feedback exchanged (one per line, empty line to finish)", ask)
-    partner_names = {p.id: p.name for p in partnership.roles.partners}
+
+
+def _real_date(answer: str) -> str | None:
+    try:
+        dt.date.fromisoformat(answer)
+    except ValueError:
+        return "Please write the date as YYYY-MM-DD, for example 2026-03-04."
+    return None
+
+
+def _hours(answer: str) -> str | None:
+    try:
+        return None if float(answer) >= 0 else "Please give a number of hours, like 3 or 2.5."
+    except ValueError:
+        return "Please give a number of hours, like 3 or 2.5."
+
+
+def _score(answer: str) -> str | None:
+    return None if answer in ("1", "2", "3", "4", "5") else "Please answer 1, 2, 3, 4 or 5."
+
+
+def _ask_hours_and_pulse(request: CheckinRequest, partner_names: dict[str, str], ask: Ask) -> None:
+    """Per attendee: hours spent since the last meeting, and how heard they felt and their workload."""
+    out = console()
     if not request.hours and request.attendees:
         out.print("Hours each partner spent since the last meeting (optional)")
         for partner_id in request.attendees:
-            answer = ask(f"  {escape(partner_names[partner_id])}", number)
+            answer = ask(f"  {escape(partner_names[partner_id])}", _hours)
             if answer:
                 request.hours[partner_id] = float(answer)
     if not request.pulse and request.attendees:
         out.print("Partnership pulse, 1 to 5 (optional): how heard each felt, and how their workload felt")
         for partner_id in request.attendees:
             name = escape(partner_names[partner_id])
-            heard = ask(f"  {name}, felt heard", score)
-            workload = ask(f"  {name}, workload (1 far too much, 5 just right)", score)
+            heard = ask(f"  {name}, felt heard", _score)
+            workload = ask(f"  {name}, workload (1 far too much, 5 just right)", _score)
             pulse = {k: int(v) for k, v in (("heard", heard), ("workload", workload)) if v}
             if pulse:
                 request.pulse[partner_id] = pulse
-    if request.reflection_notes is None:
-        out.print(f"\nThis meeting's reflection question: [italic]{escape(meeting_prompt(partnership))}[/]")
-        request.reflection_notes = ask("What did you say?") or None
 
 
 def ask_lines(question: str, ask: Ask, check: Check | None = None) -> list[str]:
