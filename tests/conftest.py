@@ -6,11 +6,13 @@ import datetime as dt
 import os
 import pty
 import subprocess
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -76,9 +78,92 @@ def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CI", raising=False)
 
 
+# The programs a test marked `slow` may start; the fast layer (`pytest -m "not slow"`) starts none.
+SLOW_PROGRAMS = {"sap", "pre-commit", "check-jsonschema"}
+
+
+def _is_slow_process(args: Any) -> bool:
+    """sap, pip, pre-commit or check-jsonschema, or a Python running sap's code, in a new process."""
+    argv = [str(a) for a in args] if isinstance(args, Sequence) and not isinstance(args, str) else [str(args)]
+    program = Path(argv[0]).name if argv else ""
+    if program in SLOW_PROGRAMS:
+        return True
+    return program.startswith("python") and any("sap_cli" in a or a == "pip" for a in argv[1:3])
+
+
+@pytest.fixture(autouse=True)
+def slow_tests_are_marked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test not marked `slow` that starts sap (or pip, pre-commit, check-jsonschema) as a process fails."""
+    if request.node.get_closest_marker("slow"):
+        return
+
+    class Guarded(subprocess.Popen):  # type: ignore[type-arg]
+        def __init__(self, args: Any, *rest: Any, **options: Any) -> None:
+            if _is_slow_process(args):
+                pytest.fail(f"this test starts {args!r} as a process: mark it @pytest.mark.slow")
+            super().__init__(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", Guarded)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def assert_handled(result: Result) -> None:
+    """Fail if the command crashed: raised anything but SystemExit (exit codes, typer.Exit).
+
+    CliRunner keeps an exception in `result.exception` and never prints its traceback, so
+    `"Traceback" not in result.output` cannot fail; this can, and shows the traceback.
+    """
+    error = result.exception
+    if error is None or isinstance(error, SystemExit):
+        return
+    assert result.exc_info is not None
+    shown = "".join(traceback.format_exception(*result.exc_info))
+    pytest.fail(f"the command crashed with {error!r}:\n{shown}\noutput:\n{result.output}")
+
+
+_REAL_DATE, _REAL_DATETIME = dt.date, dt.datetime
+
+
+class _StandsFor(type):
+    """isinstance and issubclass see the frozen class as the real one, so real dates still count."""
+
+    real: type
+
+    def __instancecheck__(cls, instance: object) -> bool:
+        return isinstance(instance, cls.real)
+
+    def __subclasscheck__(cls, subclass: type) -> bool:
+        return issubclass(subclass, cls.real)
+
+
+def freeze_today(monkeypatch: pytest.MonkeyPatch, day: dt.date) -> None:
+    """As faketime would: date.today(), datetime.today() and datetime.now() answer `day` (at noon)."""
+    noon = _REAL_DATETIME(day.year, day.month, day.day, 12)
+
+    class FrozenDate(_REAL_DATE, metaclass=_StandsFor):
+        real = _REAL_DATE
+
+        @classmethod
+        def today(cls) -> dt.date:
+            return _REAL_DATE(day.year, day.month, day.day)
+
+    class FrozenDateTime(_REAL_DATETIME, metaclass=_StandsFor):
+        real = _REAL_DATETIME
+
+        @classmethod
+        def today(cls) -> dt.datetime:
+            return noon
+
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:
+            return noon if tz is None else noon.replace(tzinfo=tz)
+
+    monkeypatch.setattr(dt, "date", FrozenDate)
+    monkeypatch.setattr(dt, "datetime", FrozenDateTime)
 
 
 @pytest.fixture

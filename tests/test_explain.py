@@ -240,6 +240,7 @@ def test_each_text_is_short_enough_to_read_at_a_terminal(topic: str) -> None:
     assert 120 <= words <= 260, words
 
 
+@pytest.mark.slow
 def test_the_module_loads_no_cli_library_and_reads_yaml_only_when_asked() -> None:
     probe = (
         "import sys, sap_cli.explain as e\n"

@@ -129,6 +129,7 @@ def test_a_meeting_file_name_never_leaves_the_checkins_folder(title: str) -> Non
 # ---------------------------------------------------------------- many processes at once
 
 
+@pytest.mark.slow
 def test_many_checkins_at_once_each_leave_their_own_file(tmp_path: Path) -> None:
     folder = _write_minimal(tmp_path / "demo")
     command = [*SAP, "checkin", str(folder), "--no-input", "--date", "2026-03-04", "--title", "Week 6"]
@@ -167,6 +168,7 @@ def _two_versions_of_docs(tmp_path: Path) -> tuple[Path, dict[str, bytes], dict[
     return folder, old, new
 
 
+@pytest.mark.slow
 def test_killed_at_any_moment_every_document_is_whole_old_or_whole_new(tmp_path: Path) -> None:
     folder, old, new = _two_versions_of_docs(tmp_path)
     began = time.perf_counter()
@@ -195,6 +197,7 @@ def test_killed_at_any_moment_every_document_is_whole_old_or_whole_new(tmp_path:
     assert seen["old"] and seen["new"], seen  # the kills landed before and after the writing
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_rendering_exits_130_and_leaves_whole_files(tmp_path: Path) -> None:
     folder, old, new = _two_versions_of_docs(tmp_path)
     began = time.perf_counter()
@@ -221,6 +224,7 @@ def test_ctrl_c_while_rendering_exits_130_and_leaves_whole_files(tmp_path: Path)
     assert codes <= {0, 130} and 130 in codes
 
 
+@pytest.mark.slow
 def test_the_environment_cannot_make_sap_write_elsewhere(tmp_path: Path) -> None:
     """Where documents go depends on the partnership folder only, not on the working folder."""
     folder = _write_minimal(tmp_path / "demo")

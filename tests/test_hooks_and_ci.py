@@ -17,7 +17,7 @@ from sap_cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-RECIPES = ROOT / "templates" / "ci"
+RECIPES = ROOT / "src" / "sap_cli" / "templates" / "ci"
 
 
 def tool(
@@ -26,11 +26,13 @@ def tool(
     return subprocess.run([str(BIN / name), *args], cwd=cwd, capture_output=True, text=True, env=env)
 
 
+@pytest.mark.slow
 def test_the_hook_manifest_is_one_pre_commit_accepts() -> None:
     result = tool("pre-commit", "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml"))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="pre-commit installs hooks from a git repository")
 def test_the_hooks_pass_a_sound_repository_and_stop_a_broken_one(tmp_path: Path) -> None:
     repo = tmp_path / "partnerships"
@@ -57,6 +59,7 @@ def test_the_hooks_pass_a_sound_repository_and_stop_a_broken_one(tmp_path: Path)
     assert "'asked' is not one of the choices" in failed.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("recipe", "schema"),
     [("github-actions.yml", "vendor.github-workflows"), ("gitlab-ci.yml", "vendor.gitlab-ci")],

@@ -39,6 +39,7 @@ def test_a_file_where_a_folder_should_be_is_named(
     assert (folder.parent / "afile").read_text(encoding="utf-8") == "mine"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_device_is_not_read_or_written_as_a_calendar(folder: Path) -> None:
     result = subprocess.run(
@@ -48,6 +49,7 @@ def test_a_device_is_not_read_or_written_as_a_calendar(folder: Path) -> None:
     assert "is not an ordinary file" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_full_disk_is_reported_in_words(folder: Path) -> None:
     with open("/dev/full", "w") as full:
@@ -58,6 +60,7 @@ def test_a_full_disk_is_reported_in_words(folder: Path) -> None:
     assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_reader_that_has_gone_away_gets_no_complaint(folder: Path) -> None:
     """`sap ... | head` or `| true`: the reader closes first, so sap's writing meets a closed pipe."""
     process = subprocess.Popen(

@@ -49,6 +49,7 @@ def every_file_passes_its_own_schema(folder: Path) -> None:
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir()))
 def test_every_example_passes_the_schemas_its_files_name(example: str) -> None:
     every_file_passes_its_own_schema(EXAMPLES / example)
@@ -60,6 +61,7 @@ def test_the_schemas_kept_in_each_example_are_those_sap_makes_now(example: str) 
     assert {p.name: p.read_text(encoding="utf-8") for p in kept.iterdir()} == json_schemas()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("template", [t.name for t in list_templates()])
 def test_a_new_partnership_of_every_kind_passes_its_schemas(
     runner: CliRunner, tmp_path: Path, template: str
@@ -75,6 +77,7 @@ def test_a_new_partnership_of_every_kind_passes_its_schemas(
     every_file_passes_its_own_schema(folder)
 
 
+@pytest.mark.slow
 def test_new_meetings_and_signatures_name_their_schema_too(runner: CliRunner, tmp_path: Path) -> None:
     folder = tmp_path / "new"
     runner.invoke(cli.app, ["init", str(folder), "--no-input", "--title", "Try", "--student", "Ana Ruiz"])
@@ -101,6 +104,7 @@ def test_a_folder_without_schemas_gets_no_dangling_schema_line(runner: CliRunner
     assert MODELINE not in made.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("file", "old", "new", "complaint"),
     [
@@ -124,6 +128,7 @@ def test_the_schemas_reject_what_sap_rejects(
     assert complaint in result.stdout
 
 
+@pytest.mark.slow
 def test_sap_schema_marks_an_older_folder_and_changes_no_other_byte(
     runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -106,11 +106,13 @@ def test_every_command_that_prints_json_has_a_row_in_the_readme() -> None:
         assert f"`sap {name} --format json`" in documented_keys(), name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("row", sorted(ACTUAL))
 def test_each_documented_json_shape_has_exactly_its_keys(row: str) -> None:
     assert list(ACTUAL[row]()) == documented_keys()[row]
 
 
+@pytest.mark.slow
 def test_the_lists_of_actions_in_status_share_one_shape() -> None:
     data = status()
     keys = ("open_actions", "overdue_actions", "due_soon_actions")
@@ -119,11 +121,13 @@ def test_the_lists_of_actions_in_status_share_one_shape() -> None:
     assert len(shapes) == 1, shapes
 
 
+@pytest.mark.slow
 def test_quiet_prints_nothing_when_all_is_well() -> None:
     result = sap("--quiet", "validate", str(EXAMPLE))
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
+@pytest.mark.slow
 def test_quiet_prints_only_the_errors_on_standard_error() -> None:
     result = sap("-q", "validate", str(with_problems()))
     assert result.returncode == 1
@@ -133,11 +137,13 @@ def test_quiet_prints_only_the_errors_on_standard_error() -> None:
     assert "warning" not in result.stderr
 
 
+@pytest.mark.slow
 def test_quiet_still_gives_the_data_asked_for() -> None:
     result = sap("-q", "status", str(EXAMPLE), "--date", ON, "--format", "json")
     assert json.loads(result.stdout)["title"]
 
 
+@pytest.mark.slow
 def test_no_color_gives_plain_text_even_in_a_terminal() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     env.update(TERM="xterm-256color", COLUMNS="100")
@@ -169,6 +175,7 @@ def _complete(words: str, cwd: Path | None = None) -> list[str]:
     return [line for line in result.stdout.splitlines() if line]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 @pytest.mark.parametrize(
     ("typed", "offered"),
@@ -186,6 +193,7 @@ def test_tab_completion_in_bash_offers_what_fits(typed: str, offered: list[str])
     assert _complete(typed) == offered
 
 
+@pytest.mark.slow
 def test_explain_in_a_narrow_terminal_wraps_every_word_into_view() -> None:
     from sap_cli.explain import explain
 
@@ -198,6 +206,7 @@ def test_explain_in_a_narrow_terminal_wraps_every_word_into_view() -> None:
     assert missing == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_inside_a_partnership_render_completes_a_document_name(tmp_path: Path) -> None:
     assert _complete("sap render ag", cwd=EXAMPLE) == ["agreement"]

@@ -1,21 +1,19 @@
-"""Locate the built-in templates, inside the installed wheel or beside the source checkout."""
+"""Locate the built-in templates: package data inside sap_cli, wherever it is installed."""
 
 from __future__ import annotations
 
 import copy
 import functools
 from importlib.resources import files
-from importlib.resources.abc import Traversable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # importlib.resources.abc is new in Python 3.11
+    from importlib.resources.abc import Traversable
 
 
 def templates_root() -> Traversable:
-    """`templates/` as shipped in the wheel; in a source checkout, the top-level folder."""
-    packaged = files("sap_cli") / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
+    """`sap_cli/templates/`: in the wheel as installed, and src/sap_cli/templates/ in a checkout."""
+    return files("sap_cli") / "templates"
 
 
 def kinds_folder() -> Traversable:
