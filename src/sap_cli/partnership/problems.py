@@ -75,19 +75,6 @@ class Placer:
         self.loaded = loaded
         self.problems: list[Problem] = []
 
-    def add(
-        self,
-        name: str,
-        loc: Loc,
-        severity: Severity,
-        code: str,
-        message: str,
-        hint: str | None = None,
-        source: str | None = None,
-        at_key: bool = False,
-    ) -> None:
-        self.problems.append(self.placed(name, loc, severity, code, message, hint, source, at_key))
-
     def placed(
         self,
         name: str,
@@ -112,7 +99,7 @@ class Placer:
         return self.placed(f.file, f.loc, f.severity, f.code, f.message, f.hint, f.source, f.at_key)
 
     def error(self, name: str, loc: Loc, code: str, message: str, hint: str | None = None) -> None:
-        self.add(name, loc, "error", code, message, hint)
+        self.problems.append(self.placed(name, loc, "error", code, message, hint))
 
     def warn(self, name: str, loc: Loc, code: str, message: str, hint: str, source: str) -> None:
-        self.add(name, loc, "warning", code, message, hint, source)
+        self.problems.append(self.placed(name, loc, "warning", code, message, hint, source))

@@ -186,7 +186,9 @@ def validate_file(checker: Placer, name: str, model: type[BaseModel]) -> BaseMod
             if err["type"] == "missing" and tuple(err["loc"]) in misspelt:
                 continue  # the 'unknown field ... did you mean' error already says it
             code, message, hint, at_key = explain_schema_error(err, model)
-            checker.add(name, err["loc"], "error", code, message, hint, at_key=at_key)
+            checker.problems.append(
+                checker.placed(name, err["loc"], "error", code, message, hint, at_key=at_key)
+            )
         return None
 
 
