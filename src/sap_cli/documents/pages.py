@@ -38,11 +38,6 @@ DOCUMENTS = ("agreement", "worksheets", "progress")
 WORKSHEET_KINDS = {"student": "student partners", "faculty": "faculty and staff partners"}
 
 
-def default_as_of(partnership: Partnership) -> dt.date:
-    """The date progress is measured at when none is given: the latest day the record speaks of."""
-    return partnership.latest_recorded_day()
-
-
 def _due_status(due: dt.date | None, done: dt.date | None, as_of: dt.date) -> dict[str, Any]:
     if done is not None and done <= as_of:
         return {"state": "done", "label": f"done {done.isoformat()}"}
@@ -167,7 +162,7 @@ def _render_all(
     partnership: Partnership, which: Sequence[str], as_of: dt.date | None, private_for: str | None
 ) -> list[Document]:
     env = make_environment(partnership.folder)
-    context = build_context(partnership, as_of or default_as_of(partnership))
+    context = build_context(partnership, as_of or partnership.latest_recorded_day())
     documents: list[Document] = []
     if "agreement" in which and private_for is None:
         documents.append(
