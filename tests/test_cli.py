@@ -154,8 +154,29 @@ def test_validate_json_is_a_list_of_documented_objects(
     result = runner.invoke(cli.app, ["validate", str(folder), "--format", "json"])
     assert result.exit_code == 0
     [problem] = json.loads(result.output)
-    assert set(problem) == {"file", "line", "column", "severity", "code", "message", "hint", "source"}
+    assert set(problem) == {
+        "partnership", "file", "line", "column", "severity", "code", "message", "hint", "source",
+    }  # fmt: skip
     assert (problem["severity"], problem["code"]) == ("warning", "no-meeting-cadence")
+    assert (problem["partnership"], problem["file"]) == (str(folder.resolve()), "project.yaml")
+
+
+def test_validate_json_names_files_the_same_wherever_sap_runs(
+    runner: CliRunner, make_partnership: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Data carries paths relative to the partnership; only text output follows the working folder."""
+    folder = make_partnership(roles=MINIMAL["roles.yaml"].replace("kind: faculty", "kind: teacher"))
+    seen = []
+    for where in (folder, folder.parent, folder / "docs"):
+        where.mkdir(exist_ok=True)
+        monkeypatch.chdir(where)
+        result = runner.invoke(cli.app, ["validate", str(folder), "--format", "json"])
+        assert_handled(result)
+        seen.append([(p["partnership"], p["file"], p["line"]) for p in json.loads(result.stdout)])
+    assert seen[0] == seen[1] == seen[2] and seen[0][0][1] == "roles.yaml"
+    monkeypatch.chdir(folder.parent)
+    text = runner.invoke(cli.app, ["validate", folder.name])
+    assert f"{folder.name}/roles.yaml:" in text.stderr + text.stdout
 
 
 def test_strict_fails_on_warnings(runner: CliRunner, make_partnership: Callable[..., Path]) -> None:

@@ -294,7 +294,7 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
     if report.errors:  # the template or the flags produced something the schema rejects
         first = report.errors[0]
         raise SapError(
-            f"sap made {first.file} but it does not pass its own check: {first.message}",
+            f"sap made {display_path(first.path)} but it does not pass its own check: {first.message}",
             hint="This is a bug in sap; please report it with the command you ran.",
         )
     if request.git:

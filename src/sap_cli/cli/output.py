@@ -50,13 +50,20 @@ def print_failure(exc: SapError, err: Console | None = None) -> None:
         err.print(f"[dim]hint:[/] {escape(exc.hint)}")
 
 
+def shown_path(problem: Problem) -> str:
+    """The problem's file as the user would type it from where they stand."""
+    from sap_cli.words import display_path
+
+    return display_path(problem.path)
+
+
 def print_problem_lines(problems: Sequence[Problem], out: Console | None = None) -> None:
     """One `path:line:col: severity: message [code]` line per problem, with its hint below."""
     out = out or console()
     for p in problems:
         colour = "red" if p.severity == "error" else "yellow"
         out.print(
-            f"{escape(p.file)}:{p.line}:{p.column}: [{colour}]{p.severity}[/]: {escape(p.message)} "
+            f"{escape(shown_path(p))}:{p.line}:{p.column}: [{colour}]{p.severity}[/]: {escape(p.message)} "
             f"[dim]\\[{p.code}][/]"
         )
         if p.hint:
@@ -94,7 +101,7 @@ def _github_escape(text: str, is_property: bool = False) -> str:
 def print_github(problems: Sequence[Problem]) -> None:
     """Problems as GitHub Actions workflow commands, which annotate the files in a pull request."""
     for p in problems:
-        props = f"file={_github_escape(p.file, True)},line={p.line},col={p.column},title={p.code}"
+        props = f"file={_github_escape(shown_path(p), True)},line={p.line},col={p.column},title={p.code}"
         message = p.message + (f" Hint: {p.hint}" if p.hint else "")
         typer.echo(f"::{p.severity} {props}::{_github_escape(message)}")
 

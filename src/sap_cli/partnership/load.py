@@ -23,7 +23,6 @@ from sap_cli.partnership.structure import (
     check_unique_ids,
     raw_ids,
 )
-from sap_cli.words import display_path
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
@@ -118,7 +117,7 @@ def check_structure(folder: Path, draft: tuple[str, Path] | None = None) -> Chec
 
 def in_reading_order(folder: Path, problems: list[Problem]) -> list[Problem]:
     """The five plan files first, in the order partners read them, then the rest by name and line."""
-    order = {display_path(folder / name): i for i, name in enumerate(PARTNERSHIP_FILES)}
+    order = {name: i for i, name in enumerate(PARTNERSHIP_FILES)}
     return sorted(problems, key=lambda p: (order.get(p.file, 99), p.file, p.line, p.column))
 
 

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from sap_cli.files.yaml_read import LoadedFolder, position
 from sap_cli.model.base import Loc
-from sap_cli.words import display_path
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
@@ -19,7 +18,11 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong or worth a look, placed at a file, line and column (all 1-based)."""
+    """One thing wrong or worth a look, placed at a file, line and column (all 1-based).
+
+    `file` is relative to the partnership `folder` (as data should be, wherever sap runs); only
+    the command line turns it into a path relative to where the user stands.
+    """
 
     file: str
     line: int
@@ -29,9 +32,25 @@ class Problem:
     message: str
     hint: str | None = None
     source: str | None = None
+    folder: Path | None = None
+
+    @property
+    def path(self) -> Path:
+        """Where the file is: inside the partnership folder, or as given for a file outside it."""
+        return Path(self.file) if self.folder is None else self.folder / self.file
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        folder = data.pop("folder")
+        return {"partnership": None if folder is None else str(folder.resolve()), **data}
+
+
+def in_folder(path: Path, folder: Path) -> str:
+    """`path` relative to the partnership `folder` (with / between parts), or in full if outside it."""
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return str(path)
 
 
 @dataclass
@@ -92,7 +111,8 @@ class Placer:
         else:
             path = loaded.path
             line, column = position(loaded.document, loc, at_key=at_key) if loaded.readable else (1, 1)
-        return Problem(display_path(path), line, column, severity, code, message, hint, source)
+        folder = self.loaded.folder
+        return Problem(in_folder(path, folder), line, column, severity, code, message, hint, source, folder)
 
     def place(self, finding: Finding) -> Problem:
         f = finding

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sap_cli.ids import slugify
 from sap_cli.model.base import Loc, model_at
 from sap_cli.partnership.layout import PARTNERSHIP_FILES
-from sap_cli.partnership.problems import Placer, Problem
+from sap_cli.partnership.problems import Placer, Problem, in_folder
 from sap_cli.words import did_you_mean, display_path, suggest
 
 if TYPE_CHECKING:
@@ -157,13 +157,14 @@ def validate_file(checker: Placer, name: str, model: type[BaseModel]) -> BaseMod
         message = f"not valid YAML: {syntax.message}" if syntax.code == "yaml-syntax" else syntax.message
         checker.problems.append(
             Problem(
-                display_path(loaded.path),
+                in_folder(loaded.path, checker.loaded.folder),
                 syntax.line,
                 syntax.column,
                 "error",
                 syntax.code,
                 message,
                 syntax.hint,
+                folder=checker.loaded.folder,
             )
         )
         return None

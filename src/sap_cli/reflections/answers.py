@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from sap_cli.model.vocab import PHASES
 from sap_cli.partnership.problems import Problem
 from sap_cli.resources import worksheet_prompts
-from sap_cli.words import display_path
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
@@ -164,10 +163,9 @@ def reflection_problems(folder: Path, partner_ids: set[str] | None) -> list[Prob
 
     problems = []
     for relative in reflection_files(folder):
-        shown = display_path(folder / relative)
 
-        def warn(line: int, code: str, message: str, hint: str, shown: str = shown) -> None:
-            problems.append(Problem(shown, line, 1, "warning", code, message, hint))
+        def warn(line: int, code: str, message: str, hint: str, relative: str = relative) -> None:
+            problems.append(Problem(relative, line, 1, "warning", code, message, hint, folder=folder))
 
         text, unreadable = _read(folder, relative)
         if text is None:
