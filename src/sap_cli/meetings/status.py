@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.agreement.fingerprint import fingerprint, signing_states
+from sap_cli.agreement.fingerprint import PartnerSignature, fingerprint, signing_states
 from sap_cli.meetings.ledger import CADENCE_DAYS, LedgerEntry, ledger, phase, pulse_by_kind
 from sap_cli.partnership.load import load_valid
 
@@ -18,50 +19,123 @@ def read_ledger(folder: Path, today: dt.date, include_done: bool) -> list[Ledger
     return ledger(load_valid(folder), today, include_done)
 
 
-def status(partnership: Partnership, today: dt.date) -> dict[str, Any]:
-    """What needs attention now, as plain data (the shape `sap status --format json` prints)."""
+@dataclass(frozen=True)
+class LastMeeting:
+    id: str
+    date: dt.date
+    title: str
 
+
+@dataclass(frozen=True)
+class GoalState:
+    id: str
+    title: str
+    status: str | None  # as the last meeting recorded it; None when it said nothing
+
+
+@dataclass(frozen=True)
+class NextMilestone:
+    id: str
+    title: str
+    due: dt.date
+    deadline: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Status:
+    """What needs attention now; `as_dict` is the shape `sap status --format json` prints."""
+
+    as_of: dt.date
+    title: str
+    phase: str
+    cadence: str | None
+    last_checkin: LastMeeting | None
+    days_since_last_checkin: int | None
+    checkin_overdue: bool
+    open_actions: list[LedgerEntry]
+    goals: list[GoalState]
+    next_milestones: list[NextMilestone]
+    pulse: dict[str, list[dict[str, Any]]]
+    agreement_version: int
+    agreement_fingerprint: str
+    signing: list[PartnerSignature]
+
+    @property
+    def overdue_actions(self) -> list[LedgerEntry]:
+        return [e for e in self.open_actions if e.state == "overdue"]
+
+    @property
+    def due_soon_actions(self) -> list[LedgerEntry]:
+        return [e for e in self.open_actions if e.state == "due-soon"]
+
+    def as_dict(self) -> dict[str, Any]:
+        last = self.last_checkin
+        return {
+            "as_of": self.as_of.isoformat(),
+            "title": self.title,
+            "phase": self.phase,
+            "cadence": self.cadence,
+            "last_checkin": {"id": last.id, "date": last.date.isoformat(), "title": last.title}
+            if last
+            else None,
+            "days_since_last_checkin": self.days_since_last_checkin,
+            "checkin_overdue": self.checkin_overdue,
+            "open_actions": [e.as_dict() for e in self.open_actions],
+            "overdue_actions": [e.as_dict() for e in self.overdue_actions],
+            "due_soon_actions": [e.as_dict() for e in self.due_soon_actions],
+            "goals": [{"id": g.id, "title": g.title, "status": g.status} for g in self.goals],
+            "next_milestones": [
+                {
+                    "id": m.id,
+                    "title": m.title,
+                    "due": m.due.isoformat(),
+                    "deadline": m.deadline,
+                    "overdue": m.overdue,
+                }
+                for m in self.next_milestones
+            ],
+            "pulse": self.pulse,
+            "agreement": {
+                "version": self.agreement_version,
+                "fingerprint": self.agreement_fingerprint,
+                "partners": [{**state.as_dict(), "reason": state.reason} for state in self.signing],
+            },
+        }
+
+
+def _plain(record: LastMeeting | GoalState | NextMilestone) -> dict[str, Any]:
+    """A small record as JSON-ready data, dates as YYYY-MM-DD."""
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in asdict(record).items()}
+
+
+def status(partnership: Partnership, today: dt.date) -> Status:
+    """What needs attention in the partnership, looking from `today`."""
     last = partnership.checkins[-1] if partnership.checkins else None
     days_since = (today - last.date).days if last else None
     cadence = partnership.project.cadence
     expected = CADENCE_DAYS.get(cadence or "")
-    entries = ledger(partnership, today)
     goal_status = dict(last.goals) if last else {}
     upcoming = sorted((m for m in partnership.timeline.milestones if m.done is None), key=lambda m: m.due)
-    return {
-        "as_of": today.isoformat(),
-        "title": partnership.project.title,
-        "phase": phase(partnership, today),
-        "cadence": cadence,
-        "last_checkin": {"id": last.id, "date": last.date.isoformat(), "title": last.title} if last else None,
-        "days_since_last_checkin": days_since,
-        "checkin_overdue": bool(expected and (days_since is None or days_since > expected)),
-        "open_actions": [e.as_dict() for e in entries],
-        "overdue_actions": [e.as_dict() for e in entries if e.state == "overdue"],
-        "due_soon_actions": [e.as_dict() for e in entries if e.state == "due-soon"],
-        "goals": [
-            {"id": g.id, "title": g.title, "status": goal_status.get(g.id)} for g in partnership.goals.goals
+    return Status(
+        as_of=today,
+        title=partnership.project.title,
+        phase=phase(partnership, today),
+        cadence=cadence,
+        last_checkin=LastMeeting(last.id, last.date, last.title) if last else None,
+        days_since_last_checkin=days_since,
+        checkin_overdue=bool(expected and (days_since is None or days_since > expected)),
+        open_actions=ledger(partnership, today),
+        goals=[GoalState(g.id, g.title, goal_status.get(g.id)) for g in partnership.goals.goals],
+        next_milestones=[
+            NextMilestone(m.id, m.title, m.due, m.deadline, m.due < today) for m in upcoming[:3]
         ],
-        "next_milestones": [
-            {
-                "id": m.id,
-                "title": m.title,
-                "due": m.due.isoformat(),
-                "deadline": m.deadline,
-                "overdue": m.due < today,
-            }
-            for m in upcoming[:3]
-        ],
-        "pulse": pulse_by_kind(partnership),
-        "agreement": {
-            "version": partnership.project.agreement_version,
-            "fingerprint": fingerprint(partnership).whole,
-            "partners": [
-                {**state.as_dict(), "reason": state.reason} for state in signing_states(partnership)
-            ],
-        },
-    }
+        pulse=pulse_by_kind(partnership),
+        agreement_version=partnership.project.agreement_version,
+        agreement_fingerprint=fingerprint(partnership).whole,
+        signing=signing_states(partnership),
+    )
 
 
-def read_status(folder: Path, today: dt.date) -> dict[str, Any]:
+def read_status(folder: Path, today: dt.date) -> Status:
     return status(load_valid(folder), today)

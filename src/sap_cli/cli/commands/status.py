@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sap_cli.cli.options import ListFormat, PartnershipFolder, folder_or_here, today_or
 from sap_cli.cli.output import console, count, escape, print_json
+
+if TYPE_CHECKING:
+    from sap_cli.meetings.status import Status
 
 
 def status(
@@ -23,20 +26,20 @@ def status(
 
     data = read_status(find_project(folder_or_here(folder)), today_or(today))
     if output_format is ListFormat.json:
-        print_json(data)
+        print_json(data.as_dict())
         return
     _print_status(data)
 
 
-def _print_status(data: dict[str, Any]) -> None:
+def _print_status(data: Status) -> None:
     out = console()
-    out.print(f"[bold]{escape(data['title'])}[/] · {data['phase']} · as of {data['as_of']}")
-    last = data["last_checkin"]
-    if last is None:
+    out.print(f"[bold]{escape(data.title)}[/] · {data.phase} · as of {data.as_of}")
+    last = data.last_checkin
+    days = data.days_since_last_checkin
+    if last is None or days is None:
         out.print("[yellow]No meeting logged yet.[/] Log one with: sap checkin")
     else:
-        drift = " [bold red](more than the agreed gap: time to meet)[/]" if data["checkin_overdue"] else ""
-        days = data["days_since_last_checkin"]
+        drift = " [bold red](more than the agreed gap: time to meet)[/]" if data.checkin_overdue else ""
         when = (
             "today"
             if days == 0
@@ -45,49 +48,49 @@ def _print_status(data: dict[str, Any]) -> None:
             else f"{count(-days, 'day')} from now (dated ahead)"
         )
         out.print(
-            f"Last meeting: {escape(last['title'])} on {last['date']}, {when}"
-            + (f"; you agreed to meet {data['cadence']}" if data["cadence"] else "")
+            f"Last meeting: {escape(last.title)} on {last.date}, {when}"
+            + (f"; you agreed to meet {data.cadence}" if data.cadence else "")
             + drift
         )
     out.print(
-        f"\n[bold]Actions[/]: {len(data['open_actions'])} open, "
-        f"{len(data['overdue_actions'])} overdue, {len(data['due_soon_actions'])} due within a week"
+        f"\n[bold]Actions[/]: {len(data.open_actions)} open, "
+        f"{len(data.overdue_actions)} overdue, {len(data.due_soon_actions)} due within a week"
     )
-    for entry in data["overdue_actions"] + data["due_soon_actions"]:
-        colour = "red" if entry["state"] == "overdue" else "yellow"
+    for entry in data.overdue_actions + data.due_soon_actions:
+        colour = "red" if entry.state == "overdue" else "yellow"
         out.print(
-            f"  [{colour}]{entry['state']}[/] {escape(entry['owner_name'])}: {escape(entry['text'])}"
-            f" (due {entry['due']}) [dim]{escape(entry['id'])}[/]"
+            f"  [{colour}]{entry.state}[/] {escape(entry.owner_name)}: {escape(entry.text)}"
+            f" (due {entry.due}) [dim]{escape(entry.id)}[/]"
         )
     out.print("\n[bold]Next milestones[/]")
-    for m in data["next_milestones"]:
-        hard = " [bold]hard deadline[/]" if m["deadline"] == "hard" else ""
-        late = " [red]overdue[/]" if m["overdue"] else ""
-        out.print(f"  {m['due']} {escape(m['title'])}{hard}{late}")
-    if not data["next_milestones"]:
+    for m in data.next_milestones:
+        hard = " [bold]hard deadline[/]" if m.deadline == "hard" else ""
+        late = " [red]overdue[/]" if m.overdue else ""
+        out.print(f"  {m.due} {escape(m.title)}{hard}{late}")
+    if not data.next_milestones:
         out.print("  none left")
     out.print("\n[bold]Goals[/] (from the last meeting)")
-    for g in data["goals"]:
-        out.print(f"  {g['status'] or 'no status yet':14} {escape(g['title'])}")
-    _print_signing(data["agreement"])
-    if data["pulse"]:
+    for g in data.goals:
+        out.print(f"  {g.status or 'no status yet':14} {escape(g.title)}")
+    _print_signing(data)
+    if data.pulse:
         out.print("\n[bold]How partners feel[/] (heard / workload, 1-5, meeting by meeting)")
-        for kind, points in data["pulse"].items():
+        for kind, points in data.pulse.items():
             trail = "  ".join(f"{p['heard'] or '-'}/{p['workload'] or '-'}" for p in points[-5:])
             out.print(f"  {kind:8} {trail}")
 
 
-def _print_signing(agreement: dict[str, Any]) -> None:
+def _print_signing(data: Status) -> None:
     out = console()
-    partners = agreement["partners"]
-    out.print(f"\n[bold]Agreement[/] (version {agreement['version']})")
-    if partners and all(p["state"] == "signed" for p in partners):
+    partners = data.signing
+    out.print(f"\n[bold]Agreement[/] (version {data.agreement_version})")
+    if partners and all(p.state == "signed" for p in partners):
         out.print(f"  signed by all {count(len(partners), 'partner')}")
     for p in partners:
-        if p["state"] == "sign-again":
-            out.print(f"  [yellow]sign again[/] {escape(p['name'])}: {escape(p['reason'])}")
-    unsigned = [p["name"] for p in partners if p["state"] == "not-signed"]
+        if p.state == "sign-again":
+            out.print(f"  [yellow]sign again[/] {escape(p.name)}: {escape(p.reason)}")
+    unsigned = [p.name for p in partners if p.state == "not-signed"]
     if unsigned:
         out.print(f"  not signed yet: {escape(', '.join(unsigned))}")
-    if any(p["state"] != "signed" for p in partners):
+    if any(p.state != "signed" for p in partners):
         out.print("  [dim]Each partner signs with: sap sign --partner ID[/]")
