@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sap_cli.errors import FolderNotFound, ProjectNotFound
+from sap_cli.model.folder import FILE_MODELS
 
 if TYPE_CHECKING:
     pass
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
 PROJECT_MARKER = "project.yaml"
 
 
-PARTNERSHIP_FILES = ("project.yaml", "roles.yaml", "goals.yaml", "timeline.yaml", "matrix.yaml")
+PARTNERSHIP_FILES: tuple[str, ...] = tuple(
+    FILE_MODELS
+)  # the five plan files, in the order partners read them
 
 
 def find_project(start: Path) -> Path:

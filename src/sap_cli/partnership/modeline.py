@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sap_cli.partnership.layout import PARTNERSHIP_FILES
+
 SCHEMA_FOLDER = Path(".sap") / "schema"
 
 
@@ -15,13 +17,7 @@ _MODELINE = re.compile(r"^\ufeff?#\s*yaml-language-server:\s*\$schema=", re.MULT
 
 
 # Which schema each file of a partnership follows: the five fixed files, then one per folder.
-FIXED_KINDS = {
-    "project.yaml": "project",
-    "roles.yaml": "roles",
-    "goals.yaml": "goals",
-    "timeline.yaml": "timeline",
-    "matrix.yaml": "matrix",
-}
+FIXED_KINDS = {name: name.removesuffix(".yaml") for name in PARTNERSHIP_FILES}  # project.yaml -> project
 
 
 FOLDER_KINDS = {"checkins": "checkin", "signatures": "signature"}
