@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,10 @@ class CannotUpgrade(SapError):
 
 class ChangedMeanwhile(SapError):
     """A file changed between showing the upgrade and making it."""
+
+
+class UpgradeStopped(SapError):
+    """A write failed part way (a full disk, a file in the way): says what was written and what was not."""
 
 
 @dataclass
@@ -85,8 +90,8 @@ class Files:
                 problem = loaded.syntax
                 raise CannotUpgrade(
                     f"{relative}:{problem.line}:{problem.column}: sap cannot read this file to upgrade "
-                    f"it: {problem.message}",
-                    hint="Fix it (sap validate shows the same), then run sap upgrade again.",
+                    f"it: {problem.message}; nothing was changed",
+                    hint=f"{problem.hint or 'Fix it.'} Then run sap upgrade again.",
                 )
             # Exactly as on disk, byte-order mark included, so an edit changes nothing else.
             self.before[relative] = None if loaded.missing else loaded.path.read_bytes().decode("utf-8")
@@ -122,6 +127,11 @@ def _from_1_to_2(files: Files) -> list[str]:
         if isinstance(partner, dict) and "sign_off" in partner
     ]
     if not with_sign_off:
+        if _moved_before(files):
+            return [
+                "An earlier sap upgrade stopped part way: the sign-offs are already in signatures/ "
+                "and roles.yaml no longer has them, so this finishes it by changing the format number."
+            ]
         return ["No partner has a sign_off in roles.yaml, so only the format number changes."]
     moved = [partner for partner in with_sign_off if partner["sign_off"]]  # an empty one just goes
     for partner in moved:
@@ -140,12 +150,17 @@ def _from_1_to_2(files: Files) -> list[str]:
             "each partner.",
         )
     files.write("roles.yaml", new_roles)
+    already = []
     for partner in moved:
         sign_off = partner["sign_off"]
         entry = {"date": _as_date(sign_off.get("date")), "version": sign_off.get("version")}
         said = _comments_in(roles_text, partner)
         relative = f"signatures/{partner['id']}.yaml"
-        files.write(relative, _with_signature(files, relative, partner, entry, said))
+        before = files.read(relative, missing_ok=True)
+        after = _with_signature(files, relative, partner, entry, said)
+        if after == before:
+            already.append(partner)
+        files.write(relative, after)
     notes = [
         "Format 2 keeps every signature in signatures/, one file per partner, so that signing "
         "never touches roles.yaml and two partners signing at once cannot clash."
@@ -156,10 +171,24 @@ def _from_1_to_2(files: Files) -> list[str]:
             "These signatures have no fingerprint, so sap goes by their version number; a partner "
             "who runs `sap sign` again gets one, and later changes to the agreement are then noticed.",
         ]
+    if already:
+        notes.append(
+            f"The sign_off of {_names(already)} is already in signatures/ (an earlier sap upgrade "
+            "stopped part way); it is not added again, only taken out of roles.yaml."
+        )
     empty = [partner for partner in with_sign_off if not partner["sign_off"]]
     if empty:
         notes.append(f"Takes out the empty sign_off of {_names(empty)}: there is no signature to keep.")
     return notes
+
+
+def _moved_before(files: Files) -> bool:
+    """True if signatures/ holds a sign-off an upgrade moved there (its note says so)."""
+    folder = files.folder / "signatures"
+    if not folder.is_dir() or folder.is_symlink():
+        return False
+    names = sorted(path.name for path in folder.glob("*.yaml"))
+    return any(SIGN_OFF_NOTE in (files.read(f"signatures/{name}", missing_ok=True) or "") for name in names)
 
 
 def _names(partners: list[Any]) -> str:
@@ -341,8 +370,11 @@ def plan_upgrade(folder: Path) -> UpgradePlan:
 
 
 def _write_order(relative: str) -> tuple[bool, bool, str]:
-    # project.yaml goes last: until it names the new format, a stopped upgrade can simply run again.
-    return (relative == "project.yaml", relative != "roles.yaml", relative)
+    # New and extended files first (signatures/), then roles.yaml loses its sign_off lines, then
+    # project.yaml names the new format. Stopped anywhere, no signature exists only in memory, and
+    # until project.yaml changes the folder is still "format 1", so `sap upgrade` runs again and
+    # finishes (a sign-off already in signatures/ is not added twice).
+    return (relative == "project.yaml", relative == "roles.yaml", relative)
 
 
 def _plain(value: Any) -> Any:
@@ -354,7 +386,12 @@ def _plain(value: Any) -> Any:
 
 
 def apply_upgrade(plan: UpgradePlan) -> list[Path]:
-    """Write the planned files, each atomically; refuse if any changed since the plan was made."""
+    """Write the planned files, each atomically, in `_write_order`; refuse if any changed since the plan.
+
+    The editor schemas in .sap/schema/ (if the folder has them) are refreshed just before project.yaml,
+    so a rerun after a stop refreshes them too. A write that fails part way raises UpgradeStopped,
+    naming what was written and what was not.
+    """
 
     for change in plan.changes:
         path = plan.folder / change.relative
@@ -364,14 +401,65 @@ def apply_upgrade(plan: UpgradePlan) -> list[Path]:
                 f"{change.relative} changed while the upgrade was being shown; nothing was written.",
                 hint="Run sap upgrade again to see the changes as they stand now.",
             )
-    written = []
-    for change in plan.changes:
-        path = plan.folder / change.relative
-        if change.before is None:
-            create_exclusive(path, change.after.encode("utf-8"))
-        else:
-            atomic_write(path, change.after.encode("utf-8"))
-        written.append(path)
+    steps: list[tuple[str, Callable[[], list[Path]]]] = [
+        (change.relative, functools.partial(_write_change, plan.folder, change))
+        for change in plan.changes
+        if change.relative != "project.yaml"
+    ]
     if (plan.folder / SCHEMA_FOLDER).is_dir():
-        written += write_schemas(plan.folder / SCHEMA_FOLDER)
+        steps.append((f"{SCHEMA_FOLDER}/", functools.partial(write_schemas, plan.folder / SCHEMA_FOLDER)))
+    steps += [
+        (change.relative, functools.partial(_write_change, plan.folder, change))
+        for change in plan.changes
+        if change.relative == "project.yaml"
+    ]
+    written: list[Path] = []
+    done: list[str] = []
+    for relative, step in steps:
+        try:
+            written += step()
+        except OSError as exc:
+            raise _stopped(plan, done, relative, exc) from exc
+        done.append(relative)
     return written
+
+
+def _write_change(folder: Path, change: FileChange) -> list[Path]:
+    path = folder / change.relative
+    if change.before is None:
+        create_exclusive(path, change.after.encode("utf-8"))
+    else:
+        atomic_write(path, change.after.encode("utf-8"))
+    return [path]
+
+
+def _stopped(plan: UpgradePlan, done: list[str], failed: str, exc: OSError) -> UpgradeStopped:
+    """What a failed write left: the files written, those not changed, and that a rerun finishes."""
+    import errno
+
+    in_the_way = isinstance(exc, (FileExistsError, IsADirectoryError, NotADirectoryError)) or exc.errno in (
+        errno.EEXIST,
+        errno.EISDIR,
+        errno.ENOTDIR,
+    )
+    why = "a file or folder is in the way" if in_the_way else (exc.strerror or str(exc)).lower()
+    untouched = [change.relative for change in plan.changes if change.relative not in done]
+    wrote = f"It had written {', '.join(done)}" if done else "It had written nothing"
+    kept = (
+        "so every sign_off is still in roles.yaml and nothing is lost"
+        if "roles.yaml" in untouched
+        else f"so the folder still says file format {plan.from_version} and every signature is in signatures/"
+    )
+    fix = (
+        f"Move what is in the way of {failed}"
+        if in_the_way
+        else "Make room on the disk"
+        if exc.errno == errno.ENOSPC
+        else f"Check that you may write {failed}"
+    )
+    return UpgradeStopped(
+        f"sap upgrade stopped part way: it could not write {failed} ({why}). {wrote}; "
+        f"{', '.join(untouched)} {'is' if len(untouched) == 1 else 'are'} unchanged, {kept}.",
+        hint=f"{fix}, then run `sap upgrade --yes` again: it finishes what this run began and adds no "
+        "signature twice.",
+    )
