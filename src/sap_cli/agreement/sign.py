@@ -31,11 +31,22 @@ class Signed:
     fingerprint: str
     already: bool = False  # they had signed this very content before; nothing was written
     new_version_from: int | None = None  # the agreement moved to a new version with this signature
+    finished_from: int | None = None  # a stopped `sap sign` had left agreement_version here; now raised
+
+
+class SignUnfinished(SapError):
+    """The signature was written but project.yaml could not take the new agreement_version."""
+
+
+def _recorded_version(p: Partnership) -> int:
+    """The newest version of the agreement: project.yaml's, or one a stopped `sap sign` signed."""
+    signed = [signature.version for record in p.signatures for signature in record.signatures]
+    return max([p.project.agreement_version, *signed])
 
 
 def _signing_version(p: Partnership, current: Fingerprint) -> int:
     """The version this signature is for: a new one if the content changed since this version was signed."""
-    version = p.project.agreement_version
+    version = _recorded_version(p)
     this_version = [
         signature
         for record in p.signatures
@@ -50,15 +61,24 @@ def _signing_version(p: Partnership, current: Fingerprint) -> int:
 
 
 def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
-    """Record that a partner agrees to the agreement as it stands, with its fingerprint."""
+    """Record that a partner agrees to the agreement as it stands, with its fingerprint.
+
+    Two files change when the agreement moves to a new version: the signature is written first,
+    project.yaml's agreement_version second. Stopped in between, the folder still validates (a
+    warning says so) and running the same command again raises the version without signing twice.
+    """
 
     p = load_valid(folder)
     partner = p.partner(partner_id)
     current = fingerprint(p)
     version = _signing_version(p, current)
     path = folder / "signatures" / f"{partner.id}.yaml"
+    recorded = p.project.agreement_version
     found = latest_signature(p, partner.id)
     if found is not None and found[1].fingerprint == current.whole and found[1].version == version:
+        if version > recorded:  # signed by a `sap sign` that stopped before raising the version
+            _set_agreement_version(folder, version)
+            return Signed(path, partner.name, version, current.whole, already=True, finished_from=recorded)
         return Signed(path, partner.name, version, current.whole, already=True)
     if found is not None and on < found[1].date:
         raise SapError(
@@ -71,15 +91,25 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
         "fingerprint": current.whole,
         "parts": dict(current.parts),
     }
-    if version != p.project.agreement_version:
-        _set_agreement_version(folder, version)
     _append_signature(path, partner, entry)
+    if version > recorded:
+        try:
+            _set_agreement_version(folder, version)
+        except OSError as exc:
+            raise SignUnfinished(
+                f"{partner.name}'s signature for version {version} was written to "
+                f"signatures/{partner.id}.yaml, but project.yaml could not be changed to "
+                f"agreement_version: {version} ({(exc.strerror or str(exc)).lower()}); nothing else was "
+                "changed.",
+                hint="Fix that (make room on the disk, or check you may write project.yaml), then run "
+                f"`sap sign --partner {partner.id}` again: it finishes the change and does not sign twice.",
+            ) from exc
     return Signed(
         path,
         partner.name,
         version,
         current.whole,
-        new_version_from=p.project.agreement_version if version != p.project.agreement_version else None,
+        new_version_from=recorded if version > recorded else None,
     )
 
 

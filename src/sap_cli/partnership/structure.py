@@ -58,6 +58,19 @@ def check_signatures(
             )
         for i, signature in enumerate(record.signatures):
             if project and signature.version > project.agreement_version:
+                if signature.version <= _unfinished_up_to(project.agreement_version, signatures):
+                    checker.warn(
+                        name,
+                        ("signatures", i, "version"),
+                        "sign-unfinished",
+                        f"this signature is for version {signature.version}, but project.yaml still says "
+                        f"agreement_version: {project.agreement_version}: a `sap sign` stopped before it "
+                        "finished",
+                        f"Run `sap sign --partner {record.partner}` again to finish it: it sets "
+                        f"agreement_version: {signature.version} in project.yaml and does not sign twice.",
+                        "partnership agreement practice",
+                    )
+                    continue
                 checker.error(
                     name,
                     ("signatures", i, "version"),
@@ -66,6 +79,20 @@ def check_signatures(
                     f"version {project.agreement_version}",
                     "Check agreement_version in project.yaml; `sap sign` keeps the two in step.",
                 )
+
+
+def _unfinished_up_to(agreement_version: int, signatures: dict[str, Any]) -> int:
+    """The highest version a stopped `sap sign` could have left ahead of project.yaml.
+
+    `sap sign` writes the signature first and raises agreement_version second, one version at a
+    time; stopped in between, the signature is one ahead. Versions ahead with no gap are that; a
+    gap (version 3 when the agreement is at 1 and nobody signed 2) is a mistake, not a stop.
+    """
+    signed = {signature.version for record in signatures.values() for signature in record.signatures}
+    version = agreement_version
+    while version + 1 in signed:
+        version += 1
+    return version
 
 
 def check_checkins(

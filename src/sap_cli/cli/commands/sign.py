@@ -32,6 +32,13 @@ def sign(
     project_folder = find_project(folder_or_here(folder))
     signed = sign_partner(project_folder, partner, today_or(on))
     out = console()
+    if signed.finished_from is not None:
+        out.print(
+            f"{escape(signed.name)} had already signed version {signed.version} of the agreement as it "
+            f"stands, in a `sap sign` that stopped part way; project.yaml now says agreement_version: "
+            f"{signed.version} (it said {signed.finished_from}), and nothing else was written."
+        )
+        return
     if signed.already:
         out.print(
             f"{escape(signed.name)} has already signed version {signed.version} of the agreement "
