@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sap_cli.errors import GitFailed, SapError
 from sap_cli.files.atomic import atomic_write
@@ -20,7 +23,80 @@ _IDENTITY_HINT = (
 )
 
 
+# Settings with which git starts a program: a monitor, a pager, a hook, a signature checker, a diff
+# or filter driver... A folder from someone else can arrive with its own .git/config setting them.
+_RUNS_A_PROGRAM = re.compile(
+    r"core\.(fsmonitor|hookspath|pager|editor|sshcommand|askpass|gitproxy|alternaterefscommand)"
+    r"|pager\..+|sequence\.editor|(log|diff)\.showsignature|(commit|tag|push)\.gpgsign"
+    r"|gpg(\..+)?\.program|gpg\.ssh\.defaultkeycommand|diff\.external|diff\..+\.(command|textconv)"
+    r"|merge\..+\.driver|filter\..+\.(clean|smudge|process)|credential(\..+)?\.helper"
+    r"|trailer\..+\.(command|cmd)|uploadpack\.packobjectshook|remote\..+\.(uploadpack|receivepack|vcs)",
+    re.IGNORECASE,
+)
+# Those sap always sets, whatever the repository says: the user's own value, or this harmless one.
+_ALWAYS = {
+    "core.fsmonitor": "false",
+    "log.showsignature": "false",
+    "commit.gpgsign": "false",
+    "tag.gpgsign": "false",
+    "gpg.program": "gpg",
+    "gpg.openpgp.program": "gpg",
+    "gpg.x509.program": "gpgsm",
+    "gpg.ssh.program": "ssh-keygen",
+    "gpg.ssh.defaultkeycommand": "",
+}
+# The user's own settings (the computer's, their home folder's, their command line's); not the repository's.
+_TRUSTED_SCOPES = {b"system", b"global", b"command"}
+
+
+def _own_settings(cwd: Path) -> list[str]:
+    """`-c key=value` options that put the user's own settings over every program-starting one of the repo's.
+
+    Hooks run only if the user's own git setup names them (`core.hooksPath` in their global or system
+    config): sap commits its own files, and a repository's hooks are the repository author's programs.
+    """
+    listed = subprocess.run(
+        ["git", "config", "--list", "--show-scope", "-z"], cwd=cwd, capture_output=True, check=False
+    )
+    fields = listed.stdout.split(b"\0") if listed.returncode == 0 else []
+    trusted: dict[str, str] = {}
+    theirs: list[str] = []
+    for scope, entry in zip(fields[::2], fields[1::2], strict=False):
+        key, _, value = entry.decode("utf-8", errors="surrogateescape").partition("\n")
+        if scope in _TRUSTED_SCOPES:
+            trusted[key.lower()] = value
+        elif _RUNS_A_PROGRAM.fullmatch(key) and key.lower() not in _ALWAYS:
+            if "=" in key or not key.isprintable():
+                raise GitFailed(
+                    "run safely here",
+                    f"this repository's own settings (.git/config) name a program for git to run, "
+                    f"under a name sap cannot switch off ({key!r}); sap ran no git command and changed "
+                    "nothing in git",
+                    hint="If you trust where the folder came from, look with `git config --local --list` "
+                    "and remove that setting with `git config --unset`; otherwise copy the partnership "
+                    "files into a repository of your own.",
+                )
+            theirs.append(key)
+    settings = {key: trusted.get(key, harmless) for key, harmless in _ALWAYS.items()}
+    settings.update({key: trusted.get(key.lower(), "") for key in theirs})
+    settings["core.hookspath"] = trusted.get("core.hookspath", os.devnull)
+    return [option for key, value in settings.items() for option in ("-c", f"{key}={value}")]
+
+
+def _run(args: Sequence[str], cwd: Path, text: bool = True) -> subprocess.CompletedProcess[Any]:
+    """git `args` in `cwd`, never starting a program the repository's own config names (see _own_settings)."""
+    if shutil.which("git") is None:
+        raise GitFailed("run", "git is not installed", hint="Install git, or leave out --git.")
+    command = ["git", "--no-pager", *_own_settings(cwd), *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=text, check=False)
+
+
 def _git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return _run(args, cwd)
+
+
+def _read_setting(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`git config` or `git rev-parse`, which read settings and start no program."""
     if shutil.which("git") is None:
         raise GitFailed("run", "git is not installed", hint="Install git, or leave out --git.")
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
@@ -37,12 +113,12 @@ def require_identity(folder: Path) -> None:
     """Fail before anything is written if git could not make a commit here."""
     where = _nearest_existing(folder)
     for key in ("user.name", "user.email"):
-        if _git(["config", key], where).returncode != 0:
+        if _read_setting(["config", key], where).returncode != 0:
             raise GitFailed("commit", f"no {key} is set", hint=_IDENTITY_HINT)
 
 
 def inside_work_tree(folder: Path) -> bool:
-    result = _git(["rev-parse", "--is-inside-work-tree"], _nearest_existing(folder))
+    result = _read_setting(["rev-parse", "--is-inside-work-tree"], _nearest_existing(folder))
     return result.returncode == 0 and result.stdout.strip() == "true"
 
 
@@ -105,7 +181,16 @@ def history(folder: Path, names: Sequence[str], before: str | None = None) -> li
     """(commit, day) of the commits that changed any of `names` in `folder`, newest first; [] without git."""
     if shutil.which("git") is None or not inside_work_tree(folder):
         return []
-    args = ["log", "--format=%H %cs", *([f"--before={before}"] if before else []), "--", *names]
+    args = [
+        "log",
+        "--no-show-signature",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--format=%H %cs",
+        *([f"--before={before}"] if before else []),
+        "--",
+        *names,
+    ]
     result = _git(args, folder)
     if result.returncode != 0:
         return []  # no commits yet, or the files were never committed
@@ -119,9 +204,7 @@ def file_at(folder: Path, commit: str, name: str) -> bytes | None:
     """
     if shutil.which("git") is None:
         raise GitFailed("run", "git is not installed", hint="Install git to compare with earlier versions.")
-    result = subprocess.run(
-        ["git", "show", f"{commit}:./{name}"], cwd=folder, capture_output=True, check=False
-    )
+    result = _run(["show", "--no-ext-diff", "--no-textconv", f"{commit}:./{name}"], folder, text=False)
     return result.stdout if result.returncode == 0 else None
 
 
