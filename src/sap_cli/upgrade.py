@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from sap_cli.agreement.signature_file import new_signature_file
-from sap_cli.editor.schemas import write_schemas
+from sap_cli.editor.schemas import schema_paths, write_schemas
 from sap_cli.errors import SapError
-from sap_cli.files.atomic import atomic_write, create_exclusive
+from sap_cli.files.atomic import atomic_write, create_exclusive, refuse_unsafe
 from sap_cli.files.yaml_edit import editable_from_text
 from sap_cli.files.yaml_read import load_file
 from sap_cli.model.folder import SCHEMA_VERSION, format_state
@@ -356,6 +356,12 @@ def _plain(value: Any) -> Any:
 def apply_upgrade(plan: UpgradePlan) -> list[Path]:
     """Write the planned files, each atomically; refuse if any changed since the plan was made."""
 
+    # Every path is checked before the first write: no link anywhere on the way, in or out.
+    with_schemas = (plan.folder / SCHEMA_FOLDER).is_dir() or (plan.folder / SCHEMA_FOLDER).is_symlink()
+    refuse_unsafe(
+        plan.folder,
+        [*(change.relative for change in plan.changes), *(schema_paths() if with_schemas else [])],
+    )
     for change in plan.changes:
         path = plan.folder / change.relative
         now = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else None
@@ -373,5 +379,5 @@ def apply_upgrade(plan: UpgradePlan) -> list[Path]:
             atomic_write(path, change.after.encode("utf-8"))
         written.append(path)
     if (plan.folder / SCHEMA_FOLDER).is_dir():
-        written += write_schemas(plan.folder / SCHEMA_FOLDER)
+        written += write_schemas(plan.folder / SCHEMA_FOLDER, inside=plan.folder)
     return written
