@@ -118,3 +118,16 @@ class WillNotWriteHere(SapError):
             "sap will not write here: " + "; ".join(reasons) + ". Nothing was written.", hint=hint
         )
         self.reasons = reasons
+
+
+class WillNotReplace(SapError):
+    """`-o` named one of a partnership's own files, or a document sap makes; --force does not help."""
+
+    def __init__(self, shown: str, what: str, product: str, default: str) -> None:
+        super().__init__(
+            f"{shown} is {what}, so sap will not write the {product} there, even with --force; "
+            "nothing was written.",
+            hint=f"Leave out -o to write {default}, or give a file name of your own, such as -o "
+            f"my-{product.split()[-1]}{Path(default).suffix}, outside the partnership's own files.",
+        )
+        self.shown = shown

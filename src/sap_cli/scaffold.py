@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sap_cli.editor.schemas import json_schemas
+from sap_cli.editor.schemas import json_schemas, schema_paths
 from sap_cli.errors import ProjectExists, SapError, UnknownTemplate, UsageProblem
 from sap_cli.files import git as gitops
-from sap_cli.files.atomic import atomic_write, create_exclusive
+from sap_cli.files.atomic import atomic_write, create_exclusive, refuse_unsafe
 from sap_cli.ids import slugify
 from sap_cli.model.commented import commented_yaml
 from sap_cli.model.folder import FILE_MODELS
@@ -259,6 +259,11 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
         gitops.require_identity(folder)
     texts = build_files(request, today or dt.date.today())
     gitignore = gitops.gitignore_with_private(folder)
+    # An existing folder may hold links (a linked .sap/schema/); nothing is written through one.
+    refuse_unsafe(
+        folder,
+        [*texts, *schema_paths(), ".gitignore"],
+    )
 
     created = Created(folder)
     try:

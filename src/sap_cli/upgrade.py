@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from sap_cli.agreement.signature_file import new_signature_file
-from sap_cli.editor.schemas import write_schemas
+from sap_cli.editor.schemas import schema_paths, write_schemas
 from sap_cli.errors import SapError
-from sap_cli.files.atomic import atomic_write, create_exclusive
+from sap_cli.files.atomic import atomic_write, create_exclusive, refuse_unsafe
 from sap_cli.files.yaml_edit import editable_from_text
 from sap_cli.files.yaml_read import load_file
 from sap_cli.model.folder import SCHEMA_VERSION, format_state
@@ -393,6 +393,12 @@ def apply_upgrade(plan: UpgradePlan) -> list[Path]:
     naming what was written and what was not.
     """
 
+    # Every path is checked before the first write: no link anywhere on the way, in or out.
+    with_schemas = (plan.folder / SCHEMA_FOLDER).is_dir() or (plan.folder / SCHEMA_FOLDER).is_symlink()
+    refuse_unsafe(
+        plan.folder,
+        [*(change.relative for change in plan.changes), *(schema_paths() if with_schemas else [])],
+    )
     for change in plan.changes:
         path = plan.folder / change.relative
         now = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else None
@@ -407,7 +413,12 @@ def apply_upgrade(plan: UpgradePlan) -> list[Path]:
         if change.relative != "project.yaml"
     ]
     if (plan.folder / SCHEMA_FOLDER).is_dir():
-        steps.append((f"{SCHEMA_FOLDER}/", functools.partial(write_schemas, plan.folder / SCHEMA_FOLDER)))
+        steps.append(
+            (
+                f"{SCHEMA_FOLDER}/",
+                functools.partial(write_schemas, plan.folder / SCHEMA_FOLDER, inside=plan.folder),
+            )
+        )
     steps += [
         (change.relative, functools.partial(_write_change, plan.folder, change))
         for change in plan.changes

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sap_cli.agreement.fingerprint import Fingerprint, fingerprint, latest_signature
 from sap_cli.agreement.signature_file import new_signature_file
 from sap_cli.errors import SapError
-from sap_cli.files.atomic import atomic_write, create_exclusive
+from sap_cli.files.atomic import atomic_write, create_exclusive, refuse_unsafe
 from sap_cli.files.yaml_edit import load_round_trip
 from sap_cli.model.commented import scalar
 from sap_cli.model.records import SignatureFile
@@ -77,6 +77,7 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
     found = latest_signature(p, partner.id)
     if found is not None and found[1].fingerprint == current.whole and found[1].version == version:
         if version > recorded:  # signed by a `sap sign` that stopped before raising the version
+            refuse_unsafe(folder, ["project.yaml"])
             _set_agreement_version(folder, version)
             return Signed(path, partner.name, version, current.whole, already=True, finished_from=recorded)
         return Signed(path, partner.name, version, current.whole, already=True)
@@ -91,6 +92,14 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
         "fingerprint": current.whole,
         "parts": dict(current.parts),
     }
+    # Both files are checked before either is written: no link on the way, in or out.
+    refuse_unsafe(
+        folder,
+        [
+            path.relative_to(folder).as_posix(),
+            *(["project.yaml"] if version > recorded else []),
+        ],
+    )
     _append_signature(path, partner, entry)
     if version > recorded:
         try:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sap_cli.calendar.events import PRODID, calendar_bytes, calendar_for
-from sap_cli.errors import SapError
+from sap_cli.errors import SapError, WillNotReplace
 from sap_cli.files.atomic import atomic_write, refuse_unsafe
+from sap_cli.partnership.layout import own_file_refusal
 from sap_cli.partnership.load import load_valid
 from sap_cli.words import display_path
 
@@ -60,13 +62,18 @@ def write_calendar(
     calendar = calendar_for(partnership or load_valid(folder))
     data: bytes = calendar.to_ical()
     events = len(calendar.walk("VEVENT"))
-    if output is None:
+    if output is not None:
+        refused = own_file_refusal(folder, output, allowed=(DEFAULT_OUTPUT,))
+        if refused is not None:
+            raise WillNotReplace(display_path(output), refused[1], "calendar", DEFAULT_OUTPUT)
+    placed = Path(os.path.abspath(output if output is not None else folder / DEFAULT_OUTPUT))
+    if placed.is_relative_to(folder):  # from the partnership down: a linked docs/ is refused
         refuse_unsafe(
             folder,
-            [DEFAULT_OUTPUT],
+            [placed.relative_to(folder).as_posix()],
             "Replace the link or the odd file with a plain folder or file, or choose another file with -o.",
         )
-        output = folder / DEFAULT_OUTPUT
+    output = placed
     if output.is_dir():
         raise CalendarNotMadeBySap(output, "is a folder")
     if output.exists() and not output.is_file():

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.errors import TemplateFailed
+from sap_cli.files.paths import read_refusal
 from sap_cli.resources import templates_root
 from sap_cli.words import display_path
 
@@ -20,11 +21,12 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 
-def _contained_loader(folder: Path) -> Any:
-    """A FileSystemLoader that also refuses files reached through links pointing outside `folder`."""
+def _contained_loader(folder: Path, root_folder: Path | None = None) -> Any:
+    """A FileSystemLoader that also refuses files reached through links pointing outside `root_folder`
+    (the partnership, or `folder` itself when not given)."""
     from jinja2 import FileSystemLoader, TemplateNotFound
 
-    root = os.path.realpath(folder)
+    root = os.path.realpath(root_folder or folder)
 
     class ContainedLoader(FileSystemLoader):
         def get_source(self, environment: Any, template: str) -> Any:
@@ -98,8 +100,12 @@ def make_environment(project_folder: Path | None) -> Environment:
     from jinja2 import ChoiceLoader, StrictUndefined
 
     loaders = []
-    if project_folder is not None and (project_folder / "templates").is_dir():
-        loaders.append(_contained_loader(project_folder / "templates"))
+    if project_folder is not None:
+        refused = read_refusal(project_folder, "templates")
+        if refused is not None:
+            raise TemplateFailed("templates", None, refused.message, refused.hint)
+        if (project_folder / "templates").is_dir():
+            loaders.append(_contained_loader(project_folder / "templates", project_folder))
     loaders.append(_contained_loader(Path(str(templates_root()))))
     env: Environment = _limited_sandbox()(
         loader=ChoiceLoader(loaders),

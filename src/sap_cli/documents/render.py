@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sap_cli.calendar.events import calendar_bytes
-from sap_cli.calendar.file import write_calendar
+from sap_cli.calendar.file import DEFAULT_OUTPUT, write_calendar
 from sap_cli.documents.files import RenderResult, check_documents, write_documents
 from sap_cli.documents.pages import DOCUMENTS, render_documents
 from sap_cli.files.git import keep_private_out_of_git
+from sap_cli.files.paths import first_link
 from sap_cli.partnership.load import load_valid
 
 if TYPE_CHECKING:
@@ -30,19 +31,21 @@ def render_project(
 
     partnership = load_valid(folder)
     documents = render_documents(partnership, which, as_of, private_for)
-    calendar = folder / "docs" / "calendar.ics"
+    calendar = folder / DEFAULT_OUTPUT
     # A calendar kept in docs/ (made by `sap calendar`) is one of the documents: kept current too.
-    keep_calendar = private_for is None and calendar.is_file() and not calendar.is_symlink()
+    keep_calendar = private_for is None and first_link(folder, DEFAULT_OUTPUT) is None and calendar.is_file()
     if check:
         stale = check_documents(folder, documents)
         if keep_calendar and calendar_bytes(partnership) != calendar.read_bytes():
             stale.append(("docs/calendar.ics", "the dates or names in it changed"))
         return RenderResult(stale=stale)
+    # The promise that private/ stays out of git must hold even in a folder sap did not create;
+    # .gitignore comes first, so a refusal (a linked .gitignore) leaves nothing written.
+    gitignore_written = private_for is not None and keep_private_out_of_git(folder)
     result = write_documents(folder, documents, force=force)
     if keep_calendar:
         written = write_calendar(folder, partnership=partnership)
         (result.written if written.changed else result.unchanged).append(written.path)
-    # The promise that private/ stays out of git must hold even in a folder sap did not create.
-    if private_for is not None and keep_private_out_of_git(folder):
+    if gitignore_written:
         result.written.append(folder / ".gitignore")
     return result

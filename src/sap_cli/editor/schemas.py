@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from sap_cli import __version__
 from sap_cli.errors import SapError, UsageProblem
-from sap_cli.files.atomic import atomic_write
+from sap_cli.files.atomic import atomic_write, refuse_unsafe
+from sap_cli.files.paths import read_refusal
 from sap_cli.model.folder import FILE_MODELS
 from sap_cli.model.records import CheckinFile, SignatureFile
 from sap_cli.partnership.modeline import FIXED_KINDS, SCHEMA_FOLDER, schema_file_name
@@ -48,8 +49,9 @@ _MADE_BY = re.compile(r"Made by sap (\S+) from its own models")
 def outdated_schemas(folder: Path) -> str | None:
     """The sap version that made the folder's editor schemas, if not this one (None if current or absent)."""
 
-    path = folder / SCHEMA_FOLDER / schema_file_name("project")
-    if not path.is_file():
+    relative = SCHEMA_FOLDER / schema_file_name("project")
+    path = folder / relative
+    if read_refusal(folder, relative) is not None or not path.is_file():
         return None
     try:
         found = _MADE_BY.search(path.read_text(encoding="utf-8", errors="replace"))
@@ -77,8 +79,18 @@ def findings(partnership: Partnership) -> list[Finding]:
     ]
 
 
-def write_schemas(output: Path) -> list[Path]:
-    """Write every schema into `output` (made if missing), each file replaced atomically."""
+def schema_paths() -> list[str]:
+    """The schema files of a partnership, relative to its folder."""
+    return [(SCHEMA_FOLDER / name).as_posix() for name in json_schemas()]
+
+
+def write_schemas(output: Path, inside: Path | None = None) -> list[Path]:
+    """Write every schema into `output` (made if missing), each file replaced atomically.
+
+    With `inside` (the partnership `output` belongs to), every path is first checked from that
+    folder down: a linked .sap/ or .sap/schema/, or a linked schema file, is refused before
+    anything is written.
+    """
 
     if str(output) == "-":
         raise UsageProblem(
@@ -90,8 +102,11 @@ def write_schemas(output: Path) -> list[Path]:
             f"{display_path(output)} is a file, so sap cannot put the schemas in it.",
             hint="Give a folder with --output.",
         )
+    texts = json_schemas()
+    if inside is not None:
+        refuse_unsafe(inside, [(output / name).relative_to(inside).as_posix() for name in texts])
     written = []
-    for name, text in json_schemas().items():
+    for name, text in texts.items():
         path = output / name
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             atomic_write(path, text)

@@ -5,13 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sap_cli.editor.schemas import write_schemas
+from sap_cli.editor.schemas import schema_paths, write_schemas
 from sap_cli.errors import SapError
-from sap_cli.files.atomic import atomic_write
+from sap_cli.files.atomic import refuse_unsafe
+from sap_cli.files.paths import refuse_reading, write_inside
 from sap_cli.files.yaml_read import load_file
 from sap_cli.model.folder import SCHEMA_VERSION, format_state
 from sap_cli.partnership.format import UPDATE_SAP
-from sap_cli.partnership.modeline import SCHEMA_FOLDER, has_modeline, partnership_yaml_files, with_modeline
+from sap_cli.partnership.modeline import (
+    FOLDER_KINDS,
+    SCHEMA_FOLDER,
+    has_modeline,
+    partnership_yaml_files,
+    with_modeline,
+)
 
 
 @dataclass
@@ -26,7 +33,7 @@ class EditorSetup:
 def _require_current_format(folder: Path) -> None:
     """Schemas describe this sap's format; pointing an older or newer folder at them would mislead."""
 
-    state, found = format_state(load_file(folder / "project.yaml").data)
+    state, found = format_state(load_file(folder / "project.yaml", inside=folder).data)
     if state == "older":
         raise SapError(
             f"this partnership uses file format {found}, from an older sap, and the schemas describe "
@@ -49,15 +56,22 @@ def set_up_editor_support(folder: Path) -> EditorSetup:
 
     _require_current_format(folder)
     setup = EditorSetup(folder / SCHEMA_FOLDER)
-    setup.schemas = write_schemas(setup.schema_folder)
-    for path in partnership_yaml_files(folder):
-        raw = path.read_bytes()
+    # Every file is checked before the first is written: a linked roles.yaml, checkins/ or
+    # .sap/schema/ would otherwise have sap add lines to, or replace, files elsewhere.
+    candidates = [path.relative_to(folder).as_posix() for path in partnership_yaml_files(folder)]
+    refuse_reading(folder, [*candidates, *FOLDER_KINDS])
+    to_mark: list[tuple[Path, str]] = []
+    for relative in candidates:
+        path = folder / relative
         try:
-            text = raw.decode("utf-8")
+            text = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError:
             continue  # sap validate reports it; the comment can wait until the file is readable
-        if has_modeline(text):
-            continue
-        atomic_write(path, with_modeline(text, path.relative_to(folder)).encode("utf-8"))
+        if not has_modeline(text):
+            to_mark.append((path, text))
+    refuse_unsafe(folder, [*schema_paths(), *(path.relative_to(folder).as_posix() for path, _ in to_mark)])
+    setup.schemas = write_schemas(setup.schema_folder, inside=folder)
+    for path, text in to_mark:
+        write_inside(folder, path.relative_to(folder), with_modeline(text, path.relative_to(folder)))
         setup.marked.append(path)
     return setup

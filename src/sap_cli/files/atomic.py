@@ -84,8 +84,10 @@ def unsafe_reason(folder: Path, relative: str) -> str | None:
             return None
         if not last and not here.is_dir():
             return f"{here.relative_to(folder)} is a file where sap expects a folder"
-        if last and not here.is_file():
+        if last and here.is_dir():
             return f"{relative} is a folder, not a file"
+        if last and not here.is_file():
+            return f"{relative} is not an ordinary file (it is a pipe, a device or a socket)"
     return None
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from sap_cli.errors import GitFailed, SapError
-from sap_cli.files.atomic import atomic_write
+from sap_cli.files.atomic import refuse_unsafe
+from sap_cli.files.paths import write_inside
 from sap_cli.words import display_path
 
 GITIGNORE_LINE = "private/"
@@ -160,6 +161,13 @@ def gitignore_with_private(folder: Path) -> bytes | None:
     An existing file is extended byte for byte, whatever its encoding and line endings.
     """
     path = folder / ".gitignore"
+    # A linked .gitignore would have sap add a line to whatever file it points at.
+    refuse_unsafe(
+        folder,
+        [".gitignore"] if path.is_symlink() else [],
+        f"Replace the link with a plain .gitignore file that lists {GITIGNORE_LINE}, then run the "
+        "command again.",
+    )
     if not path.exists():
         return b"# Reflections a partner keeps to themself never go into git.\nprivate/\n"
     if not path.is_file():
@@ -213,5 +221,5 @@ def keep_private_out_of_git(folder: Path) -> bool:
     gitignore = gitignore_with_private(folder)
     if gitignore is None:
         return False
-    atomic_write(folder / ".gitignore", gitignore)
+    write_inside(folder, ".gitignore", gitignore)
     return True

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sap_cli.files.paths import OUTSIDE_HINT, Refused, outside_link, read_refusal
 from sap_cli.files.yaml_syntax import (
     SYNTAX_HINT,
     SyntaxProblem,
@@ -154,19 +155,23 @@ def load_file(path: Path, inside: Path | None = None) -> LoadedFile:
     else must not make sap read, and repeat in its messages, files elsewhere on the computer.
     """
 
-    if inside is not None and path.is_symlink():
-        target = Path(os.path.realpath(path))
-        if not target.is_relative_to(Path(os.path.realpath(inside))):
-            return LoadedFile(
-                path,
-                syntax=SyntaxProblem(
-                    1,
-                    1,
-                    f"{path.name} is a link to a file outside the partnership, which sap does not follow",
-                    "Replace the link with a copy of the file, if you trust where it came from.",
-                    "outside-link",
-                ),
+    if inside is not None:
+        try:
+            relative: Path | None = path.relative_to(inside)
+        except ValueError:
+            relative = None
+        refused = (
+            read_refusal(inside, relative)
+            if relative is not None
+            else (
+                Refused(outside_link(path.name, is_folder=False), OUTSIDE_HINT, "outside-link")
+                if path.is_symlink()
+                and not Path(os.path.realpath(path)).is_relative_to(Path(os.path.realpath(inside)))
+                else None
             )
+        )
+        if refused is not None:
+            return LoadedFile(path, syntax=SyntaxProblem(1, 1, refused.message, refused.hint, refused.code))
     if not path.is_file():
         if path.exists():
             return LoadedFile(
@@ -174,8 +179,12 @@ def load_file(path: Path, inside: Path | None = None) -> LoadedFile:
                 syntax=SyntaxProblem(
                     1,
                     1,
-                    f"{path.name} is a folder, not a file",
-                    f"Move what is inside it elsewhere, then make {path.name} a file again.",
+                    f"{path.name} is a folder, not a file"
+                    if path.is_dir()
+                    else f"{path.name} is not an ordinary file (it is a pipe, a device or a socket)",
+                    f"Move what is inside it elsewhere, then make {path.name} a file again."
+                    if path.is_dir()
+                    else f"Replace {path.name} with a plain file.",
                     "unreadable",
                 ),
             )

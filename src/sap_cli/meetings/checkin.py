@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from sap_cli.errors import SapError, UnknownName, UsageProblem
 from sap_cli.files import git as gitops
-from sap_cli.files.atomic import atomic_write, create_exclusive
+from sap_cli.files.atomic import atomic_write, refuse_unsafe
+from sap_cli.files.paths import create_inside, refuse_reading
 from sap_cli.files.yaml_edit import load_round_trip
 from sap_cli.ids import slugify
 from sap_cli.meetings.ledger import meeting_prompt, parse_action
@@ -135,12 +136,15 @@ def record_checkin(folder: Path, request: CheckinRequest, commit: bool = False) 
     """Write one new meeting file (never replacing one) and close the actions named in `done`."""
     partnership = _prepare(folder, request, commit)
     closing = _closable(partnership, request.done)
+    _refuse_links(folder, closing)
     recorded = Recorded(path=None)
     if _has_meeting_content(request):
         while True:
             checkin_id, path = _free_path(folder, request.date, request.title)
             try:
-                create_exclusive(path, _checkin_text(request, checkin_id, partnership, folder))
+                create_inside(
+                    folder, path.relative_to(folder), _checkin_text(request, checkin_id, partnership, folder)
+                )
                 break
             except FileExistsError:
                 continue  # someone saved a meeting with this name a moment ago; take the next one
@@ -190,7 +194,9 @@ def start_draft(folder: Path, request: CheckinRequest) -> Draft:
     checkin_id, path = _free_path(folder, request.date, request.title)
     draft = Draft(checkin_id, f"checkins/{checkin_id}.yaml", path.with_name(path.name + ".draft"))
     if not draft.path.exists():  # an unfinished draft of the same meeting is reopened, not replaced
-        create_exclusive(draft.path, _checkin_text(request, checkin_id, partnership, folder))
+        create_inside(
+            folder, draft.path.relative_to(folder), _checkin_text(request, checkin_id, partnership, folder)
+        )
     return draft
 
 
@@ -204,14 +210,17 @@ def draft_problems(folder: Path, draft: Draft) -> list[Problem]:
 
 def save_draft(folder: Path, draft: Draft, request: CheckinRequest, commit: bool = False) -> Recorded:
     """Save a valid draft under its final name, exactly as the user wrote it, then remove the draft."""
-    _prepare(folder, request, commit)
+    _refuse_links(folder, _closable(_prepare(folder, request, commit), request.done))
     if draft_problems(folder, draft):
         raise SapError(f"{draft.path} still has problems; it was kept.")
     final = folder / draft.name
-    create_exclusive(final, draft.path.read_text(encoding="utf-8"))
+    refuse_reading(folder, [draft.path.relative_to(folder)])
+    create_inside(folder, draft.name, draft.path.read_text(encoding="utf-8"))
     draft.path.unlink()
     partnership = load_valid(folder)
-    return _finish(folder, request, Recorded(path=final), _closable(partnership, request.done), commit)
+    closing = _closable(partnership, request.done)
+    _refuse_links(folder, closing)
+    return _finish(folder, request, Recorded(path=final), closing, commit)
 
 
 def _has_meeting_content(request: CheckinRequest) -> bool:
@@ -236,6 +245,11 @@ def _closable(partnership: Partnership, ids: Sequence[str]) -> dict[str, str]:
     return closing
 
 
+def _refuse_links(folder: Path, closing: dict[str, str]) -> None:
+    """Before anything is written: no meeting file to close an action in may be reached through a link."""
+    refuse_unsafe(folder, sorted({f"checkins/{checkin_id}.yaml" for checkin_id in closing.values()}))
+
+
 def _close(folder: Path, closing: dict[str, str], on: dt.date) -> tuple[list[str], list[Path]]:
     """Set `done` on each action in its own file, keeping every comment and the key order."""
 
@@ -244,6 +258,7 @@ def _close(folder: Path, closing: dict[str, str], on: dt.date) -> tuple[list[str
     by_file: dict[str, list[str]] = {}
     for action_id, checkin_id in closing.items():
         by_file.setdefault(checkin_id, []).append(action_id)
+    _refuse_links(folder, closing)
     for checkin_id, action_ids in by_file.items():
         path = folder / "checkins" / f"{checkin_id}.yaml"
         editable = load_round_trip(path)

@@ -50,7 +50,7 @@ def check_structure(folder: Path, draft: tuple[str, Path] | None = None) -> Chec
     if draft is not None:
         draft_name, draft_path = draft
         checkin_names = [*checkin_names, draft_name]
-        loaded.files[draft_name] = load_file(draft_path)
+        loaded.files[draft_name] = load_file(draft_path, inside=folder)
     checker = Placer(loaded)
     if format_is_foreign(checker):  # other errors would only follow from the format
         return Checked(Report(folder, checker.problems), checker, None, foreign_format=True)

@@ -71,5 +71,7 @@ def partnership_yaml_files(folder: Path) -> list[Path]:
     """Every file of the partnership that has a schema, in a stable order."""
     found = [folder / name for name in FIXED_KINDS if (folder / name).is_file()]
     for sub in FOLDER_KINDS:
+        if (folder / sub).is_symlink():
+            continue  # sap reads no folder of records through a link (the callers say so)
         found += sorted(p for p in (folder / sub).glob("*.yaml") if p.is_file() and not p.is_symlink())
     return found

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sap_cli.files.paths import first_link, read_refusal
 from sap_cli.model.vocab import PHASES
 from sap_cli.partnership.problems import Problem
 from sap_cli.resources import worksheet_prompts
@@ -138,14 +139,52 @@ def parse_reflection(text: str) -> ParsedReflection:
     return parsed
 
 
-def reflection_files(folder: Path, include_private: bool = True) -> list[str]:
-    """Reflection files in the partnership, as relative paths; private ones only if asked."""
-    found = []
+def _linked(folder: Path, relative: str) -> str | None:
+    """Why a reflection path is not read, or None: any link on the way, inside the folder or out.
+
+    A link in reflections/ could bring another partnership's private answers, or this one's
+    private/, into the shared review; private text comes only from private/, and only when asked.
+    """
+    refused = read_refusal(folder, relative)
+    if refused is not None:
+        return refused.message
+    link = first_link(folder, relative)
+    if link is None:
+        return None
+    return (
+        f"{link} is a link, and sap reads reflections only from plain files in "
+        f"{SHARED_FOLDER}/ and {PRIVATE_FOLDER}/, so it was left out"
+    )
+
+
+def _reflection_paths(folder: Path, include_private: bool) -> tuple[list[str], list[tuple[str, str]]]:
+    """(readable reflection files, [(path, why it was left out)]) as relative paths."""
+    found: list[str] = []
+    refused: list[tuple[str, str]] = []
     for sub in (SHARED_FOLDER, *((PRIVATE_FOLDER,) if include_private else ())):
+        why = _linked(folder, sub)
+        if why is not None:
+            refused.append((sub, why))
+            continue
         where = folder / sub
-        if where.is_dir() and not where.is_symlink():
-            found += [f"{sub}/{path.name}" for path in sorted(where.glob("*.md")) if path.is_file()]
-    return found
+        if not where.is_dir():
+            continue
+        for path in sorted(where.glob("*.md")):
+            relative = f"{sub}/{path.name}"
+            why = _linked(folder, relative)
+            if why is not None:
+                refused.append((relative, why))
+            elif path.is_file():
+                found.append(relative)
+    return found, refused
+
+
+def reflection_files(folder: Path, include_private: bool = True) -> list[str]:
+    """Reflection files in the partnership, as relative paths; private ones only if asked.
+
+    Links are never followed, whether they lead out of the partnership or into its private/.
+    """
+    return _reflection_paths(folder, include_private)[0]
 
 
 def _read(folder: Path, relative: str) -> tuple[str | None, str | None]:
@@ -162,7 +201,22 @@ def reflection_problems(folder: Path, partner_ids: set[str] | None) -> list[Prob
     """Warnings for `sap validate`: reflections whose prompts were deleted or whose partner is gone."""
 
     problems = []
-    for relative in reflection_files(folder):
+    readable, refused = _reflection_paths(folder, include_private=True)
+    for relative, why in refused:
+        problems.append(
+            Problem(
+                relative,
+                1,
+                1,
+                "warning",
+                "reflection-link",
+                why,
+                "Replace the link with a plain file of your own answers; the review reads nothing "
+                "through it.",
+                folder=folder,
+            )
+        )
+    for relative in readable:
 
         def warn(line: int, code: str, message: str, hint: str, relative: str = relative) -> None:
             problems.append(Problem(relative, line, 1, "warning", code, message, hint, folder=folder))

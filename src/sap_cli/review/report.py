@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.documents.files import Document, write_documents
 from sap_cli.documents.pages import render_page
-from sap_cli.errors import SapError
-from sap_cli.files.atomic import create_exclusive
+from sap_cli.errors import SapError, WillNotReplace
+from sap_cli.files.atomic import create_exclusive, refuse_unsafe
 from sap_cli.files.git import keep_private_out_of_git
+from sap_cli.partnership.layout import own_file_refusal
 from sap_cli.partnership.load import load_valid
 from sap_cli.resources import worksheet_prompts
 from sap_cli.review.anonymize import _name_patterns, anonymize
@@ -97,18 +99,30 @@ def save_review(
     target = review_destination(folder, output, as_json, anonymized, include_private)
     if target is None:
         return None
+    default = review_destination(folder, None, False, anonymized, include_private)
+    assert default is not None
+    own = () if as_json else (default.relative_to(folder).as_posix(),)
+    if output is not None:
+        refused = own_file_refusal(folder, target, allowed=own)
+        if refused is not None:
+            product = "figures of the review" if as_json else "review"
+            raise WillNotReplace(display_path(target), refused[1], product, display_path(default))
+    # Checked from the partnership down (a linked docs/ or private/), or from -o's own folder.
+    inside = folder if Path(os.path.abspath(target)).is_relative_to(folder) else target.parent
+    relative = Path(os.path.abspath(target)).relative_to(os.path.abspath(inside)).as_posix()
+    refuse_unsafe(inside, [relative])
     if as_json:
         return _save_figures(target, text)
     if include_private and output is None:
         keep_private_out_of_git(folder)
-    result = write_documents(target.parent, [Document(target.name, text)], force=force)
+    result = write_documents(inside, [Document(relative, text)], force=force)
     if result.kept:
         raise SapError(
             f"{display_path(target)} was edited by hand or not made by sap, so it was left as it is.",
             hint="Rename it to keep it, choose another file with -o, or use --force to replace it "
             "after saving yours as a .backup.md copy.",
         )
-    backups = tuple(target.parent / backup for _, backup in result.backups)
+    backups = tuple(inside / backup for _, backup in result.backups)
     return ReviewSaved(target, changed=bool(result.written), backups=backups)
 
 
