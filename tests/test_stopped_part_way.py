@@ -198,7 +198,7 @@ def test_upgrade_with_a_folder_in_the_way_changes_nothing_and_says_so(
     _finishes(runner, old, expected)
 
 
-def test_upgrade_meeting_a_file_in_the_way_while_writing_keeps_roles_as_it_was(
+def test_upgrade_meeting_a_file_in_the_way_is_refused_before_anything_is_written(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch, old: Path, tmp_path: Path
 ) -> None:
     expected, _ = _upgraded_cleanly(runner, monkeypatch, old, tmp_path)
@@ -208,10 +208,9 @@ def test_upgrade_meeting_a_file_in_the_way_while_writing_keeps_roles_as_it_was(
     assert_handled(result)
     assert result.exit_code == 1
     message = " ".join(result.output.split())
-    assert "it could not write signatures/helen-brooks.yaml (a file or folder is in the way)" in message
-    assert "It had written nothing; " in message
-    assert "every sign_off is still in roles.yaml and nothing is lost" in message
-    assert "Move what is in the way of signatures/helen-brooks.yaml" in message
+    # The path policy checks every file the upgrade will write before the first write.
+    assert "signatures is a file where sap expects a folder" in message
+    assert "Nothing was written." in message
     assert snapshot(old) == before
     (old / "signatures").unlink()
     _finishes(runner, old, expected)
