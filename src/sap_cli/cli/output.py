@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from sap_cli.cli.state import state
+from sap_cli.cli.terminal import visible
 from sap_cli.errors import SapError
 
 if TYPE_CHECKING:
@@ -21,11 +22,15 @@ def console(stderr: bool = False) -> Console:
     return state().console(stderr)
 
 
-def escape(text: str) -> str:
-    """Show the user's text as typed: '[red]' in a title is text, not a colour."""
+def escape(text: str, one_line: bool = False) -> str:
+    """Show the user's text as typed: '[red]' in a title is text, not a colour, and a control
+    character (ESC, BEL, U+009B...) is a visible sign such as ␛, not an order to the terminal.
+
+    `one_line` also shows a new line as ␤, for text inside a message sap prints on one line.
+    """
     from rich.markup import escape as rich_escape
 
-    return rich_escape(text)
+    return rich_escape(visible(text, one_line))
 
 
 def as_json(data: Any, indent: int = 2, ensure_ascii: bool = False) -> str:
@@ -45,9 +50,9 @@ def print_failure(exc: SapError, err: Console | None = None) -> None:
     err = err or console(stderr=True)
     if isinstance(exc, InvalidProject):
         print_problem_lines([p for p in exc.report.problems if p.severity == "error"], err)
-    err.print(f"[bold red]error:[/] {escape(exc.message)}")
+    err.print(f"[bold red]error:[/] {escape(exc.message, one_line=True)}")
     if exc.hint:
-        err.print(f"[dim]hint:[/] {escape(exc.hint)}")
+        err.print(f"[dim]hint:[/] {escape(exc.hint, one_line=True)}")
 
 
 def shown_path(problem: Problem) -> str:
@@ -63,13 +68,14 @@ def print_problem_lines(problems: Sequence[Problem], out: Console | None = None)
     for p in problems:
         colour = "red" if p.severity == "error" else "yellow"
         out.print(
-            f"{escape(shown_path(p))}:{p.line}:{p.column}: [{colour}]{p.severity}[/]: {escape(p.message)} "
+            f"{escape(shown_path(p), True)}:{p.line}:{p.column}: [{colour}]{p.severity}[/]: "
+            f"{escape(p.message, True)} "
             f"[dim]\\[{p.code}][/]"
         )
         if p.hint:
             out.print(
-                f"    [dim]hint:[/] {escape(p.hint)}"
-                + (f" [dim]Source: {escape(p.source)}.[/]" if p.source else "")
+                f"    [dim]hint:[/] {escape(p.hint, True)}"
+                + (f" [dim]Source: {escape(p.source, True)}.[/]" if p.source else "")
             )
 
 
@@ -94,6 +100,7 @@ def print_problems_text(report: Report) -> None:
 
 
 def _github_escape(text: str, is_property: bool = False) -> str:
+    text = visible(text)  # the log is read in a browser, but also in terminals (`act`, a local run)
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
 

@@ -32,6 +32,8 @@ class AppState:
         if stderr not in self.consoles:
             from rich.console import Console
 
+            from sap_cli.cli.terminal import visible_hook
+
             # Soft wrap: a `path:line:col` line must never be split, or editors cannot follow it.
             # NO_COLOR (no-color.org) means no styling at all, not only no colours: plain text.
             self.consoles[stderr] = Console(
@@ -41,6 +43,8 @@ class AppState:
                 color_system=None if os.environ.get("NO_COLOR") else "auto",
                 quiet=self.quiet and not stderr,
             )
+            # Whatever a command prints, a control character from a folder is shown, never obeyed.
+            self.consoles[stderr].push_render_hook(visible_hook())
         return self.consoles[stderr]
 
     @property

@@ -121,6 +121,17 @@ def round_trip_yaml() -> Any:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# After parsing: what a double-quoted escape ("\\e", "\\x1b", "\\u009b") can still put in a value.
+# Tabs and new lines (also written "\\r\\n") are text; every other C0 or C1 control character could
+# steer a terminal: recolour it, clear it, retitle its window or plant a link.
+_PARSED_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+
+
+# The largest YAML file sap reads: partnership files are a few kilobytes; a 5 MB file with one
+# mistake cost 14 s of CPU to place, so anything this large is a paste or a file made to slow sap.
+YAML_SIZE_LIMIT = 2 * 1024 * 1024
+
+
 _CONFLICT = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 
 
@@ -190,7 +201,8 @@ def load_file(path: Path, inside: Path | None = None) -> LoadedFile:
             )
         return LoadedFile(path, missing=True)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(YAML_SIZE_LIMIT + 1)  # never more than the limit, however large it is
     except OSError as exc:
         return LoadedFile(
             path,
@@ -212,6 +224,8 @@ def parse_bytes(path: Path, raw: bytes) -> LoadedFile:
     """
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    if len(raw) > YAML_SIZE_LIMIT:
+        return LoadedFile(path, syntax=_too_large_problem())
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -283,7 +297,7 @@ def parse_bytes(path: Path, raw: bytes) -> LoadedFile:
                     "too-large",
                 ),
             )
-        return LoadedFile(path, data=data, text=text)
+        return _refuse_escaped_controls(LoadedFile(path, data=data, text=text))
     try:
         document = round_trip_yaml().load(text)
     except MarkedYAMLError as exc:
@@ -291,7 +305,73 @@ def parse_bytes(path: Path, raw: bytes) -> LoadedFile:
     except (YAMLError, RecursionError) as exc:
         message = str(exc).splitlines()[0] if isinstance(exc, YAMLError) else "the file is nested too deeply"
         return LoadedFile(path, syntax=SyntaxProblem(1, 1, message, SYNTAX_HINT))
-    return LoadedFile(path, data=document, text=text, _document=document)
+    return _refuse_escaped_controls(LoadedFile(path, data=document, text=text, _document=document))
+
+
+def _too_large_problem() -> SyntaxProblem:
+    megabytes = YAML_SIZE_LIMIT // (1024 * 1024)
+    return SyntaxProblem(
+        1,
+        1,
+        f"this file is larger than {megabytes} MB, the most sap reads in one YAML file",
+        "Partnership files are a few kilobytes; the file may hold a paste gone wrong or have been "
+        "made to slow programs down. Cut it down, or start again from the same file made by "
+        "`sap init`.",
+        "too-large",
+    )
+
+
+_CONTROL_NAMES = {
+    0x07: "the Bell control character",
+    0x08: "the Backspace control character",
+    0x0D: "a carriage return",
+    0x1B: "the Escape control character",
+}
+
+
+def _first_control(data: Any) -> tuple[list[str | int], bool, str] | None:
+    """Where the first key or text value holding a control character is: (path, is_key, char)."""
+    stack: list[tuple[list[str | int], Any]] = [([], data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, str):
+            found = _PARSED_CONTROL.search(value)
+            if found is not None:
+                return loc, False, found.group()
+        elif isinstance(value, dict):
+            for key, child in reversed(list(value.items())):
+                if isinstance(key, str) and (found := _PARSED_CONTROL.search(key)) is not None:
+                    return [*loc, key], True, found.group()
+                stack.append(([*loc, key], child))
+        elif isinstance(value, list):
+            stack.extend(([*loc, index], child) for index, child in reversed(list(enumerate(value))))
+    return None
+
+
+def _refuse_escaped_controls(loaded: LoadedFile) -> LoadedFile:
+    """Refuse control characters written as escapes inside double quotes ("\\e", "\\x1b", "\\u009b").
+
+    The raw-byte check cannot see them: they appear only once the file is parsed. In a title they
+    could recolour, clear or retitle the terminal of whoever runs sap on the folder.
+    """
+    found = _first_control(loaded.data)
+    if found is None:
+        return loaded
+    loc, is_key, char = found
+    line, column = position(loaded.document, loc, at_key=is_key)
+    name = _CONTROL_NAMES.get(ord(char), "a control character")
+    return LoadedFile(
+        loaded.path,
+        syntax=SyntaxProblem(
+            line,
+            column,
+            f"this {'key' if is_key else 'value'} holds {name} (U+{ord(char):04X}), written as a backslash "
+            "escape (such as \\e, \\x1b or \\u009b); it is not text and could change what a terminal shows",
+            "Delete the backslash escape from the quoted text (keep \\n for a new line and \\t for a tab); "
+            "if the folder came from someone else, check what else it holds.",
+            "not-text",
+        ),
+    )
 
 
 EXPANDED_LIMIT = 200_000  # values after aliases are expanded; a large partnership file has a few thousand

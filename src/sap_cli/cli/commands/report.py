@@ -8,6 +8,7 @@ import typer
 
 from sap_cli.cli.options import PartnershipFolder, ReportFormat, folder_or_here, parse_date
 from sap_cli.cli.output import as_json, console, escape
+from sap_cli.cli.terminal import visible
 
 
 def report(
@@ -63,7 +64,9 @@ def report(
     text = as_json(figures, indent=2, ensure_ascii=False) + "\n" if as_data else markdown
     saved = save_review(project_folder, text, output, as_data, anonymize, include_private, force)
     if saved is None:
-        typer.echo(text, nl=False)
+        # A review on the terminal: its text may quote files, so control characters are shown, not obeyed
+        # (JSON escapes them itself).
+        typer.echo(text if as_data else visible(text), nl=False)
         return
     for backup in saved.backups:
         console().print(f"saved your edited copy as {escape(display_path(backup))}")
