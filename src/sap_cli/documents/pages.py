@@ -9,11 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sap_cli.agreement.fingerprint import fingerprint, signing_states
 from sap_cli.documents.files import Document, finish_page
-from sap_cli.documents.jinja import (
-    make_environment,
-    render_template,
-    time_limit,
-)
+from sap_cli.documents.jinja import make_environment, render_template, time_limit
 from sap_cli.meetings.ledger import ledger
 from sap_cli.model.vocab import (
     AREA_LABELS,
