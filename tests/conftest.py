@@ -181,6 +181,21 @@ def make_partnership(tmp_path: Path) -> Callable[..., Path]:
     return make
 
 
+@pytest.fixture
+def demo(make_partnership: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small partnership, with the working folder just above it (as a user would stand)."""
+    folder = make_partnership()
+    monkeypatch.chdir(folder.parent)
+    return folder
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    """Edit a file as a partner would by hand: `old` must be there; only its first use changes."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def run_git(folder: Path, *args: str) -> str:
     """Run git in `folder` as a fixed, made-up person, ignoring the machine's own git settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}

@@ -7,29 +7,15 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from conftest import run_git
+from conftest import replace_once, run_git
 from sap_cli import cli
 from sap_cli.agreement.diff import agreement_changes
 from sap_cli.agreement.fingerprint import fingerprint
 from sap_cli.agreement.sign import sign_partner
 from sap_cli.partnership.load import load_valid
 from sap_cli.validation.check import check_folder
-
-
-@pytest.fixture
-def demo(make_partnership: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = make_partnership()
-    monkeypatch.chdir(folder.parent)
-    return folder
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _sign(runner: CliRunner, folder: Path, partner: str, day: str) -> str:
@@ -47,11 +33,11 @@ def _to_sign_again(runner: CliRunner, folder: Path) -> dict[str, list[str]]:
 
 def test_progress_does_not_change_the_fingerprint_but_the_plan_does(demo: Path) -> None:
     before = fingerprint(load_valid(demo))
-    _edit(
+    replace_once(
         demo / "timeline.yaml", "    goals: [new-rubric]\n", "    goals: [new-rubric]\n    done: 2026-03-18\n"
     )
     assert fingerprint(load_valid(demo)) == before
-    _edit(demo / "timeline.yaml", "due: 2026-03-20", "due: 2026-03-27")
+    replace_once(demo / "timeline.yaml", "due: 2026-03-20", "due: 2026-03-27")
     after = fingerprint(load_valid(demo))
     assert after.whole != before.whole
     assert [name for name in after.parts if after.parts[name] != before.parts[name]] == ["timeline"]
@@ -77,7 +63,7 @@ def test_two_sign_a_goal_changes_both_must_sign_again_then_the_warning_clears(
     amira_file = demo / "signatures/amira-haddad.yaml"
     first_signature = amira_file.read_bytes()
 
-    _edit(
+    replace_once(
         demo / "goals.yaml", "title: A lab rubric students understand", "title: A lab rubric all students use"
     )
     run_git(demo, "commit", "-qam", "goal reworded")
@@ -128,7 +114,7 @@ def test_signing_keeps_comments_in_the_signature_file(demo: Path) -> None:
     path.write_text(
         path.read_text(encoding="utf-8") + "  # signed at the kick-off meeting\n", encoding="utf-8"
     )
-    _edit(demo / "project.yaml", "cadence: fortnightly", "cadence: weekly")
+    replace_once(demo / "project.yaml", "cadence: fortnightly", "cadence: weekly")
     sign_partner(demo, "amira-haddad", dt.date(2026, 1, 20))
     text = path.read_text(encoding="utf-8")
     assert "  # signed at the kick-off meeting\n" in text
@@ -155,7 +141,8 @@ def test_a_signature_without_fingerprint_goes_by_its_version(
         "partner: amira-haddad\nsignatures:\n  - date: 2026-01-12\n    version: 1\n", encoding="utf-8"
     )
     assert [p for p in check_folder(folder).problems if p.code == "sign-again"] == []
-    _edit(folder / "project.yaml", "cadence: fortnightly", "cadence: fortnightly\nagreement_version: 2")
+    cadence = "cadence: fortnightly"
+    replace_once(folder / "project.yaml", cadence, cadence + "\nagreement_version: 2")
     warnings = [p for p in check_folder(folder).problems if p.code == "sign-again"]
     assert [(p.file.endswith("signatures/amira-haddad.yaml"), p.line) for p in warnings] == [(True, 3)]
     assert "signed version 1 on 2026-01-12, and the agreement has a newer version" in warnings[0].message
@@ -168,7 +155,7 @@ def test_a_signature_without_fingerprint_goes_by_its_version(
 def test_signature_files_are_checked(demo: Path) -> None:
     sign_partner(demo, "amira-haddad", dt.date(2026, 1, 12))
     (demo / "signatures/amira-haddad.yaml").rename(demo / "signatures/lee-chen.yaml")
-    _edit(demo / "signatures/lee-chen.yaml", "version: 1", "version: 3")
+    replace_once(demo / "signatures/lee-chen.yaml", "version: 1", "version: 3")
     problems = {(p.code, p.severity) for p in check_folder(demo).problems}
     assert ("signature-not-file-name", "error") in problems
     assert ("unknown-version", "error") in problems
@@ -177,9 +164,9 @@ def test_signature_files_are_checked(demo: Path) -> None:
 def test_signature_of_a_partner_who_left_is_kept_with_a_warning(demo: Path) -> None:
     sign_partner(demo, "lee-chen", dt.date(2026, 1, 12))
     before = (demo / "signatures/lee-chen.yaml").read_bytes()
-    _edit(demo / "roles.yaml", "  - id: lee-chen\n    name: Dr Lee Chen\n    kind: faculty\n", "")
-    _edit(demo / "goals.yaml", "      - lee-chen\n", "")
-    _edit(demo / "timeline.yaml", "owners: [lee-chen]", "owners: [amira-haddad]")
+    replace_once(demo / "roles.yaml", "  - id: lee-chen\n    name: Dr Lee Chen\n    kind: faculty\n", "")
+    replace_once(demo / "goals.yaml", "      - lee-chen\n", "")
+    replace_once(demo / "timeline.yaml", "owners: [lee-chen]", "owners: [amira-haddad]")
     found = [p for p in check_folder(demo).problems if p.code == "signature-of-unknown-partner"]
     assert len(found) == 1 and found[0].severity == "warning"
     assert (demo / "signatures/lee-chen.yaml").read_bytes() == before
@@ -187,7 +174,7 @@ def test_signature_of_a_partner_who_left_is_kept_with_a_warning(demo: Path) -> N
 
 def test_rendered_agreement_shows_signatures_and_who_must_sign_again(runner: CliRunner, demo: Path) -> None:
     sign_partner(demo, "amira-haddad", dt.date(2026, 1, 12))
-    _edit(demo / "matrix.yaml", "control: shared", "control: staff")
+    replace_once(demo / "matrix.yaml", "control: shared", "control: staff")
     assert runner.invoke(cli.app, ["render", str(demo), "agreement"]).exit_code == 0
     page = (demo / "docs/agreement.md").read_text(encoding="utf-8")
     old = fingerprint(load_valid(demo))
@@ -200,7 +187,7 @@ def test_rendered_agreement_shows_signatures_and_who_must_sign_again(runner: Cli
 
 def test_diff_without_git_names_the_parts_only(demo: Path) -> None:
     sign_partner(demo, "amira-haddad", dt.date(2026, 1, 12))
-    _edit(demo / "project.yaml", "end: 2026-05-29", "end: 2026-06-12")
+    replace_once(demo / "project.yaml", "end: 2026-05-29", "end: 2026-06-12")
     changes = agreement_changes(demo)
     assert changes.since == "version 1, signed 2026-01-12"
     assert changes.changes == {"dates and meeting rhythm": []}
@@ -211,7 +198,7 @@ def test_diff_since_a_day_uses_git_history(runner: CliRunner, demo: Path) -> Non
     run_git(demo, "init", "-q", "-b", "main")
     run_git(demo, "add", ".")
     run_git(demo, "commit", "-qm", "start")
-    _edit(
+    replace_once(
         demo / "roles.yaml",
         "      - Run the focus group\n",
         "      - Run the focus group\n      - Draft the rubric\n",
@@ -244,7 +231,7 @@ def test_diff_reads_history_through_the_guarded_reader(runner: CliRunner, demo: 
     run_git(demo, "commit", "-qam", "a review date that is not in the calendar")
     (demo / "project.yaml").write_text(project, encoding="utf-8")
     focus = "      - Run the focus group\n"
-    _edit(demo / "roles.yaml", focus, focus + "      - Draft it\n")
+    replace_once(demo / "roles.yaml", focus, focus + "      - Draft it\n")
     today = dt.date.today().isoformat()
     result = runner.invoke(cli.app, ["agreement", "diff", str(demo), "--since", today])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,11 +24,6 @@ ISSUE_EXAMPLE = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def demo(make_partnership: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = make_partnership()
-    monkeypatch.chdir(folder.parent)
-    return folder
 
 
 def test_issue_example_writes_the_meeting_and_status_lists_the_action(runner: CliRunner, demo: Path) -> None:

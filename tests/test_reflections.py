@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,6 @@ from sap_cli.cli import interaction
 from sap_cli.partnership.load import load_valid
 from sap_cli.reflections.answers import looks_back, parse_reflection, phase_prompts, side_by_side
 from sap_cli.validation.check import check_folder
-
-
-@pytest.fixture
-def demo(make_partnership: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = make_partnership()
-    monkeypatch.chdir(folder.parent)
-    return folder
 
 
 def _reflect(runner: CliRunner, folder: Path, phase: str, partner: str, *extra: str) -> Path:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import assert_handled
+from conftest import assert_handled, replace_once
 from sap_cli import cli
 from sap_cli.agreement.sign import sign_partner
 from sap_cli.files import atomic
@@ -234,17 +234,8 @@ def test_a_rerun_says_it_finishes_a_stopped_upgrade(
 # ---------------------------------------------------------------- sap sign
 
 
-@pytest.fixture
-def demo(make_partnership: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = make_partnership()
-    monkeypatch.chdir(folder.parent)
-    return folder
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _agreement_version(folder: Path) -> int:
@@ -267,7 +258,7 @@ def _new_version_to_sign(folder: Path, lee_signed_before: bool) -> None:
     sign_partner(folder, "amira-haddad", dt.date(2026, 1, 12))
     if lee_signed_before:
         sign_partner(folder, "lee-chen", dt.date(2026, 1, 12))
-    _edit(folder / "project.yaml", "end: 2026-05-29", "end: 2026-06-12")
+    replace_once(folder / "project.yaml", "end: 2026-05-29", "end: 2026-06-12")
 
 
 @pytest.mark.parametrize("lee_signed_before", [False, True], ids=["first-signature", "appended"])
