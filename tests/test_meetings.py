@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import run_git
+from conftest import assert_handled, run_git
 from sap_cli import cli
 from sap_cli.cli import interaction
 from sap_cli.errors import UsageProblem
@@ -377,3 +377,43 @@ def test_commit_outside_git_fails_before_writing(runner: CliRunner, demo: Path) 
     assert result.exit_code == 1
     assert "is not in a git repository" in result.output
     assert not (demo / "checkins").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--title", "", "--title was given but is empty"),
+        ("--title", "   ", "--title was given but is empty"),
+        ("--note", "", "--note was given but is empty"),
+        ("--decision", "", "--decision was given but is empty"),
+        ("--feedback", " ", "--feedback was given but is empty"),
+        ("--action", "amira-haddad:  ", "--action was given but is empty"),
+        ("--note", "x" * 20_001, "--note is longer than 20,000 characters"),
+        ("--title", "y" * 20_001, "--title is longer than 20,000 characters"),
+        ("--hours", "amira-haddad=nan", "--hours needs a number of hours, 0 or more"),
+        ("--hours", "amira-haddad=inf", "--hours needs a number of hours, 0 or more"),
+        ("--hours", "amira-haddad=-1", "--hours needs a number of hours, 0 or more"),
+    ],
+)
+def test_unusable_command_line_text_is_a_usage_error_and_writes_nothing(
+    runner: CliRunner, demo: Path, option: str, value: str, said: str
+) -> None:
+    argv = ["checkin", str(demo), "--no-input", "--date", "2026-03-04", "--title", "Week 6", option, value]
+    result = runner.invoke(cli.app, argv)
+    assert_handled(result)
+    assert result.exit_code == 2
+    assert said in result.stderr
+    assert value.strip() == "" or value not in result.output  # a huge or odd value is not echoed back
+    assert not (demo / "checkins").exists() or list((demo / "checkins").iterdir()) == []
+
+
+@pytest.mark.parametrize("hours", [".nan", ".inf", "-1"])
+def test_hours_in_a_meeting_file_must_be_a_real_number(demo: Path, hours: str) -> None:
+    (demo / "checkins").mkdir()
+    (demo / "checkins/2026-03-04-week-6.yaml").write_text(
+        "id: 2026-03-04-week-6\ndate: 2026-03-04\ntitle: Week 6\nattendees: [amira-haddad]\n"
+        f"hours:\n  amira-haddad: {hours}\n",
+        encoding="utf-8",
+    )
+    [problem] = check_folder(demo).errors
+    assert (Path(problem.file).name, problem.line, problem.column) == ("2026-03-04-week-6.yaml", 6, 17)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from sap_cli.errors import SapError, UnknownName, UsageProblem
 from sap_cli.files import git as gitops
 from sap_cli.files.atomic import atomic_write, refuse_unsafe
@@ -15,6 +17,7 @@ from sap_cli.files.paths import create_inside, refuse_reading
 from sap_cli.files.yaml_edit import load_round_trip
 from sap_cli.ids import slugify
 from sap_cli.meetings.ledger import meeting_prompt, parse_action
+from sap_cli.model.base import TEXT_LIMIT
 from sap_cli.model.commented import commented_yaml
 from sap_cli.model.records import CheckinFile
 from sap_cli.model.vocab import GOAL_STATUSES
@@ -97,6 +100,38 @@ def _free_path(folder: Path, date: dt.date, title: str) -> tuple[str, Path]:
     return checkin_id, folder / "checkins" / f"{checkin_id}.yaml"
 
 
+# Which command-line option (and wizard question) gave each field of a new meeting record.
+OPTION_OF = {
+    "title": "--title", "notes": "--note", "decisions": "--decision", "actions": "--action",
+    "hours": "--hours", "feedback": "--feedback", "pulse": "--pulse", "reflection": "--reflection",
+    "attendees": "--attendee", "goals": "--goal",
+}  # fmt: skip
+
+
+def _unusable_option(exc: ValidationError) -> UsageProblem:
+    """What was typed cannot make a meeting record: name the option and why, never echo the text."""
+    err = exc.errors()[0]
+    option = OPTION_OF.get(str(err["loc"][0]), str(err["loc"][0]))
+    kind = err["type"]
+    if kind == "string_too_short":
+        return UsageProblem(
+            f"{option} was given but is empty", hint="Write something after it, or leave it out."
+        )
+    if kind == "string_too_long":
+        return UsageProblem(
+            f"{option} is longer than {TEXT_LIMIT:,} characters, the most sap keeps in one entry",
+            hint="Shorten it; a long text belongs in a document of its own, named in the meeting's notes.",
+        )
+    if option == "--hours":
+        return UsageProblem(
+            "--hours needs a number of hours, 0 or more (such as 3 or 2.5)",
+            hint="Write it as ID=HOURS, for example --hours amira-haddad=3.",
+        )
+    return UsageProblem(
+        f"{option}: {err['msg']}", hint=f"Run `sap checkin --help` to see what {option} takes."
+    )
+
+
 def _checkin_text(request: CheckinRequest, checkin_id: str, partnership: Partnership, folder: Path) -> str:
 
     actions = []
@@ -121,7 +156,10 @@ def _checkin_text(request: CheckinRequest, checkin_id: str, partnership: Partner
         "pulse": dict(request.pulse),
         "reflection": {"prompt": meeting_prompt(partnership), "notes": request.reflection_notes},
     }
-    record = CheckinFile.model_validate(data)
+    try:
+        record = CheckinFile.model_validate(data)
+    except ValidationError as exc:
+        raise _unusable_option(exc) from None
     dumped = record.model_dump(mode="python", exclude_defaults=True)
     dumped["reflection"] = {k: v for k, v in dumped["reflection"].items() if v is not None}
     heading = [

@@ -83,6 +83,7 @@ def model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
 
 
 Score = Annotated[int, Field(ge=1, le=5)]
+Hours = Annotated[float, Field(ge=0, allow_inf_nan=False)]  # a real number of hours: not -1, nan or inf
 
 
 Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{6,64}$")]

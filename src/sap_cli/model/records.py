@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from sap_cli.model.base import Hex, Record, Score, Slug, Text
+from sap_cli.model.base import Hex, Hours, Record, Score, Slug, Text
 from sap_cli.model.vocab import GoalStatus
 
 
@@ -63,9 +63,9 @@ class CheckinFile(Record):
     )
     decisions: list[Decision] = Field(default_factory=list, description="Decisions made, and by whom.")
     actions: list[Action] = Field(default_factory=list, description="Who will do what, by when.")
-    hours: dict[Slug, float] = Field(
+    hours: dict[Slug, Hours] = Field(
         default_factory=dict,
-        description="Hours each partner spent since the last meeting (optional).",
+        description="Hours each partner spent since the last meeting (optional), 0 or more.",
         examples=[{"amira-haddad": 3}],
     )
     feedback: list[Text] = Field(default_factory=list, description="Feedback partners gave each other.")
