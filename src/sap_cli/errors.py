@@ -131,3 +131,15 @@ class WillNotReplace(SapError):
             f"my-{product.split()[-1]}{Path(default).suffix}, outside the partnership's own files.",
         )
         self.shown = shown
+
+
+class CannotEdit(SapError):
+    """A file sap must change reads as data but not in the form that keeps its comments."""
+
+    def __init__(self, shown: str, reason: str) -> None:
+        super().__init__(
+            f"sap cannot change {shown} without losing what it holds ({reason}); nothing was changed.",
+            hint="Run `sap validate` to see where the file is unusual, write that part plainly, then run "
+            "the command again.",
+        )
+        self.reason = reason

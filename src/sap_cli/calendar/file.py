@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sap_cli.calendar.events import PRODID, calendar_bytes, calendar_for
-from sap_cli.errors import SapError, WillNotReplace
+from sap_cli.errors import SapError, UsageProblem, WillNotReplace
 from sap_cli.files.atomic import atomic_write, refuse_unsafe
 from sap_cli.partnership.layout import own_file_refusal
 from sap_cli.partnership.load import load_valid
@@ -99,6 +99,10 @@ def export_calendar(folder: Path, output: str | None) -> CalendarWritten | bytes
     rules: never a folder, a device or a pipe (such as /dev/stdout: `-` is the way to print), nor a
     calendar sap did not make.
     """
+    if output is not None and not output.strip():
+        raise UsageProblem(
+            "-o was given an empty file name", hint="Name a file, such as -o dates.ics, or - to print."
+        )
     if output == TO_STANDARD_OUTPUT:
         return build_calendar(folder)
     return write_calendar(folder, None if output is None else Path(output))

@@ -108,7 +108,8 @@ def write_schemas(output: Path, inside: Path | None = None) -> list[Path]:
     written = []
     for name, text in texts.items():
         path = output / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        # Bytes, not text: a damaged copy (not UTF-8) is simply replaced, never a crash.
+        if not path.is_file() or path.read_bytes() != text.encode("utf-8"):
             atomic_write(path, text)
         written.append(path)
     return written

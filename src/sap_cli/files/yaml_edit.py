@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sap_cli.errors import CannotEdit
 from sap_cli.files.yaml_read import round_trip_yaml
+from sap_cli.words import display_path
 
 
 @dataclass
@@ -39,7 +41,10 @@ class EditableYaml:
 
 def load_round_trip(path: Path) -> EditableYaml:
     """Read a file for editing, noting its indentation, line ends and byte-order mark."""
-    return editable_from_text(path.read_bytes().decode("utf-8"))
+    try:
+        return editable_from_text(path.read_bytes().decode("utf-8"))
+    except CannotEdit as exc:
+        raise CannotEdit(display_path(path), exc.reason) from None
 
 
 def editable_from_text(raw: str) -> EditableYaml:
@@ -49,9 +54,16 @@ def editable_from_text(raw: str) -> EditableYaml:
     crlf = "\r\n" in raw
     # Read with plain line ends (comments would otherwise keep their \r) and put them back on saving.
     text = raw.removeprefix("\ufeff").replace("\r\n", "\n")
-    _, sequence_indent, sequence_offset = load_yaml_guess_indent(text)
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        _, sequence_indent, sequence_offset = load_yaml_guess_indent(text)
+        document = round_trip_yaml().load(text)
+    except (YAMLError, RecursionError, ValueError, TypeError, OverflowError, KeyError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise CannotEdit("the file", first) from None
     return EditableYaml(
-        round_trip_yaml().load(text),
+        document,
         mapping_indent=_mapping_indent(text),
         sequence_indent=sequence_indent or 4,
         sequence_offset=sequence_offset if sequence_offset is not None else 2,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,15 @@ class LoadedFile:
     @property
     def document(self) -> Any:
         if self._document is None and self.text is not None and self.readable:
-            self._document = round_trip_yaml().load(self.text)
+            from ruamel.yaml.error import YAMLError
+
+            unreadable: tuple[type[BaseException], ...] = (YAMLError, RecursionError, *CONSTRUCTOR_ERRORS)
+            try:
+                self._document = round_trip_yaml().load(self.text)
+            except unreadable:
+                # The fast reader took a file the round-trip one refuses: problems are placed at 1:1
+                # rather than not at all (the file's own YAML problem is reported by parse_bytes).
+                return None
         return self._document
 
 
@@ -249,6 +258,7 @@ def parse_bytes(path: Path, raw: bytes) -> LoadedFile:
             "the same file made by `sap init`.",
             "too-deep",
         )
+    unreadable: tuple[type[BaseException], ...] = (YAMLError, RecursionError, *CONSTRUCTOR_ERRORS)
     try:
         data = _fast_yaml().load(text)
     except MarkedYAMLError as exc:
@@ -256,7 +266,7 @@ def parse_bytes(path: Path, raw: bytes) -> LoadedFile:
         if tag is not None:
             return LoadedFile(path, syntax=tag)
         data = None  # read it again the slow way below, which says where and why in plain words
-    except (YAMLError, RecursionError):
+    except unreadable:
         data = None
     else:
         if _expands_too_far(data):
@@ -279,7 +289,29 @@ def parse_bytes(path: Path, raw: bytes) -> LoadedFile:
     except (YAMLError, RecursionError) as exc:
         message = str(exc).splitlines()[0] if isinstance(exc, YAMLError) else "the file is nested too deeply"
         return LoadedFile(path, syntax=SyntaxProblem(1, 1, message, SYNTAX_HINT))
+    except CONSTRUCTOR_ERRORS:
+        return _value_problem(path, text)
     return _refuse_escaped_controls(LoadedFile(path, data=document, text=text, _document=document))
+
+
+# What a YAML constructor raises for a value it cannot build, such as `!!int 3 hours`, `!!bool perhaps` or the
+# 25th hour of a day: a problem with the file, never a crash.
+CONSTRUCTOR_ERRORS: tuple[type[Exception], ...] = (ValueError, TypeError, OverflowError, KeyError)
+_TYPE_TAG = re.compile(r"!!(?:int|float|bool|timestamp|str|null)\b")
+
+
+def _value_problem(path: Path, text: str) -> LoadedFile:
+    """A value YAML cannot build: at the first type tag such as !!int if there is one, else the top."""
+    tagged = _TYPE_TAG.search(text)
+    return _problem_at(
+        path,
+        text,
+        tagged.start() if tagged else 0,
+        "a value here cannot be read as the kind of value it is marked as (a number, a date or a time)",
+        "Remove the tag (the word starting with '!!') and write the value plainly, such as 3 or "
+        "2026-03-04; a time of day runs from 00:00 to 23:59.",
+        "yaml-syntax",
+    )
 
 
 def _refuse_escaped_controls(loaded: LoadedFile) -> LoadedFile:
@@ -331,7 +363,7 @@ def position(document: Any, loc: Sequence[str | int], at_key: bool = False) -> t
         last = index == len(loc) - 1
         if part == "[key]":
             break  # `here` already holds the key's position
-        if isinstance(node, CommentedMap) and part in node:
+        if isinstance(node, CommentedMap) and part in node and part in node.lc.data:
             key_pos = node.lc.key(part)
             if (last and at_key) or (not last and loc[index + 1] == "[key]"):
                 here = key_pos
@@ -341,7 +373,7 @@ def position(document: Any, loc: Sequence[str | int], at_key: bool = False) -> t
             scalar_value = child is not None and not isinstance(child, (CommentedMap, CommentedSeq))
             here = node.lc.value(part) if scalar_value else key_pos
             node = child
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part in node.lc.data:
             here = node.lc.item(part)
             node = node[part]
         else:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sap_cli.documents.files import Document, write_documents
 from sap_cli.documents.pages import render_page
-from sap_cli.errors import SapError, WillNotReplace
+from sap_cli.errors import SapError, UsageProblem, WillNotReplace
 from sap_cli.files.atomic import create_exclusive, refuse_unsafe
 from sap_cli.files.git import keep_private_out_of_git
 from sap_cli.partnership.layout import own_file_refusal
@@ -73,6 +73,10 @@ def review_destination(
     docs/review.md (review-anonymized.md when anonymised), or to private/ when it holds private
     reflections.
     """
+    if output is not None and not output.strip():
+        raise UsageProblem(
+            "-o was given an empty file name", hint="Name a file, such as -o review.md, or - to print."
+        )
     if output == "-" or (as_json and output is None):
         return None
     if output is not None:

@@ -1,0 +1,65 @@
+"""YAML that parses but cannot be built, damaged copies sap replaces, and empty -o: messages, not crashes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLES, assert_handled
+from sap_cli import cli
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    copy = tmp_path / "course-redesign"
+    shutil.copytree(EXAMPLES / "course-redesign", copy)
+    return copy
+
+
+def _set_line(path: Path, key: str, value: str) -> int:
+    """Replace the top-level `key:` line and return its 1-based line number."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for number, line in enumerate(lines, start=1):
+        if line.startswith(f"{key}:"):
+            lines[number - 1] = f"{key}: {value}\n"
+            path.write_text("".join(lines), encoding="utf-8")
+            return number
+    raise AssertionError(f"no {key}: line in {path}")
+
+
+@pytest.mark.parametrize("value", ["!!int 3 hours", "!!float lots", "!!bool perhaps"])
+def test_a_value_its_tag_cannot_build_is_an_error_at_its_line(
+    runner: CliRunner, folder: Path, value: str
+) -> None:
+    line = _set_line(folder / "project.yaml", "cadence", value)
+    result = runner.invoke(cli.app, ["validate", str(folder)])
+    assert_handled(result)
+    assert result.exit_code == 1
+    assert f"project.yaml:{line}:10: error: not valid YAML: a value here cannot be read" in result.output
+    for command in (["status", str(folder)], ["render", str(folder)], ["report", str(folder), "-o", "-"]):
+        other = runner.invoke(cli.app, command)
+        assert_handled(other)
+        assert other.exit_code == 1
+
+
+def test_schema_replaces_a_damaged_copy_that_is_not_utf8(runner: CliRunner, folder: Path) -> None:
+    damaged = folder / ".sap/schema/project.schema.json"
+    damaged.write_bytes(b"\xff\xfe not a schema")
+    result = runner.invoke(cli.app, ["schema", str(folder)])
+    assert_handled(result)
+    assert result.exit_code == 0
+    assert damaged.read_bytes().startswith(b"{")
+
+
+@pytest.mark.parametrize("command", ["report", "calendar"])
+@pytest.mark.parametrize("name", ["", "  "])
+def test_an_empty_output_name_is_a_usage_error(
+    runner: CliRunner, folder: Path, command: str, name: str
+) -> None:
+    result = runner.invoke(cli.app, [command, str(folder), "-o", name])
+    assert_handled(result)
+    assert result.exit_code == 2
+    assert "error: -o was given an empty file name" in result.stderr
