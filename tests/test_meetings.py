@@ -14,7 +14,9 @@ from conftest import assert_handled, run_git
 from sap_cli import cli
 from sap_cli.cli import interaction
 from sap_cli.errors import UsageProblem
-from sap_cli.meetings.ledger import parse_action, phase
+from sap_cli.meetings.checkin import CheckinRequest, record_checkin
+from sap_cli.meetings.ledger import ledger, parse_action, phase
+from sap_cli.partnership.load import load_valid
 from sap_cli.validation.check import check_folder
 
 ISSUE_EXAMPLE = [
@@ -417,3 +419,41 @@ def test_hours_in_a_meeting_file_must_be_a_real_number(demo: Path, hours: str) -
     )
     [problem] = check_folder(demo).errors
     assert (Path(problem.file).name, problem.line, problem.column) == ("2026-03-04-week-6.yaml", 6, 17)
+
+
+def test_two_runs_closing_actions_of_one_meeting_at_once_both_land(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first run has read the meeting and not yet written it when the second one starts."""
+    import threading
+    import time
+
+    import sap_cli.meetings.checkin as checkin_module
+    from sap_cli.meetings.checkin import _close
+
+    actions = ["amira-haddad: Draft the rubric", "lee-chen: Book the room"]
+    record_checkin(demo, CheckinRequest(date=dt.date(2026, 3, 4), title="Week 6", actions=actions))
+    meeting = "2026-03-04-week-6"
+    real_read = checkin_module.load_round_trip
+    first_has_read, go_on = threading.Event(), threading.Event()
+
+    def slow_first_read(path: Path) -> object:
+        editable = real_read(path)
+        if threading.current_thread().name == "first":
+            first_has_read.set()
+            go_on.wait(5)
+        return editable
+
+    monkeypatch.setattr(checkin_module, "load_round_trip", slow_first_read)
+    day = dt.date(2026, 3, 10)
+    first = threading.Thread(name="first", target=_close, args=(demo, {f"{meeting}-a1": meeting}, day))
+    second = threading.Thread(name="second", target=_close, args=(demo, {f"{meeting}-a2": meeting}, day))
+    first.start()
+    assert first_has_read.wait(5)
+    second.start()
+    time.sleep(0.5)  # without taking turns, the second run writes its closure now
+    go_on.set()
+    first.join(10)
+    second.join(10)
+    done = {e.id: e.done for e in ledger(load_valid(demo), day, include_done=True)}
+    assert done == {f"{meeting}-a1": day, f"{meeting}-a2": day}

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sap_cli.agreement.fingerprint import Fingerprint, fingerprint, latest_signature
 from sap_cli.agreement.signature_file import new_signature_file
 from sap_cli.errors import SapError
-from sap_cli.files.atomic import atomic_write, create_exclusive, refuse_unsafe
+from sap_cli.files.atomic import atomic_write, create_exclusive, refuse_unsafe, taking_turns
 from sap_cli.files.yaml_edit import load_round_trip
 from sap_cli.model.commented import scalar
 from sap_cli.model.records import SignatureFile
@@ -145,14 +145,15 @@ def _append_signature(path: Path, partner: Partner, entry: dict[str, Any]) -> No
         )
         return
 
-    editable = load_round_trip(path)
-    document = editable.document
-    signatures = document.get("signatures")
-    if signatures is None:
-        document["signatures"] = signatures = []
-    signatures.append(_quoted_like_new_files(entry))
-    SignatureFile.model_validate(document)  # never save a file that no longer validates
-    atomic_write(path, editable.text())
+    with taking_turns(path.parent):  # read inside the lock, so a second signing adds, never replaces
+        editable = load_round_trip(path)
+        document = editable.document
+        signatures = document.get("signatures")
+        if signatures is None:
+            document["signatures"] = signatures = []
+        signatures.append(_quoted_like_new_files(entry))
+        SignatureFile.model_validate(document)  # never save a file that no longer validates
+        atomic_write(path, editable.text())
 
 
 def _quoted_like_new_files(value: Any) -> Any:

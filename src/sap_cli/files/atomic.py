@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sap_cli.errors import WillNotWriteHere
@@ -99,3 +99,25 @@ def refuse_unsafe(folder: Path, relatives: Sequence[str], hint: str = REPLACE_TH
     reasons = [reason for relative in relatives if (reason := unsafe_reason(folder, relative))]
     if reasons:
         raise WillNotWriteHere(reasons, hint)
+
+
+@contextlib.contextmanager
+def taking_turns(folder: Path) -> Iterator[None]:
+    """Hold `folder`'s edit lock, so two sap runs changing the same record take turns.
+
+    Read the record inside the block, after the lock is held: the second run then sees the first
+    run's change and adds its own, instead of writing back what it read before. The lock is on the
+    folder itself, which an atomic replace of a file inside it leaves in place. Where the system
+    has no such locks (Windows), runs are not made to wait.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        yield
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing it lets the next run in
