@@ -429,22 +429,25 @@ def test_two_runs_closing_actions_of_one_meeting_at_once_both_land(
     import time
 
     import sap_cli.meetings.checkin as checkin_module
+    from sap_cli.files.yaml_splice import YamlText
     from sap_cli.meetings.checkin import _close
 
     actions = ["amira-haddad: Draft the rubric", "lee-chen: Book the room"]
     record_checkin(demo, CheckinRequest(date=dt.date(2026, 3, 4), title="Week 6", actions=actions))
     meeting = "2026-03-04-week-6"
-    real_read = checkin_module.load_round_trip
+    real = checkin_module.YamlText
     first_has_read, go_on = threading.Event(), threading.Event()
 
-    def slow_first_read(path: Path) -> object:
-        editable = real_read(path)
-        if threading.current_thread().name == "first":
-            first_has_read.set()
-            go_on.wait(5)
-        return editable
+    class SlowFirstRead(real):
+        @classmethod
+        def from_path(cls, path: Path) -> YamlText:
+            editable = real.from_path(path)
+            if threading.current_thread().name == "first":
+                first_has_read.set()
+                go_on.wait(5)
+            return editable
 
-    monkeypatch.setattr(checkin_module, "load_round_trip", slow_first_read)
+    monkeypatch.setattr(checkin_module, "YamlText", SlowFirstRead)
     day = dt.date(2026, 3, 10)
     first = threading.Thread(name="first", target=_close, args=(demo, {f"{meeting}-a1": meeting}, day))
     second = threading.Thread(name="second", target=_close, args=(demo, {f"{meeting}-a2": meeting}, day))

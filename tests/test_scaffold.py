@@ -12,8 +12,8 @@ from ruamel.yaml import YAML
 
 from conftest import FIXED_TODAY
 from sap_cli.errors import GitFailed, ProjectExists, SapError, UnknownTemplate
+from sap_cli.files.yaml_text import scalar
 from sap_cli.ids import slugify
-from sap_cli.model.commented import scalar
 from sap_cli.partnership.layout import PARTNERSHIP_FILES
 from sap_cli.scaffold import InitRequest, create_partnership, list_templates
 from sap_cli.validation.check import check_folder

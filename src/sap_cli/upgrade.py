@@ -10,7 +10,7 @@ from pathlib import Path
 from sap_cli.editor.schemas import schema_paths, write_schemas
 from sap_cli.errors import SapError
 from sap_cli.files.atomic import atomic_write, create_exclusive, refuse_unsafe
-from sap_cli.files.yaml_edit import editable_from_text
+from sap_cli.files.yaml_splice import YamlText
 from sap_cli.migrations import MIGRATIONS, CannotUpgrade, FileChange, Files, _round_trip
 from sap_cli.model.folder import SCHEMA_VERSION, format_state
 from sap_cli.partnership.format import UNSURE_OF_FORMAT, UPDATE_SAP, shown_format
@@ -67,8 +67,8 @@ def plan_upgrade(folder: Path) -> UpgradePlan:
         return plan
     for version in range(plan.from_version, SCHEMA_VERSION):
         plan.notes += MIGRATIONS[version](files)
-    project = editable_from_text(files.text("project.yaml"))
-    project.document["schema_version"] = SCHEMA_VERSION
+    project = YamlText(files.text("project.yaml"), "project.yaml")
+    project.set(["schema_version"], SCHEMA_VERSION)
     files.write("project.yaml", project.text())
     for relative in sorted(files.after, key=_write_order):
         if files.after[relative] != files.before.get(relative):

@@ -11,8 +11,7 @@ from sap_cli.agreement.fingerprint import Fingerprint, fingerprint, latest_signa
 from sap_cli.agreement.signature_file import new_signature_file
 from sap_cli.errors import SapError
 from sap_cli.files.atomic import atomic_write, create_exclusive, refuse_unsafe, taking_turns
-from sap_cli.files.yaml_edit import load_round_trip
-from sap_cli.model.commented import scalar
+from sap_cli.files.yaml_splice import YamlText
 from sap_cli.model.records import SignatureFile
 from sap_cli.partnership.load import load_valid
 
@@ -126,13 +125,9 @@ def _set_agreement_version(folder: Path, version: int) -> None:
     """Raise agreement_version in project.yaml, keeping every other byte of the file."""
 
     path = folder / "project.yaml"
-    editable = load_round_trip(path)
-    document = editable.document
-    if "agreement_version" in document:
-        document["agreement_version"] = version
-    else:
-        document.insert(len(document), "agreement_version", version)
-    atomic_write(path, editable.text())
+    project = YamlText.from_path(path)
+    project.set(["agreement_version"], version)
+    atomic_write(path, project.text())
 
 
 def _append_signature(path: Path, partner: Partner, entry: dict[str, Any]) -> None:
@@ -146,22 +141,7 @@ def _append_signature(path: Path, partner: Partner, entry: dict[str, Any]) -> No
         return
 
     with taking_turns(path.parent):  # read inside the lock, so a second signing adds, never replaces
-        editable = load_round_trip(path)
-        document = editable.document
-        signatures = document.get("signatures")
-        if signatures is None:
-            document["signatures"] = signatures = []
-        signatures.append(_quoted_like_new_files(entry))
-        SignatureFile.model_validate(document)  # never save a file that no longer validates
-        atomic_write(path, editable.text())
-
-
-def _quoted_like_new_files(value: Any) -> Any:
-    """Quote text the way a new file does, so an appended entry looks like the first one."""
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    if isinstance(value, dict):
-        return {key: _quoted_like_new_files(item) for key, item in value.items()}
-    if isinstance(value, str) and scalar(value).startswith('"'):
-        return DoubleQuotedScalarString(value)
-    return value
+        signatures = YamlText.from_path(path)
+        signatures.append(["signatures"], entry)
+        SignatureFile.model_validate(signatures.data)  # never save a file that no longer validates
+        atomic_write(path, signatures.text())

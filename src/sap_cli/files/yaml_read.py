@@ -1,4 +1,4 @@
-"""Read YAML safely, fast for bulk and round-trip for positions, refusing files that could harm the reader."""
+"""Read YAML safely with one parser, which gives the data, the place of every value and the text to edit."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ from sap_cli.files.yaml_syntax import (
 class LoadedFile:
     """One YAML file: its data as plain Python (None if missing or unreadable) and any syntax problem.
 
-    The data comes from the fast safe loader. The round-trip `document`, which knows the line and
-    column of every value, is parsed only when a problem in this file needs a position.
+    `node` is the tree the one parser built the data from; it knows where every key and value
+    starts and ends, so problems are placed, and edits made, by the same reading that validated.
     """
 
     path: Path
@@ -43,25 +43,11 @@ class LoadedFile:
     missing: bool = False
     syntax: SyntaxProblem | None = None
     text: str | None = None
-    _document: Any = field(default=None, repr=False)
+    node: Any = field(default=None, repr=False)
 
     @property
     def readable(self) -> bool:
         return not self.missing and self.syntax is None
-
-    @property
-    def document(self) -> Any:
-        if self._document is None and self.text is not None and self.readable:
-            from ruamel.yaml.error import YAMLError
-
-            unreadable: tuple[type[BaseException], ...] = (YAMLError, RecursionError, *CONSTRUCTOR_ERRORS)
-            try:
-                self._document = round_trip_yaml().load(self.text)
-            except unreadable:
-                # The fast reader took a file the round-trip one refuses: problems are placed at 1:1
-                # rather than not at all (the file's own YAML problem is reported by parse_bytes).
-                return None
-        return self._document
 
 
 @dataclass
@@ -258,40 +244,52 @@ def parse_bytes(path: Path, raw: bytes) -> LoadedFile:
             "the same file made by `sap init`.",
             "too-deep",
         )
-    unreadable: tuple[type[BaseException], ...] = (YAMLError, RecursionError, *CONSTRUCTOR_ERRORS)
     try:
-        data = _fast_yaml().load(text)
+        data, node = read_tree(text)
     except MarkedYAMLError as exc:
-        tag = _tag_problem(exc)
-        if tag is not None:
-            return LoadedFile(path, syntax=tag)
-        data = None  # read it again the slow way below, which says where and why in plain words
-    except unreadable:
-        data = None
-    else:
-        if _expands_too_far(data):
-            return LoadedFile(
-                path,
-                syntax=SyntaxProblem(
-                    1,
-                    1,
-                    "the file repeats its own parts (YAML anchors '&' and aliases '*') far too many times",
-                    "Write the values out instead of repeating them with '*'; the file may have been "
-                    "made to slow programs down.",
-                    "too-large",
-                ),
-            )
-        return _refuse_escaped_controls(LoadedFile(path, data=data, text=text))
-    try:
-        document = round_trip_yaml().load(text)
-    except MarkedYAMLError as exc:
-        return LoadedFile(path, syntax=_syntax_problem(exc))
-    except (YAMLError, RecursionError) as exc:
-        message = str(exc).splitlines()[0] if isinstance(exc, YAMLError) else "the file is nested too deeply"
-        return LoadedFile(path, syntax=SyntaxProblem(1, 1, message, SYNTAX_HINT))
+        return LoadedFile(path, syntax=_tag_problem(exc) or _syntax_problem(exc))
+    except RecursionError:
+        return LoadedFile(path, syntax=SyntaxProblem(1, 1, "the file is nested too deeply", SYNTAX_HINT))
+    except YAMLError as exc:
+        return LoadedFile(path, syntax=SyntaxProblem(1, 1, _first_line(exc), SYNTAX_HINT))
     except CONSTRUCTOR_ERRORS:
         return _value_problem(path, text)
-    return _refuse_escaped_controls(LoadedFile(path, data=document, text=text, _document=document))
+    if _expands_too_far(data):
+        return LoadedFile(
+            path,
+            syntax=SyntaxProblem(
+                1,
+                1,
+                "the file repeats its own parts (YAML anchors '&' and aliases '*') far too many times",
+                "Write the values out instead of repeating them with '*'; the file may have been "
+                "made to slow programs down.",
+                "too-large",
+            ),
+        )
+    return _refuse_escaped_controls(LoadedFile(path, data=data, text=text, node=node))
+
+
+def read_tree(text: str) -> tuple[Any, Any]:
+    """The data of one YAML text and the node tree it was built from, by the one parser sap uses.
+
+    Raises the YAML reader's own errors, and CONSTRUCTOR_ERRORS for a value its tag cannot build.
+    """
+    yaml = _fast_yaml()
+    constructor, parser = yaml.get_constructor_parser(text)
+    try:
+        node = constructor.composer.get_single_node()
+        data = constructor.construct_document(node) if node is not None else None
+    finally:
+        parser.dispose()
+        for part in ("reader", "scanner"):
+            reset = getattr(getattr(yaml, "_" + part, None), f"reset_{part}", None)
+            if reset is not None:
+                reset()
+    return data, node
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else "this is not valid YAML"
 
 
 # What a YAML constructor raises for a value it cannot build, such as `!!int 3 hours`, `!!bool perhaps` or the
@@ -324,7 +322,7 @@ def _refuse_escaped_controls(loaded: LoadedFile) -> LoadedFile:
     if found is None:
         return loaded
     loc, is_key, char = found
-    line, column = position(loaded.document, loc, at_key=is_key)
+    line, column = position(loaded.node, loc, at_key=is_key)
     name = _CONTROL_NAMES.get(ord(char), "a control character")
     return LoadedFile(
         loaded.path,
@@ -347,36 +345,47 @@ def load_folder(folder: Path, names: Iterable[str]) -> LoadedFolder:
     return loaded
 
 
-def position(document: Any, loc: Sequence[str | int], at_key: bool = False) -> tuple[int, int]:
-    """1-based (line, column) in `document` of the value at `loc`, or of the nearest existing parent.
+def position(node: Any, loc: Sequence[str | int], at_key: bool = False) -> tuple[int, int]:
+    """1-based (line, column) in the node tree of the value at `loc`, or of the nearest existing parent.
 
     `at_key` points at the key itself rather than its value (for unknown or misspelt keys).
     pydantic marks an error in a mapping's key with the pseudo-part "[key]".
     """
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-    node = document
-    here = (0, 0)
-    if isinstance(node, (CommentedMap, CommentedSeq)) and node.lc.line is not None:
-        here = (node.lc.line, node.lc.col)
+    if node is None:
+        return 1, 1
+    here = node.start_mark
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
         if part == "[key]":
             break  # `here` already holds the key's position
-        if isinstance(node, CommentedMap) and part in node and part in node.lc.data:
-            key_pos = node.lc.key(part)
-            if (last and at_key) or (not last and loc[index + 1] == "[key]"):
-                here = key_pos
+        if isinstance(node, MappingNode):
+            pair = _pair(node, part)
+            if pair is None:
                 break
-            child = node[part]
+            key, child = pair
+            if (last and at_key) or (not last and loc[index + 1] == "[key]"):
+                here = key.start_mark
+                break
             # A scalar is reported at the value itself; a nested block or an empty value at its key.
-            scalar_value = child is not None and not isinstance(child, (CommentedMap, CommentedSeq))
-            here = node.lc.value(part) if scalar_value else key_pos
+            filled = isinstance(child, ScalarNode) and (child.value != "" or bool(child.style))
+            here = child.start_mark if filled else key.start_mark
             node = child
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part in node.lc.data:
-            here = node.lc.item(part)
-            node = node[part]
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            here = node.start_mark
         else:
             break
-    line, column = here
-    return line + 1, column + 1
+    return here.line + 1, here.column + 1
+
+
+def _pair(mapping: Any, key: str | int) -> tuple[Any, Any] | None:
+    """The (key node, value node) of `key` in a mapping node; the last one, as the reader keeps it."""
+    from ruamel.yaml.nodes import ScalarNode
+
+    found = None
+    for key_node, value_node in mapping.value:
+        if isinstance(key_node, ScalarNode) and key_node.value == str(key):
+            found = (key_node, value_node)
+    return found

@@ -49,7 +49,7 @@ def _tag_problem(exc: Any) -> SyntaxProblem | None:
 # The YAML reader's wording for the commonest slips, said the way a partner would understand it.
 _PLAIN_SYNTAX: tuple[tuple[str, str, str | None], ...] = (
     (
-        r"mapping values are not allowed here",
+        r"mapping values are not allowed (?:here|in this context)",
         "a ':' here starts a new field",
         "If the ':' is part of the text, put the whole text in quotes: \"Note: like this\".",
     ),

@@ -14,7 +14,7 @@ from sap_cli.errors import SapError, UnknownName, UsageProblem
 from sap_cli.files import git as gitops
 from sap_cli.files.atomic import atomic_write, refuse_unsafe, taking_turns
 from sap_cli.files.paths import create_inside, refuse_reading
-from sap_cli.files.yaml_edit import load_round_trip
+from sap_cli.files.yaml_splice import YamlText
 from sap_cli.ids import slugify
 from sap_cli.meetings.ledger import meeting_prompt, parse_action
 from sap_cli.model.base import TEXT_LIMIT
@@ -300,16 +300,12 @@ def _close(folder: Path, closing: dict[str, str], on: dt.date) -> tuple[list[str
     for checkin_id, action_ids in by_file.items():
         path = folder / "checkins" / f"{checkin_id}.yaml"
         with taking_turns(path.parent):  # another run may be closing another action of this meeting
-            editable = load_round_trip(path)
-            document = editable.document
-            for action in document["actions"]:
+            meeting = YamlText.from_path(path)
+            for index, action in enumerate(meeting.get(["actions"])):
                 if action["id"] in action_ids and action.get("done") is None:
-                    if "done" in action:
-                        action["done"] = on
-                    else:
-                        action.insert(len(action), "done", on)
+                    meeting.set(["actions", index, "done"], on)
                     closed.append(action["id"])
-            CheckinFile.model_validate(document)  # never save a file that no longer validates
-            atomic_write(path, editable.text())
+            CheckinFile.model_validate(meeting.data)  # never save a file that no longer validates
+            atomic_write(path, meeting.text())
         changed.append(path)
     return closed, changed

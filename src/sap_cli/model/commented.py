@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import re
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from sap_cli.files.yaml_text import flow, scalar
 from sap_cli.model.base import model_at
 
 if TYPE_CHECKING:
@@ -17,55 +15,10 @@ if TYPE_CHECKING:
 WIDTH = 88
 
 
-_PLAIN = re.compile(r"^[A-Za-z0-9£$€(][^\x00-\x1f\x7f]*$")
-
-
-# Plain text that YAML would read as a number or a date instead of as text.
-_NUMBER_OR_DATE = re.compile(
-    r"^(?:[-+]?(?:\.inf|\.nan|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+)"
-    r"|0x[0-9a-fA-F]+|0o[0-7]+|\d{4}-\d\d?-\d\d?(?:(?:[Tt]|\s+)\d.*)?)$",
-    re.IGNORECASE,
-)
-
-
-_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
-
-
-def scalar(value: object) -> str:
-    """A YAML scalar that reads back as exactly `value`; plain where that is safe, quoted otherwise."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (int, float, dt.date)):
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
-    text = str(value)
-    risky = (
-        ": " in text
-        or " #" in text
-        or text.endswith((":", " "))
-        or text.lower() in _RESERVED
-        or not _PLAIN.match(text)
-        or _NUMBER_OR_DATE.match(text) is not None
-    )
-    return json.dumps(text, ensure_ascii=False) if risky else text
-
-
 def _comment(lines: list[str], indent: int, text: str) -> None:
     pad = " " * indent
     for line in textwrap.wrap(text, WIDTH - indent - 2):
         lines.append(f"{pad}# {line}")
-
-
-def flow(value: object) -> str:
-    """`value` on one line in YAML's own notation, as it would be typed into the file."""
-    if isinstance(value, list):
-        return "[" + ", ".join(flow(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{key}: {flow(item)}" for key, item in value.items()) + "}"
-    return scalar(value)
 
 
 def _help_for(owner: type[BaseModel], key: str, value: object) -> str | None:

@@ -110,7 +110,7 @@ class Placer:
             path, (line, column) = self.loaded.folder / name, (1, 1)
         else:
             path = loaded.path
-            line, column = position(loaded.document, loc, at_key=at_key) if loaded.readable else (1, 1)
+            line, column = position(loaded.node, loc, at_key=at_key) if loaded.readable else (1, 1)
         folder = self.loaded.folder
         return Problem(in_folder(path, folder), line, column, severity, code, message, hint, source, folder)
 
