@@ -221,20 +221,23 @@ def _data_at(data: Any, loc: Loc) -> Any:
     return data
 
 
-def _content_end(node: Any, floor: int, name: str) -> tuple[int, bool]:
+def _content_end(node: Any, floor: int, name: str, key_end: int | None = None) -> tuple[int, bool]:
     """Where the last value inside `node` ends in the text, and whether it is a `|` or `>` text."""
     from ruamel.yaml.nodes import MappingNode, ScalarNode
 
     if node.start_mark.index < floor:
-        # An alias (`*name`) stands for a value written elsewhere in the file: its place is not here.
-        raise CannotEdit(name, "its last value repeats another one with '*'")
+        # An alias (`*name`) stands for a value written elsewhere in the file: its own place is not
+        # known, but it is written after its key, on the key's line (checked once the text is read again).
+        if key_end is None:
+            raise CannotEdit(name, "its last value repeats another one with '*'")
+        return key_end, False
     if isinstance(node, ScalarNode):
         return node.end_mark.index, node.style in ("|", ">")
     if node.flow_style or not node.value:
         return node.end_mark.index, False
     if isinstance(node, MappingNode):
         key, last = node.value[-1]
-        return _content_end(last, key.start_mark.index, name)
+        return _content_end(last, key.start_mark.index, name, key.end_mark.index)
     return _content_end(node.value[-1], node.start_mark.index, name)
 
 
