@@ -163,6 +163,31 @@ def test_a_failing_hook_takes_back_the_new_meeting_and_the_retry_works(
     assert run_git(repo, "status", "--porcelain") == ""
 
 
+def test_a_failing_hook_says_exactly_what_could_not_be_taken_back(
+    runner: CliRunner, repo: Path, gate: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unlink = Path.unlink
+
+    def refuse_the_meeting(path: Path, missing_ok: bool = False) -> None:
+        if path.name == "2026-03-04-week-6.yaml":
+            raise PermissionError(13, "Permission denied", str(path))
+        unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refuse_the_meeting)
+    gate.touch()
+    failed = runner.invoke(cli.app, ["checkin", "demo", "--commit", *WEEK_6])
+    assert_handled(failed)
+    assert failed.exit_code == 1
+    said = " ".join(failed.output.split())
+    assert "could not take back everything" in said
+    assert (
+        f"still there: demo/{MEETING} (Permission denied); the folder demo/checkins, which is not empty"
+        in said
+    )
+    assert "nothing is left" not in said
+    assert run_git(repo, "status", "--porcelain", "--untracked-files=all") == f"?? {MEETING}\n"  # not staged
+
+
 def test_a_failing_hook_puts_a_closed_action_back_and_the_retry_closes_it(
     runner: CliRunner, with_meeting: Path, gate: Path
 ) -> None:
