@@ -104,10 +104,13 @@ class InvalidProject(SapError):
 
 
 class GitFailed(SapError):
-    def __init__(self, action: str, output: str, hint: str | None = None) -> None:
+    """git refused or failed; `then` says what sap did about it (what it took back, what is left)."""
+
+    def __init__(self, action: str, output: str, hint: str | None = None, then: str | None = None) -> None:
         detail = output.strip().splitlines()[-1] if output.strip() else "no output"
-        super().__init__(f"git could not {action}: {detail}", hint=hint)
+        super().__init__(f"git could not {action}: {detail}" + (f"; {then}" if then else ""), hint=hint)
         self.action = action
+        self.output = output
 
 
 class WillNotWriteHere(SapError):

@@ -256,7 +256,7 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
     if clashes:
         raise ProjectExists(folder, clashes)
     if request.git:
-        gitops.require_identity(folder)
+        gitops.require_can_start(folder)
     texts = build_files(request, today or dt.date.today())
     gitignore = gitops.gitignore_with_private(folder)
     # An existing folder may hold links (a linked .sap/schema/); nothing is written through one.
@@ -266,6 +266,7 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
     )
 
     created = Created(folder)
+    written = _what_init_will_write(folder, gitignore)
     try:
         for name, text in texts.items():
             path = folder / name
@@ -303,11 +304,34 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
             hint="This is a bug in sap; please report it with the command you ran.",
         )
     if request.git:
-        gitops.commit_new(
-            folder, [*created.files, *created.schemas], f"Start the partnership: {request.title.strip()}"
-        )
-        created.committed = True
+        _first_commit(created, written, request.title)
     return created
+
+
+def _first_commit(created: Created, written: gitops.Written, title: str) -> None:
+    """Commit what init wrote; a refused commit takes back every file and folder init made."""
+    written.created = [p for p in [*created.files, *created.schemas] if p not in written.replaced]
+    gitops.commit_new(created.folder, written, f"Start the partnership: {title.strip()}")
+    created.committed = True
+
+
+def _what_init_will_write(folder: Path, gitignore: bytes | None) -> gitops.Written:
+    """The folders init will make, and the files it will replace with their bytes now (for --git)."""
+    written = gitops.Written()
+    for made in (folder, *folder.parents):
+        if made.exists():
+            break
+        written.folders.insert(0, made)
+    for made in (folder / SCHEMA_FOLDER.parent, folder / SCHEMA_FOLDER):
+        if not made.exists():
+            written.folders.append(made)
+    for name, text in json_schemas().items():
+        path = folder / SCHEMA_FOLDER / name
+        if path.is_file():
+            written.replaced[path] = (path.read_bytes(), text.encode("utf-8"))
+    if gitignore is not None and (folder / ".gitignore").is_file():
+        written.replaced[folder / ".gitignore"] = ((folder / ".gitignore").read_bytes(), gitignore)
+    return written
 
 
 DEFAULT_TEMPLATE = "blank"

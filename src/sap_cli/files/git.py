@@ -7,11 +7,12 @@ import re
 import shutil
 import subprocess
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sap_cli.errors import GitFailed, SapError
-from sap_cli.files.atomic import refuse_unsafe
+from sap_cli.files.atomic import atomic_write, refuse_unsafe
 from sap_cli.files.paths import write_inside
 from sap_cli.words import display_path
 
@@ -84,11 +85,15 @@ def _own_settings(cwd: Path) -> list[str]:
     return [option for key, value in settings.items() for option in ("-c", f"{key}={value}")]
 
 
-def _run(args: Sequence[str], cwd: Path, text: bool = True) -> subprocess.CompletedProcess[Any]:
+def _run(
+    args: Sequence[str], cwd: Path, text: bool = True, given: bytes | None = None
+) -> subprocess.CompletedProcess[Any]:
     """git `args` in `cwd`, never starting a program the repository's own config names (see _own_settings)."""
     if shutil.which("git") is None:
         raise GitFailed("run", "git is not installed", hint="Install git, or leave out --git.")
     command = ["git", "--no-pager", *_own_settings(cwd), *args]
+    if given is not None:
+        return subprocess.run(command, cwd=cwd, capture_output=True, input=given, check=False)
     return subprocess.run(command, cwd=cwd, capture_output=True, text=text, check=False)
 
 
@@ -123,15 +128,78 @@ def inside_work_tree(folder: Path) -> bool:
     return result.returncode == 0 and result.stdout.strip() == "true"
 
 
+def require_branch(folder: Path, option: str) -> None:
+    """Fail before anything is written if a commit in `folder`'s repository would be on no branch.
+
+    On a detached HEAD git commits happily, but the commit belongs to no branch: after the next
+    `git checkout main` it is out of sight, and git may later throw it away.
+    """
+    if _read_setting(["symbolic-ref", "--quiet", "HEAD"], _nearest_existing(folder)).returncode != 0:
+        raise GitFailed(
+            "commit on a branch",
+            'this repository has no branch checked out (a "detached HEAD"), so the commit would be on '
+            "no branch and seem to vanish after, say, `git checkout main`; nothing was written",
+            hint="Go back to your branch first with `git switch <branch>` (`git branch` lists them), "
+            f"then run the command again; or leave out {option}.",
+        )
+
+
 def require_repository(folder: Path) -> None:
-    """Fail before anything is written if `folder` is not inside a git repository."""
+    """Fail before anything is written if `folder` is not inside a git repository on a branch."""
     if not inside_work_tree(folder):
         raise GitFailed(
             "commit",
             f"{display_path(folder)} is not in a git repository",
             hint="Leave out --commit, or start a repository there with `git init`.",
         )
+    require_branch(folder, "--commit")
     require_identity(folder)
+
+
+def require_can_start(folder: Path) -> None:
+    """Before `init --git` writes: git knows who you are, and a repository around `folder` is on a branch."""
+    require_identity(folder)
+    if inside_work_tree(folder):
+        require_branch(folder, "--git")
+
+
+def _not_committed(folder: Path, name: str) -> str | None:
+    """How the file `name` differs from its last commit (edited, staged, new to git); None if it does not."""
+    result = _git(
+        ["--no-optional-locks", "status", "--porcelain=v1", "--ignored=matching", "--untracked-files=all",
+         "--", name],
+        folder,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise GitFailed("look at the files to commit", result.stderr)
+    code = result.stdout[:2]
+    if not code:
+        return None
+    if code in ("??", "!!"):
+        return (
+            "git has never had it" if code == "??" else "git has never had it, and .gitignore leaves it out"
+        )
+    if code[1] != " ":
+        return "it was edited since its last commit"
+    return "an edit of it is staged but not committed"
+
+
+def require_committed(folder: Path, paths: Sequence[Path], option: str = "--commit") -> None:
+    """Fail before sap edits `paths` for a commit if one holds changes of the user's not yet committed.
+
+    `git commit -- FILE` commits the whole file, so sap's one-line change would carry the user's
+    unfinished edit into git with it.
+    """
+    for path in paths:
+        how = _not_committed(folder, str(path.resolve().relative_to(folder.resolve())))
+        if how is not None:
+            shown = display_path(path)
+            raise SapError(
+                f"{shown} has changes that are not committed yet ({how}); with {option} they would be "
+                "committed along with sap's own change, so sap stopped and nothing was changed.",
+                hint=f"Commit or undo your own change first (`git status {shown}` shows it), then run the "
+                f"command again; or leave out {option}.",
+            )
 
 
 def commit_paths(folder: Path, paths: Sequence[Path], message: str) -> None:
@@ -146,13 +214,135 @@ def commit_paths(folder: Path, paths: Sequence[Path], message: str) -> None:
             raise GitFailed(action, result.stderr or result.stdout)
 
 
-def commit_new(folder: Path, paths: Sequence[Path], message: str) -> None:
-    """Commit just `paths`, first creating a repository in `folder` if it is not in one."""
+@dataclass
+class Written:
+    """What one sap run wrote, to be committed; if git refuses the commit, sap takes it back."""
+
+    created: list[Path] = field(default_factory=list)  # files that were not there before
+    replaced: dict[Path, tuple[bytes, bytes]] = field(default_factory=dict)  # bytes before, sap's bytes
+    folders: list[Path] = field(default_factory=list)  # folders sap made, outermost first
+    kept: Path | None = None  # the user's own text (a draft), left in place whatever happens
+
+    @property
+    def paths(self) -> list[Path]:
+        return [*self.created, *self.replaced]
+
+
+def commit_written(
+    folder: Path, written: Written, message: str, option: str, repository: Path | None = None
+) -> None:
+    """Commit what sap wrote; if git refuses, unstage it, remove or restore it, and say what is left.
+
+    A failed commit then leaves the folder and git's staging area as they were before the command,
+    so running the same command again (once the hook passes) does the same thing, not a second copy.
+    `repository` is a .git that sap itself made for this commit; it goes too.
+    """
+    top = Path(_read_setting(["rev-parse", "--show-toplevel"], folder).stdout.strip() or folder)
+    names = [str(p.resolve().relative_to(top.resolve())) for p in written.paths]
+    staged = _run(["ls-files", "--stage", "-z", "--", *names], top, text=False).stdout
+    try:
+        commit_paths(folder, written.paths, message)
+    except GitFailed as failed:
+        left = _take_back(written, top, names, staged, repository)
+        again = " (sap reopens your draft)" if written.kept else ""
+        raise GitFailed(
+            failed.action,
+            failed.output,
+            hint="Fix what stopped the commit (the words after the colon are git's, or your hook's), "
+            f"then run the same command again{again}; or leave out {option}.",
+            then=left,
+        ) from None
+
+
+def _take_back(written: Written, top: Path, names: list[str], staged: bytes, repository: Path | None) -> str:
+    """Undo what `written` wrote, as far as it can; a sentence saying what was done and what is left."""
+    left: list[str] = []
+    if repository is not None:
+        shutil.rmtree(repository, ignore_errors=True)
+        if repository.exists():
+            left.append(f"the git repository it had started ({display_path(repository)})")
+    elif names and not _unstage(top, names, staged):
+        left.append(f"the staged copies in git (`git reset -- {' '.join(names)}` unstages them)")
+    restored = _restore(written.replaced, left)
+    files, folders = _remove(written.created, written.folders, left)
+    removed = files
+    if len(files) > 3:
+        removed = [f"the {len(files)} files it had made ({', '.join(files[:3])} and {len(files) - 3} more)"]
+    if repository is not None and not repository.exists():
+        removed.append("the git repository it had started")
+    if folders:
+        removed.append(f"the folder{'s' if len(folders) > 1 else ''} it had made ({_and(folders)})")
+    done = ([f"removed {_and(removed)}"] if removed else []) + restored
+    said = f"sap {_and(done)}" if done else "sap had nothing to take back"
+    kept = f"; your text is kept in {display_path(written.kept)}" if written.kept else ""
+    if left:
+        return f"{said}, but could not take back everything; still there: {'; '.join(left)}{kept}."
+    return f"{said}, so nothing is left of this run and nothing is staged{kept}."
+
+
+def _restore(replaced: dict[Path, tuple[bytes, bytes]], left: list[str]) -> list[str]:
+    """Put back the bytes each file had before sap changed it, unless it changed again since."""
+    restored = []
+    for path, (before, after) in replaced.items():
+        try:
+            if path.read_bytes() != after:
+                left.append(f"{display_path(path)}, changed again since sap wrote it, so kept as it is now")
+                continue
+            if before != after:
+                atomic_write(path, before)
+            restored.append(f"put {display_path(path)} back as it was")
+        except OSError as exc:
+            left.append(f"{display_path(path)} with sap's change ({exc.strerror})")
+    return restored
+
+
+def _remove(created: list[Path], made: list[Path], left: list[str]) -> tuple[list[str], list[str]]:
+    """Remove the files sap made, then the folders it made (innermost first) if they are empty."""
+    files: list[str] = []
+    for path in created:
+        try:
+            path.unlink()
+            files.append(display_path(path))
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            left.append(f"{display_path(path)} ({exc.strerror})")
+    folders: list[str] = []
+    for folder in reversed(made):
+        try:
+            folder.rmdir()
+            folders.insert(0, display_path(folder))
+        except OSError:
+            left.append(f"the folder {display_path(folder)}, which is not empty")
+    return files, folders
+
+
+def _unstage(top: Path, names: list[str], staged: bytes) -> bool:
+    """Put git's staging area back for `names` as `git ls-files --stage -z` showed it; True if it worked."""
+    entries = [entry for entry in staged.split(b"\0") if entry]
+    had = {entry.partition(b"\t")[2].decode("utf-8", "surrogateescape") for entry in entries}
+    new = [name for name in names if name not in had]  # not staged before: out of the index again
+    back = _run(["update-index", "-z", "--index-info"], top, given=b"".join(e + b"\0" for e in entries))
+    out = _run(["update-index", "--force-remove", "--", *new], top) if new else back
+    return back.returncode == 0 and out.returncode == 0
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def commit_new(folder: Path, written: Written, message: str) -> None:
+    """Commit what `init --git` wrote, first creating a repository in `folder` if it is not in one.
+
+    If the commit fails, everything init made goes, the repository included, so `init` can run again.
+    """
+    repository = None
     if not inside_work_tree(folder):
+        repository = None if (folder / ".git").exists() else folder / ".git"
         result = _git(["init", "--quiet"], folder)
         if result.returncode != 0:
             raise GitFailed("create a repository", result.stderr)
-    commit_paths(folder, paths, message)
+    commit_written(folder, written, message, "--git", repository=repository)
 
 
 def gitignore_with_private(folder: Path) -> bytes | None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from sap_cli.errors import SapError, UnknownName, UsageProblem
+from sap_cli.errors import GitFailed, SapError, UnknownName, UsageProblem
 from sap_cli.files import git as gitops
 from sap_cli.files.atomic import atomic_write, refuse_unsafe, taking_turns
 from sap_cli.files.paths import create_inside, refuse_reading
@@ -175,8 +175,13 @@ def record_checkin(folder: Path, request: CheckinRequest, commit: bool = False) 
     partnership = _prepare(folder, request, commit)
     closing = _closable(partnership, request.done)
     _refuse_links(folder, closing)
+    if commit:
+        gitops.require_committed(folder, _files_to_close(folder, closing))
     recorded = Recorded(path=None)
+    written = gitops.Written()
     if _has_meeting_content(request):
+        if not (folder / "checkins").exists():
+            written.folders.append(folder / "checkins")  # taken back with the file if the commit fails
         while True:
             checkin_id, path = _free_path(folder, request.date, request.title)
             try:
@@ -187,7 +192,7 @@ def record_checkin(folder: Path, request: CheckinRequest, commit: bool = False) 
             except FileExistsError:
                 continue  # someone saved a meeting with this name a moment ago; take the next one
         recorded.path = path
-    return _finish(folder, request, recorded, closing, commit)
+    return _finish(folder, request, recorded, closing, commit, written)
 
 
 def _prepare(folder: Path, request: CheckinRequest, commit: bool) -> Partnership:
@@ -205,15 +210,32 @@ def _prepare(folder: Path, request: CheckinRequest, commit: bool) -> Partnership
 
 
 def _finish(
-    folder: Path, request: CheckinRequest, recorded: Recorded, closing: dict[str, str], commit: bool
+    folder: Path,
+    request: CheckinRequest,
+    recorded: Recorded,
+    closing: dict[str, str],
+    commit: bool,
+    written: gitops.Written,
 ) -> Recorded:
-    recorded.closed, recorded.changed = _close(folder, closing, request.date)
+    recorded.closed, edits = _close(folder, closing, request.date)
+    recorded.changed = list(edits)
     if commit:
-        paths = ([recorded.path] if recorded.path else []) + recorded.changed
-        if paths:
-            gitops.commit_paths(folder, paths, _commit_message(request, recorded))
+        written.created = [recorded.path] if recorded.path else []
+        written.replaced = edits
+        if written.paths:
+            # A refused commit takes back the new file and the closed actions, and says what is left.
+            gitops.commit_written(folder, written, _commit_message(request, recorded), "--commit")
             recorded.committed = True
     return recorded
+
+
+def _files_to_close(folder: Path, closing: dict[str, str]) -> list[Path]:
+    return [folder / "checkins" / f"{checkin_id}.yaml" for checkin_id in sorted(set(closing.values()))]
+
+
+def _check_commit(folder: Path, partnership: Partnership, request: CheckinRequest) -> None:
+    """Before anything is written: a meeting file sap will close actions in holds no edit of the user's."""
+    gitops.require_committed(folder, _files_to_close(folder, _closable(partnership, request.done)))
 
 
 def _commit_message(request: CheckinRequest, recorded: Recorded) -> str:
@@ -226,9 +248,12 @@ def _commit_message(request: CheckinRequest, recorded: Recorded) -> str:
     return message[0].upper() + message[1:]
 
 
-def start_draft(folder: Path, request: CheckinRequest) -> Draft:
+def start_draft(folder: Path, request: CheckinRequest, commit: bool = False) -> Draft:
     """Write a pre-filled meeting record for the user to finish in their editor."""
     partnership = load_valid(folder)
+    if commit:  # a commit that cannot happen is refused before the user writes a word
+        _prepare(folder, request, commit)
+        _check_commit(folder, partnership, request)
     checkin_id, path = _free_path(folder, request.date, request.title)
     draft = Draft(checkin_id, f"checkins/{checkin_id}.yaml", path.with_name(path.name + ".draft"))
     if not draft.path.exists():  # an unfinished draft of the same meeting is reopened, not replaced
@@ -247,18 +272,35 @@ def draft_problems(folder: Path, draft: Draft) -> list[Problem]:
 
 
 def save_draft(folder: Path, draft: Draft, request: CheckinRequest, commit: bool = False) -> Recorded:
-    """Save a valid draft under its final name, exactly as the user wrote it, then remove the draft."""
-    _refuse_links(folder, _closable(_prepare(folder, request, commit), request.done))
+    """Save a valid draft under its final name, exactly as the user wrote it, then remove the draft.
+
+    With `commit`, the draft goes only once the commit is made: a commit git refuses leaves it.
+    """
+    partnership = _prepare(folder, request, commit)
+    _refuse_links(folder, _closable(partnership, request.done))
+    if commit:
+        _check_commit(folder, partnership, request)
     if draft_problems(folder, draft):
         raise SapError(f"{draft.path} still has problems; it was kept.")
     final = folder / draft.name
     refuse_reading(folder, [draft.path.relative_to(folder)])
     create_inside(folder, draft.name, draft.path.read_text(encoding="utf-8"))
-    draft.path.unlink()
-    partnership = load_valid(folder)
-    closing = _closable(partnership, request.done)
-    _refuse_links(folder, closing)
-    return _finish(folder, request, Recorded(path=final), closing, commit)
+    if not commit:
+        draft.path.unlink()
+    try:
+        partnership = load_valid(folder)
+        closing = _closable(partnership, request.done)
+        _refuse_links(folder, closing)
+        recorded = _finish(
+            folder, request, Recorded(path=final), closing, commit, gitops.Written(kept=draft.path)
+        )
+    except GitFailed:
+        raise  # the commit was refused: the saved file was taken back, the draft is still there
+    except BaseException:
+        draft.path.unlink(missing_ok=True)  # the meeting is saved under its final name
+        raise
+    draft.path.unlink(missing_ok=True)
+    return recorded
 
 
 def _has_meeting_content(request: CheckinRequest) -> bool:
@@ -288,11 +330,16 @@ def _refuse_links(folder: Path, closing: dict[str, str]) -> None:
     refuse_unsafe(folder, sorted({f"checkins/{checkin_id}.yaml" for checkin_id in closing.values()}))
 
 
-def _close(folder: Path, closing: dict[str, str], on: dt.date) -> tuple[list[str], list[Path]]:
-    """Set `done` on each action in its own file, keeping every comment and the key order."""
+def _close(
+    folder: Path, closing: dict[str, str], on: dt.date
+) -> tuple[list[str], dict[Path, tuple[bytes, bytes]]]:
+    """Set `done` on each action in its own file, keeping every comment and the key order.
+
+    Returns the actions closed, and each file changed with its bytes before and after.
+    """
 
     closed: list[str] = []
-    changed: list[Path] = []
+    changed: dict[Path, tuple[bytes, bytes]] = {}
     by_file: dict[str, list[str]] = {}
     for action_id, checkin_id in closing.items():
         by_file.setdefault(checkin_id, []).append(action_id)
@@ -300,12 +347,15 @@ def _close(folder: Path, closing: dict[str, str], on: dt.date) -> tuple[list[str
     for checkin_id, action_ids in by_file.items():
         path = folder / "checkins" / f"{checkin_id}.yaml"
         with taking_turns(path.parent):  # another run may be closing another action of this meeting
+            before = path.read_bytes()
             meeting = YamlText.from_path(path)
             for index, action in enumerate(meeting.get(["actions"])):
                 if action["id"] in action_ids and action.get("done") is None:
                     meeting.set(["actions", index, "done"], on)
                     closed.append(action["id"])
             CheckinFile.model_validate(meeting.data)  # never save a file that no longer validates
-            atomic_write(path, meeting.text())
-        changed.append(path)
+            after = meeting.text().encode("utf-8")
+            if after != before:  # every action named was closed already: nothing to write or commit
+                atomic_write(path, after)
+                changed[path] = (before, after)
     return closed, changed

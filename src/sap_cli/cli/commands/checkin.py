@@ -103,7 +103,7 @@ def _edit_checkin(folder: Path, request: CheckinRequest, commit: bool, no_input:
         raise UsageProblem(
             "--edit needs to know your editor", hint="Set it once, for example: export EDITOR=nano"
         )
-    draft = start_draft(folder, request)
+    draft = start_draft(folder, request, commit)
     kept = f"your text is kept in {display_path(draft.path)}"
     while True:
         try:
