@@ -63,3 +63,31 @@ def test_an_empty_output_name_is_a_usage_error(
     assert_handled(result)
     assert result.exit_code == 2
     assert "error: -o was given an empty file name" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("added", "line", "column", "words"),
+    [
+        ("? [a, b]\n: key\n", 1, 3, "this key is a list or a block of fields"),
+        ("? {a: 1}\n: key\n", 1, 3, "this key is a list or a block of fields"),
+        ("x: &a {b: 1}\ny:\n  <<: *a\n  <<: *a\n", 4, 3, "'<<' appears twice in the same block"),
+        (
+            'z: "\\ud800 half a pair"\n',
+            1,
+            7,
+            "this escape code (a backslash and a number in quotes) is not a character that can stand alone",
+        ),
+    ],
+)
+def test_keys_and_escapes_no_message_could_name_are_errors_at_their_place(
+    runner: CliRunner, folder: Path, added: str, line: int, column: int, words: str
+) -> None:
+    project = folder / "project.yaml"
+    before = project.read_text(encoding="utf-8")
+    first = before.count("\n") + 1
+    project.write_text(before + added, encoding="utf-8")
+    result = runner.invoke(cli.app, ["validate", str(folder)])
+    assert_handled(result)
+    assert result.exit_code == 1
+    assert f"project.yaml:{first + line - 1}:{column}: error: not valid YAML: {words}" in result.output
+    assert "Keys should be strings" not in result.output

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sap_cli.files.yaml_syntax import (
-    SyntaxProblem,
-)
+from sap_cli.files.yaml_syntax import COMPLEX_KEY, COMPLEX_KEY_HINT, SyntaxProblem
 
 # Characters YAML does not allow in a file; a stray one usually means a damaged or non-text file.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -113,3 +111,31 @@ def _expands_too_far(data: Any) -> bool:
 
     total, depth = measure(data)
     return total > EXPANDED_LIMIT or depth > NESTING_LIMIT
+
+
+def complex_key_problem(root: Any) -> SyntaxProblem | None:
+    """The first key that is itself a list or a block of fields (`? [a, b]`), or None.
+
+    sap files are named fields; such a key can only be a mistake, and no message could name it.
+    """
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias shares its node: look at it once
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                if not isinstance(key, ScalarNode):
+                    return SyntaxProblem(
+                        key.start_mark.line + 1,
+                        key.start_mark.column + 1,
+                        COMPLEX_KEY,
+                        COMPLEX_KEY_HINT,
+                    )
+                stack.append(value)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return None

@@ -21,6 +21,7 @@ from sap_cli.files.yaml_guard import (
     _expands_too_far,
     _first_control,
     _too_large_problem,
+    complex_key_problem,
 )
 from sap_cli.files.yaml_syntax import (
     SYNTAX_HINT,
@@ -266,6 +267,9 @@ def parse_bytes(path: Path, raw: bytes) -> LoadedFile:
                 "too-large",
             ),
         )
+    complex_key = complex_key_problem(node)
+    if complex_key is not None:
+        return LoadedFile(path, syntax=complex_key)
     return _refuse_escaped_controls(LoadedFile(path, data=data, text=text, node=node))
 
 

@@ -23,6 +23,13 @@ class SyntaxProblem:
     code: str = "yaml-syntax"
 
 
+COMPLEX_KEY = "this key is a list or a block of fields, but every key in a sap file is a name"
+COMPLEX_KEY_HINT = (
+    "Write the key as a plain name followed by ':', such as 'title: ...'; a line starting with '?' "
+    "makes the next value a key."
+)
+
+
 # Tags that would turn a value into something other than plain text, numbers, dates, lists and maps.
 TAG_HINT = "Remove the tag (the word starting with '!') and keep the plain value after it."
 
@@ -62,6 +69,22 @@ _PLAIN_SYNTAX: tuple[tuple[str, str, str | None], ...] = (
         r'found duplicate key "(?P<key>[^"]*)".*',
         "'\\g<key>' appears twice in the same block",
         "Keep one of them, or rename the other.",
+    ),
+    (
+        r"found unhashable key",
+        COMPLEX_KEY,
+        COMPLEX_KEY_HINT,
+    ),
+    (
+        r"found invalid Unicode character escape code",
+        "this escape code (a backslash and a number in quotes) is not a character that can stand alone",
+        "Type the character itself, or delete the escape; \\ud800 to \\udfff are halves of a pair "
+        "and are never text on their own.",
+    ),
+    (
+        r'found duplicate merge key "<<"',
+        "'<<' appears twice in the same block",
+        "Keep one '<<:' line; to take fields from two places, write them out instead.",
     ),
     (
         r"expected <block end>, but found .*",
