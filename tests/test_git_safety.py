@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from conftest import assert_handled, run_git
 from sap_cli import cli
 from sap_cli.errors import GitFailed
-from sap_cli.files import git
+from sap_cli.files import git, git_commit
 
 HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "post-index-change")
 CHECKIN = [
@@ -163,7 +163,7 @@ def test_the_users_own_hooks_and_signing_still_apply(
 def test_a_setting_sap_cannot_switch_off_is_refused_with_a_reason(stranger: Path) -> None:
     run_git(stranger.parent, "config", "filter.a=b.clean", "/bin/false")
     with pytest.raises(GitFailed) as raised:
-        git.commit_paths(stranger, [stranger / "roles.yaml"], "a change")
+        git_commit.commit_paths(stranger, [stranger / "roles.yaml"], "a change")
     message = str(raised.value)
     assert "this repository's own settings (.git/config) name a program for git to run" in message
     assert "sap ran no git command and changed nothing in git" in message

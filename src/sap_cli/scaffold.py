@@ -12,6 +12,7 @@ from typing import Any
 from sap_cli.editor.schemas import json_schemas, schema_paths
 from sap_cli.errors import ProjectExists, SapError, UnknownTemplate, UsageProblem
 from sap_cli.files import git as gitops
+from sap_cli.files import git_commit
 from sap_cli.files.atomic import atomic_write, create_exclusive, refuse_unsafe
 from sap_cli.ids import slugify
 from sap_cli.model.commented import commented_yaml
@@ -308,16 +309,16 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
     return created
 
 
-def _first_commit(created: Created, written: gitops.Written, title: str) -> None:
+def _first_commit(created: Created, written: git_commit.Written, title: str) -> None:
     """Commit what init wrote; a refused commit takes back every file and folder init made."""
     written.created = [p for p in [*created.files, *created.schemas] if p not in written.replaced]
-    gitops.commit_new(created.folder, written, f"Start the partnership: {title.strip()}")
+    git_commit.commit_new(created.folder, written, f"Start the partnership: {title.strip()}")
     created.committed = True
 
 
-def _what_init_will_write(folder: Path, gitignore: bytes | None) -> gitops.Written:
+def _what_init_will_write(folder: Path, gitignore: bytes | None) -> git_commit.Written:
     """The folders init will make, and the files it will replace with their bytes now (for --git)."""
-    written = gitops.Written()
+    written = git_commit.Written()
     for made in (folder, *folder.parents):
         if made.exists():
             break

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from sap_cli.errors import GitFailed, SapError, UnknownName, UsageProblem
 from sap_cli.files import git as gitops
+from sap_cli.files import git_commit
 from sap_cli.files.atomic import atomic_write, refuse_unsafe, taking_turns
 from sap_cli.files.paths import create_inside, refuse_reading
 from sap_cli.files.yaml_splice import YamlText
@@ -178,7 +179,7 @@ def record_checkin(folder: Path, request: CheckinRequest, commit: bool = False) 
     if commit:
         gitops.require_committed(folder, _files_to_close(folder, closing))
     recorded = Recorded(path=None)
-    written = gitops.Written()
+    written = git_commit.Written()
     if _has_meeting_content(request):
         if not (folder / "checkins").exists():
             written.folders.append(folder / "checkins")  # taken back with the file if the commit fails
@@ -215,7 +216,7 @@ def _finish(
     recorded: Recorded,
     closing: dict[str, str],
     commit: bool,
-    written: gitops.Written,
+    written: git_commit.Written,
 ) -> Recorded:
     recorded.closed, edits = _close(folder, closing, request.date)
     recorded.changed = list(edits)
@@ -224,7 +225,7 @@ def _finish(
         written.replaced = edits
         if written.paths:
             # A refused commit takes back the new file and the closed actions, and says what is left.
-            gitops.commit_written(folder, written, _commit_message(request, recorded), "--commit")
+            git_commit.commit_written(folder, written, _commit_message(request, recorded), "--commit")
             recorded.committed = True
     return recorded
 
@@ -292,7 +293,7 @@ def save_draft(folder: Path, draft: Draft, request: CheckinRequest, commit: bool
         closing = _closable(partnership, request.done)
         _refuse_links(folder, closing)
         recorded = _finish(
-            folder, request, Recorded(path=final), closing, commit, gitops.Written(kept=draft.path)
+            folder, request, Recorded(path=final), closing, commit, git_commit.Written(kept=draft.path)
         )
     except GitFailed:
         raise  # the commit was refused: the saved file was taken back, the draft is still there
