@@ -11,6 +11,7 @@ from sap_cli.agreement.fingerprint import fingerprint, signing_states
 from sap_cli.documents.files import Document, finish_page
 from sap_cli.documents.jinja import make_environment, render_template, time_limit
 from sap_cli.meetings.ledger import ledger
+from sap_cli.meetings.standing import deliverable_done, goal_standings, timing
 from sap_cli.model.vocab import (
     AREA_LABELS,
     CONTROL_LABELS,
@@ -34,17 +35,23 @@ DOCUMENTS = ("agreement", "worksheets", "progress")
 WORKSHEET_KINDS = {"student": "student partners", "faculty": "faculty and staff partners"}
 
 
+def _days(n: int) -> str:
+    return f"{n} day" + ("" if n == 1 else "s")
+
+
 def _due_status(due: dt.date | None, done: dt.date | None, as_of: dt.date) -> dict[str, Any]:
-    if done is not None and done <= as_of:
-        return {"state": "done", "label": f"done {done.isoformat()}"}
+    """The page's words for `timing`: done (and how late), overdue by, due in, or no date set."""
+    state = timing(due, done, as_of)
+    if state in ("on time", "late"):
+        assert done is not None
+        late = f", {_days((done - due).days)} late" if state == "late" and due else ""
+        return {"state": "done", "label": f"done {done.isoformat()}{late}"}
     if due is None:
         return {"state": "open", "label": "no date set"}
     days = (due - as_of).days
-    if days < 0:
-        return {"state": "overdue", "label": f"overdue by {-days} day" + ("" if days == -1 else "s")}
-    if days == 0:
-        return {"state": "due", "label": "due today"}
-    return {"state": "due", "label": f"due in {days} day" + ("" if days == 1 else "s")}
+    if state == "overdue":
+        return {"state": "overdue", "label": f"overdue by {_days(-days)}"}
+    return {"state": "due", "label": "due today" if days == 0 else f"due in {_days(days)}"}
 
 
 def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
@@ -57,16 +64,16 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
         return ", ".join(names.get(i, i) for i in ids)
 
     meetings = [c for c in p.checkins if c.date <= as_of]
-    latest_status = dict(meetings[-1].goals) if meetings else {}
+    finished_on = {d.id: deliverable_done(p, d) for d in p.goals.deliverables}
     goals = []
-    for goal in p.goals.goals:
+    for goal, standing in zip(p.goals.goals, goal_standings(p, as_of), strict=True):
         linked = [d for d in p.goals.deliverables if goal.id in d.goals]
         goals.append(
             {
                 **goal.model_dump(),
                 "owner_names": who(goal.owners),
-                "status": latest_status.get(goal.id),
-                "deliverables_done": sum(1 for d in linked if d.done and d.done <= as_of),
+                "status": standing.label(),
+                "deliverables_done": sum(1 for d in linked if (day := finished_on[d.id]) and day <= as_of),
                 "deliverables_total": len(linked),
             }
         )
@@ -76,7 +83,7 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
             **d.model_dump(),
             "owner_names": who(d.owners),
             "goal_numbers": ", ".join(goal_number[g] for g in d.goals if g in goal_number),
-            **_due_status(d.due, d.done, as_of),
+            **_due_status(d.due, finished_on[d.id], as_of),
         }
         for d in p.goals.deliverables
     ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.errors import UsageProblem
+from sap_cli.meetings.standing import timing
 from sap_cli.resources import bundled_yaml
 
 if TYPE_CHECKING:
@@ -73,13 +74,12 @@ def ledger(partnership: Partnership, today: dt.date, include_done: bool = False)
     entries = []
     for checkin in partnership.checkins:
         for action in checkin.actions:
-            if action.done is not None:
+            state = timing(action.due, action.done, today)
+            if state in ("on time", "late"):
                 state = "done"
-            elif action.due is not None and action.due < today:
-                state = "overdue"
-            elif action.due is not None and (action.due - today).days <= DUE_SOON_DAYS:
+            elif state == "open" and action.due is not None and (action.due - today).days <= DUE_SOON_DAYS:
                 state = "due-soon"
-            else:
+            elif state == "undated":
                 state = "open"
             if state != "done" or include_done:
                 entries.append(

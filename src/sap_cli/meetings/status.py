@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sap_cli.agreement.fingerprint import PartnerSignature, fingerprint, signing_states
 from sap_cli.meetings.ledger import CADENCE_DAYS, LedgerEntry, ledger, phase, pulse_by_kind
+from sap_cli.meetings.standing import GoalStanding, goal_standings, timing
 from sap_cli.partnership.load import load_valid
 
 if TYPE_CHECKING:
@@ -24,13 +25,6 @@ class LastMeeting:
     id: str
     date: dt.date
     title: str
-
-
-@dataclass(frozen=True)
-class GoalState:
-    id: str
-    title: str
-    status: str | None  # as the last meeting recorded it; None when it said nothing
 
 
 @dataclass(frozen=True)
@@ -54,7 +48,7 @@ class Status:
     days_since_last_checkin: int | None
     checkin_overdue: bool
     open_actions: list[LedgerEntry]
-    goals: list[GoalState]
+    goals: list[GoalStanding]
     next_milestones: list[NextMilestone]
     pulse: dict[str, list[dict[str, Any]]]
     agreement_version: int
@@ -84,7 +78,16 @@ class Status:
             "open_actions": [e.as_dict() for e in self.open_actions],
             "overdue_actions": [e.as_dict() for e in self.overdue_actions],
             "due_soon_actions": [e.as_dict() for e in self.due_soon_actions],
-            "goals": [{"id": g.id, "title": g.title, "status": g.status} for g in self.goals],
+            "goals": [
+                {
+                    "id": g.id,
+                    "title": g.title,
+                    "status": g.status,
+                    "since": g.since and g.since.isoformat(),
+                    "label": g.label(),
+                }
+                for g in self.goals
+            ],  # fmt: skip
             "next_milestones": [
                 {
                     "id": m.id,
@@ -104,7 +107,12 @@ class Status:
         }
 
 
-def _plain(record: LastMeeting | GoalState | NextMilestone) -> dict[str, Any]:
+def _goal(goal: GoalStanding) -> dict[str, Any]:
+    since = goal.since.isoformat() if goal.since else None
+    return {"id": goal.id, "title": goal.title, "status": goal.status, "since": since, "label": goal.label()}
+
+
+def _plain(record: LastMeeting | NextMilestone) -> dict[str, Any]:
     """A small record as JSON-ready data, dates as YYYY-MM-DD."""
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in asdict(record).items()}
 
@@ -115,7 +123,6 @@ def status(partnership: Partnership, today: dt.date) -> Status:
     days_since = (today - last.date).days if last else None
     cadence = partnership.project.cadence
     expected = CADENCE_DAYS.get(cadence or "")
-    goal_status = dict(last.goals) if last else {}
     upcoming = sorted((m for m in partnership.timeline.milestones if m.done is None), key=lambda m: m.due)
     return Status(
         as_of=today,
@@ -126,9 +133,10 @@ def status(partnership: Partnership, today: dt.date) -> Status:
         days_since_last_checkin=days_since,
         checkin_overdue=bool(expected and (days_since is None or days_since > expected)),
         open_actions=ledger(partnership, today),
-        goals=[GoalState(g.id, g.title, goal_status.get(g.id)) for g in partnership.goals.goals],
+        goals=goal_standings(partnership, today),
         next_milestones=[
-            NextMilestone(m.id, m.title, m.due, m.deadline, m.due < today) for m in upcoming[:3]
+            NextMilestone(m.id, m.title, m.due, m.deadline, timing(m.due, m.done, today) == "overdue")
+            for m in upcoming[:3]
         ],
         pulse=pulse_by_kind(partnership),
         agreement_version=partnership.project.agreement_version,

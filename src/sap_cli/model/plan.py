@@ -282,6 +282,12 @@ class Milestone(Record):
     )
     owners: list[Slug] = Field(default_factory=list, description="Partner ids responsible.")
     goals: list[Slug] = Field(default_factory=list, description="Goal ids this milestone moves forward.")
+    completes: list[Slug] = Field(
+        default_factory=list,
+        description="Deliverable ids (from goals.yaml) that are finished when this milestone is done, "
+        "so the work is not kept twice.",
+        examples=[["ethics-application"]],
+    )
     done: dt.date | None = Field(default=None, description="When it was reached (YYYY-MM-DD).")
 
 

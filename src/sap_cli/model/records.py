@@ -58,7 +58,8 @@ class CheckinFile(Record):
     notes: Text | None = Field(default=None, description="Anything worth remembering from the meeting.")
     goals: dict[Slug, GoalStatus] = Field(
         default_factory=dict,
-        description="Where each goal stands: not-started, on-track, at-risk, blocked or done.",
+        description="Where each goal stands: not-started, on-track, at-risk, blocked, partly-done "
+        "(what the partners agree is part of it) or done.",
         examples=[{"new-rubric": "on-track"}],
     )
     decisions: list[Decision] = Field(default_factory=list, description="Decisions made, and by whom.")

@@ -99,7 +99,7 @@ LADDER_RUNGS: dict[int, str] = {
 STAFF_CONTROL: frozenset[str] = frozenset({"institution", "staff"})
 
 
-GoalStatus = Literal["not-started", "on-track", "at-risk", "blocked", "done"]
+GoalStatus = Literal["not-started", "on-track", "at-risk", "blocked", "partly-done", "done"]
 GOAL_STATUSES: tuple[str, ...] = get_args(GoalStatus)
 
 Phase = Literal["start", "during", "end"]  # of a partnership, for reflections and worksheets

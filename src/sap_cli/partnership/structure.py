@@ -236,9 +236,19 @@ def check_references(
             partners("goals.yaml", ("deliverables", i, "owners"), item.owners)
             goal_refs("goals.yaml", ("deliverables", i, "goals"), item.goals)
     if timeline:
+        deliverable_ids = {d.id for d in goals.deliverables} if goals else None
         for i, milestone in enumerate(timeline.milestones):
             partners("timeline.yaml", ("milestones", i, "owners"), milestone.owners)
             goal_refs("timeline.yaml", ("milestones", i, "goals"), milestone.goals)
+            _unknown_ids(
+                checker,
+                "timeline.yaml",
+                ("milestones", i, "completes"),
+                milestone.completes,
+                deliverable_ids,
+                "deliverable",
+                "goals.yaml",
+            )
 
 
 def check_dates(checker: Placer, project: Any, roles: Any, goals: Any, timeline: Any) -> None:

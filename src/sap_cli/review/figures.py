@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sap_cli.agreement.fingerprint import signing_states
 from sap_cli.meetings.ledger import CADENCE_DAYS, pulse_by_kind
+from sap_cli.meetings.standing import deliverable_done, final_word, goal_standings, timing
 from sap_cli.model.vocab import CONTROL_LABELS, ETHICS_LABELS, LADDER_RUNGS
 from sap_cli.reflections.answers import side_by_side
 
@@ -25,48 +26,19 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _timing(due: dt.date | None, done: dt.date | None, as_of: dt.date) -> str:
-    """on time, late, missed (past due, not done), open (not yet due) or undated."""
-    if done is not None:
-        return "late" if due is not None and done > due else "on time"
-    if due is None:
-        return "undated"
-    return "missed" if due < as_of else "open"
-
-
-def _goal_history(p: Partnership, goal_id: str) -> list[dict[str, Any]]:
-    """The meetings at which this goal's status changed, oldest first."""
-    history: list[dict[str, Any]] = []
-    last = None
-    for checkin in p.checkins:
-        status = checkin.goals.get(goal_id)
-        if status is not None and status != last:
-            history.append({"date": checkin.date.isoformat(), "meeting": checkin.id, "status": status})
-            last = status
-    return history
-
-
 def _goals(p: Partnership, as_of: dt.date, finished: bool) -> list[dict[str, Any]]:
     goals = []
-    for goal in p.goals.goals:
-        history = _goal_history(p, goal.id)
-        final = history[-1]["status"] if history else None
+    finished_on = {d.id: deliverable_done(p, d) for d in p.goals.deliverables}
+    for standing in goal_standings(p, as_of):
+        goal = next(g for g in p.goals.goals if g.id == standing.id)
         linked = [d for d in p.goals.deliverables if goal.id in d.goals]
-        done = [d for d in linked if d.done is not None]
-        if final == "done":
-            verdict = "achieved"
-        elif done or final in ("on-track", "at-risk"):
-            verdict = "partly achieved"
-        else:
-            verdict = "not achieved" if finished else "not yet"
+        done = [d for d in linked if (day := finished_on[d.id]) is not None and day <= as_of]
+        row = standing.as_dict(finished)
         goals.append(
             {
-                "id": goal.id,
-                "title": goal.title,
+                **row,
                 "success": goal.success,
-                "final_status": final,
-                "verdict": verdict,
-                "history": history,
+                "final_status": row["status"],
                 "deliverables_done": len(done),
                 "deliverables_total": len(linked),
             }
@@ -74,7 +46,7 @@ def _goals(p: Partnership, as_of: dt.date, finished: bool) -> list[dict[str, Any
     return goals
 
 
-def _milestones(p: Partnership, as_of: dt.date) -> dict[str, Any]:
+def _milestones(p: Partnership, as_of: dt.date, finished: bool) -> dict[str, Any]:
     items = [
         {
             "id": m.id,
@@ -82,7 +54,7 @@ def _milestones(p: Partnership, as_of: dt.date) -> dict[str, Any]:
             "due": m.due.isoformat(),
             "done": _iso(m.done),
             "deadline": m.deadline,
-            "timing": _timing(m.due, m.done, as_of),
+            "timing": final_word(timing(m.due, m.done, as_of), finished),
             "days_late": (m.done - m.due).days if m.done and m.done > m.due else 0,
         }
         for m in sorted(p.timeline.milestones, key=lambda m: m.due)
@@ -90,11 +62,11 @@ def _milestones(p: Partnership, as_of: dt.date) -> dict[str, Any]:
     counts = {
         deadline: {
             timing: sum(1 for m in items if m["deadline"] == deadline and m["timing"] == timing)
-            for timing in ("on time", "late", "missed", "open")
+            for timing in ("on time", "late", final_word("overdue", finished), "open")
         }
         for deadline in ("hard", "soft")
     }
-    return {"items": items, "counts": counts}
+    return {"items": items, "counts": counts, "not_done_word": final_word("overdue", finished)}
 
 
 def _meetings(p: Partnership, as_of: dt.date) -> dict[str, Any]:
@@ -139,14 +111,13 @@ def _actions(p: Partnership, as_of: dt.date, finished: bool) -> dict[str, Any]:
     counts = {"done on time": 0, "done late": 0, "open": 0, "overdue": 0, "dropped": 0}
     for checkin in p.checkins:
         for action in checkin.actions:
-            if action.done is not None:
-                counts["done late" if action.due and action.done > action.due else "done on time"] += 1
+            state = timing(action.due, action.done, as_of)
+            if state in ("on time", "late"):
+                counts["done " + state] += 1
             elif finished:
                 counts["dropped"] += 1
-            elif action.due is not None and action.due < as_of:
-                counts["overdue"] += 1
             else:
-                counts["open"] += 1
+                counts["overdue" if state == "overdue" else "open"] += 1
     return {"total": sum(counts.values()), **counts}
 
 
@@ -262,16 +233,19 @@ def _pulse_rows(p: Partnership) -> list[dict[str, Any]]:
 def _challenges(review: dict[str, Any], p: Partnership) -> list[str]:
     """Everything the record shows went wrong or strained; the section is never left out."""
     found = []
-    missed = [m for m in review["milestones"]["items"] if m["timing"] == "missed"]
+    word = review["milestones"]["not_done_word"]
+    missed = [m for m in review["milestones"]["items"] if m["timing"] == word]
     late = [m for m in review["milestones"]["items"] if m["timing"] == "late"]
     if missed:
         found.append(
-            "Milestones missed: " + "; ".join(f"{m['title']} (due {m['due']})" for m in missed) + "."
+            f"Milestones {word}: " + "; ".join(f"{m['title']} (due {m['due']})" for m in missed) + "."
         )
     hard_late = [m for m in late if m["deadline"] == "hard"]
     if hard_late:
         found.append("Hard deadlines passed late: " + "; ".join(m["title"] for m in hard_late) + ".")
     for goal in review["goals"]:
+        if goal["verdict"] == "not achieved":
+            found.append(f"Goal '{goal['title']}' was not achieved (last recorded: {goal['label']}).")
         troubled = [h for h in goal["history"] if h["status"] in ("at-risk", "blocked")]
         if troubled:
             found.append(
@@ -330,12 +304,12 @@ def build_review(
                 "id": d.id,
                 "title": d.title,
                 "due": _iso(d.due),
-                "done": _iso(d.done),
-                "timing": _timing(d.due, d.done, as_of),
+                "done": _iso(deliverable_done(p, d)),
+                "timing": final_word(timing(d.due, deliverable_done(p, d), as_of), finished),
             }
             for d in p.goals.deliverables
         ],
-        "milestones": _milestones(p, as_of),
+        "milestones": _milestones(p, as_of, finished),
         "meetings": _meetings(p, as_of),
         "actions": _actions(p, as_of, finished),
         "decisions": _decisions(p),

@@ -31,7 +31,8 @@ def checkin(
     goal: Annotated[
         list[str],
         typer.Option(
-            metavar="ID=STATUS", help="A goal's status: not-started, on-track, at-risk, blocked or done."
+            metavar="ID=STATUS",
+            help="A goal's status: not-started, on-track, at-risk, blocked, partly-done or done.",
         ),
     ] = [],  # noqa: B006
     hours: Annotated[

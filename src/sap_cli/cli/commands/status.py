@@ -69,9 +69,9 @@ def _print_status(data: Status) -> None:
         out.print(f"  {m.due} {escape(m.title)}{hard}{late}")
     if not data.next_milestones:
         out.print("  none left")
-    out.print("\n[bold]Goals[/] (from the last meeting)")
+    out.print("\n[bold]Goals[/] (the latest status a meeting recorded)")
     for g in data.goals:
-        out.print(f"  {g.status or 'no status yet':14} {escape(g.title)}")
+        out.print(f"  {g.label():28} {escape(g.title)}")
     _print_signing(data)
     if data.pulse:
         out.print("\n[bold]How partners feel[/] (heard / workload, 1-5, meeting by meeting)")
