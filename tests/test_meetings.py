@@ -205,7 +205,13 @@ def test_status_reports_goal_status_and_pulse_from_meetings(runner: CliRunner, d
         runner.invoke(cli.app, ["status", "demo", "--format", "json", "--date", "2026-03-05"]).output
     )
     assert data["goals"] == [
-        {"id": "new-rubric", "title": "A lab rubric students understand", "status": "at-risk"}
+        {
+            "id": "new-rubric",
+            "title": "A lab rubric students understand",
+            "status": "at-risk",
+            "since": "2026-03-04",
+            "label": "at-risk since 2026-03-04",
+        }
     ]
     assert data["pulse"] == {
         "student": [{"date": "2026-03-04", "heard": 2.0, "workload": 4.0}],

@@ -63,7 +63,8 @@ def agreement_parts(p: Partnership) -> dict[str, Any]:
             "deliverables": [d.model_dump(mode="json", exclude={"done"}) for d in p.goals.deliverables],
         },
         "roles": [partner.model_dump(mode="json") for partner in p.roles.partners],
-        "timeline": [m.model_dump(mode="json", exclude={"done"}) for m in p.timeline.milestones],
+        # `completes` only links a milestone to the deliverable it finishes: record-keeping, not a term.
+        "timeline": [m.model_dump(mode="json", exclude={"done", "completes"}) for m in p.timeline.milestones],
         "matrix": {
             "stages": [stage.model_dump(mode="json", exclude={"enacted"}) for stage in p.matrix.stages],
             "ladder": p.matrix.ladder.planned if p.matrix.ladder else None,

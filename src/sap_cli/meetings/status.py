@@ -78,16 +78,7 @@ class Status:
             "open_actions": [e.as_dict() for e in self.open_actions],
             "overdue_actions": [e.as_dict() for e in self.overdue_actions],
             "due_soon_actions": [e.as_dict() for e in self.due_soon_actions],
-            "goals": [
-                {
-                    "id": g.id,
-                    "title": g.title,
-                    "status": g.status,
-                    "since": g.since and g.since.isoformat(),
-                    "label": g.label(),
-                }
-                for g in self.goals
-            ],  # fmt: skip
+            "goals": [_goal(g) for g in self.goals],
             "next_milestones": [
                 {
                     "id": m.id,
