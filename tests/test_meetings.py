@@ -261,7 +261,8 @@ def test_interactive_checkin_asks_and_records(
     [meeting] = partnership.checkins
     assert meeting.attendees == ["amira-haddad", "lee-chen"]
     assert meeting.goals == {"new-rubric": "on-track"}
-    assert [(d.text, d.by) for d in meeting.decisions] == [("Pilot in week 8", "students"), ("Lee books the lab", [])]
+    decided = [(d.text, d.by) for d in meeting.decisions]
+    assert decided == [("Pilot in week 8", "students"), ("Lee books the lab", [])]
     assert "Who made this decision?" in result.output
     assert "did you mean 'students'?" in result.output
     assert [a.text for a in meeting.actions] == ["Pilot the rubric"]
