@@ -241,6 +241,10 @@ def test_interactive_checkin_asks_and_records(
         "ontrack",  # a status that does not exist...
         "on-track",  # ...asked again
         "Pilot in week 8",  # a decision
+        "studnets",  # who made it, misspelt...
+        "students",  # ...asked again
+        "Lee books the lab",  # a decision with no one named
+        "",  # who made it: no one said
         "",
         "amira-haddad: Pilot the rubric by 2026-03-11",  # an action
         "",
@@ -263,6 +267,10 @@ def test_interactive_checkin_asks_and_records(
     [meeting] = partnership.checkins
     assert meeting.attendees == ["amira-haddad", "lee-chen"]
     assert meeting.goals == {"new-rubric": "on-track"}
+    decided = [(d.text, d.by) for d in meeting.decisions]
+    assert decided == [("Pilot in week 8", "students"), ("Lee books the lab", [])]
+    assert "Who made this decision?" in result.output
+    assert "did you mean 'students'?" in result.output
     assert [a.text for a in meeting.actions] == ["Pilot the rubric"]
     assert meeting.reflection is not None and meeting.reflection.notes == "Lee is carrying the marking"
     assert meeting.date == dt.date(2026, 3, 4)

@@ -14,6 +14,7 @@ from sap_cli.errors import SapError
 
 if TYPE_CHECKING:
     from sap_cli.meetings.checkin import CheckinRequest
+    from sap_cli.model.folder import Partnership
     from sap_cli.scaffold import InitRequest
 
 Check = Callable[[str], str | None]  # None when an answer is fine, else what to say about it
@@ -151,23 +152,53 @@ def ask_checkin(request: CheckinRequest, folder: Path, date_given: bool) -> None
         out.print(f"Where does each goal stand? ({', '.join(GOAL_STATUSES)})")
         answers = {goal.id: ask(f"  {escape(goal.title)}", known_status) for goal in partnership.goals.goals}
         request.goals = {goal_id: answer for goal_id, answer in answers.items() if answer}
-    _ask_lists(request, ask, readable_action)
+    _ask_lists(request, ask, readable_action, _deciders_check(partnership))
     _ask_hours_and_pulse(request, {p.id: p.name for p in partnership.roles.partners}, ask)
     if request.reflection_notes is None:
         out.print(f"\nThis meeting's reflection question: [italic]{escape(meeting_prompt(partnership))}[/]")
         request.reflection_notes = ask("What did you say?") or None
 
 
-def _ask_lists(request: CheckinRequest, ask: Ask, readable_action: Check) -> None:
-    """Decisions, actions and feedback: one per line, until an empty line."""
+def _ask_lists(request: CheckinRequest, ask: Ask, readable_action: Check, deciders: Check) -> None:
+    """Decisions (each with who made it), actions and feedback: one per line, until an empty line."""
     if not request.decisions:
-        request.decisions = ask_lines("Decisions made (one per line, empty line to finish)", ask)
+        request.decisions = _ask_decisions(ask, deciders)
     if not request.actions:
         request.actions = ask_lines(
             'Actions, as "OWNER: TEXT by YYYY-MM-DD" (empty line to finish)', ask, readable_action
         )
     if not request.feedback:
         request.feedback = ask_lines("Feedback exchanged (one per line, empty line to finish)", ask)
+
+
+def _deciders_check(partnership: Partnership) -> Check:
+    """The check on 'Who made this decision?': a group, or partners' ids or names."""
+    from sap_cli.meetings.ledger import parse_decision
+
+    def known_deciders(answer: str) -> str | None:
+        try:
+            if parse_decision(f"{answer}: x", partnership).get("by"):
+                return None
+        except SapError as exc:
+            return exc.message.removesuffix(", so nothing was written")
+        return f"'{answer}' is not students, staff, joint, or partners' ids or names separated by commas"
+
+    return known_deciders
+
+
+def _ask_decisions(ask: Ask, deciders: Check) -> list[str]:
+    """Each decision, then who made it; Enter leaves it 'not recorded' (never counted as joint)."""
+    out = console()
+    out.print("Decisions made (one per line, empty line to finish)")
+    decisions = []
+    while text := ask("  >"):
+        who = ask(
+            "    Who made this decision? students, staff, joint, or partners' ids or names "
+            "(Enter if no one said)",
+            deciders,
+        )
+        decisions.append(f"{who}: {text}" if who else text)
+    return decisions
 
 
 def _real_date(answer: str) -> str | None:

@@ -17,7 +17,7 @@ from sap_cli.files.atomic import atomic_write, refuse_unsafe, taking_turns
 from sap_cli.files.paths import create_inside, refuse_reading
 from sap_cli.files.yaml_splice import YamlText
 from sap_cli.ids import slugify
-from sap_cli.meetings.ledger import meeting_prompt, parse_action
+from sap_cli.meetings.ledger import meeting_prompt, parse_action, parse_decision
 from sap_cli.model.base import TEXT_LIMIT
 from sap_cli.model.commented import commented_yaml
 from sap_cli.model.records import CheckinFile
@@ -150,7 +150,7 @@ def _checkin_text(request: CheckinRequest, checkin_id: str, partnership: Partner
         "attendees": list(request.attendees),
         "notes": request.notes,
         "goals": dict(request.goals),
-        "decisions": [{"text": text, "by": list(request.attendees)} for text in request.decisions],
+        "decisions": [parse_decision(text, partnership) for text in request.decisions],
         "actions": actions,
         "hours": dict(request.hours),
         "feedback": list(request.feedback),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.errors import UsageProblem
 from sap_cli.meetings.standing import timing
+from sap_cli.model.vocab import DECIDED_BY_WORDS
 from sap_cli.resources import bundled_yaml
 
 if TYPE_CHECKING:
@@ -123,3 +126,154 @@ def pulse_by_kind(partnership: Partnership) -> dict[str, list[dict[str, Any]]]:
                 }
             )
     return trend
+
+
+# ---- Who decided: one definition, used by the review, status and their JSON -------------------
+
+DECISION_SPLIT = ("students", "staff", "jointly", "not recorded")
+
+
+def parse_decision(raw: str, partnership: Partnership) -> dict[str, Any]:
+    """'students: Pick two readings' -> text and by; a decision with no one named has no `by`.
+
+    The part before the first colon names the deciders only when it is students, staff or joint
+    (or a word for them) or partners' ids or names separated by commas; otherwise the colon is
+    part of the decision ("Budget: £200 for printing").
+    """
+    who, colon, text = raw.partition(":")
+    if not colon or not text.strip():
+        return {"text": raw}
+    group = DECIDED_BY_WORDS.get(" ".join(who.split()).casefold())
+    if group is not None:
+        return {"text": text, "by": group}
+    words = [w.strip() for w in who.split(",")]
+    found = [partnership.partner_called(w) for w in words if w]
+    if words and all(w for w in words) and all(found):
+        return {"text": text, "by": list(dict.fromkeys(p.id for p in found if p is not None))}
+    _refuse_near_miss(words, partnership)
+    return {"text": raw}
+
+
+def _refuse_near_miss(words: list[str], partnership: Partnership) -> None:
+    """A decider misspelt ('studnets: ...') is refused, so it is not kept as part of the decision."""
+    if not words or any(len(w.split()) > 3 or not w for w in words):
+        return  # a sentence with a colon in it, not a list of deciders
+    names = {p.id: p.id for p in partnership.roles.partners}
+    names |= {p.name.casefold(): p.id for p in partnership.roles.partners}
+    candidates = [*DECIDED_BY_WORDS, *names]
+    for word in words:
+        if partnership.partner_called(word) or word.casefold() in DECIDED_BY_WORDS:
+            continue
+        close = difflib.get_close_matches(word.casefold(), candidates, n=1, cutoff=0.8)
+        if close:
+            meant = DECIDED_BY_WORDS.get(close[0]) or names[close[0]]
+            example = partnership.roles.partners[0].id if partnership.roles.partners else "students"
+            raise UsageProblem(
+                f"'{word}' before the colon is not students, staff, joint or a partner "
+                f"(did you mean '{meant}'?), so nothing was written",
+                hint="Start a decision with who made it, such as "
+                f'--decision "students: TEXT" or --decision "{example}: TEXT", '
+                "or leave the names out if no one said.",
+            )
+
+
+def decided_by(by: str | Sequence[str], kinds: Mapping[str, str]) -> str:
+    """students, staff, jointly or not recorded: who made one decision, as its record says."""
+    if isinstance(by, str):
+        return {"students": "students", "staff": "staff", "joint": "jointly"}[by]
+    sides = {"students" if kinds.get(i) == "student" else "staff" for i in by}
+    if not sides:
+        return "not recorded"
+    return sides.pop() if len(sides) == 1 else "jointly"
+
+
+def decision_split(partnership: Partnership) -> dict[str, int]:
+    """How many decisions students, staff and both made, and how many name no one: total first."""
+    kinds = {p.id: p.kind for p in partnership.roles.partners}
+    counts = dict.fromkeys(DECISION_SPLIT, 0)
+    for checkin in partnership.checkins:
+        for decision in checkin.decisions:
+            counts[decided_by(decision.by, kinds)] += 1
+    return {"total": sum(counts.values()), **counts}
+
+
+# ---- Hours: each student against their own agreement -------------------------------------------
+
+
+def hours_agreed_in_all(partnership: Partnership) -> float | None:
+    """What each student partner agreed to give over the project: total_hours, else a week's times weeks."""
+    r = partnership.project.recognition
+    if r.total_hours is not None:
+        return r.total_hours
+    if r.hours_per_week is not None:
+        return r.hours_per_week * partnership.project.weeks
+    return None
+
+
+def hours_by_partner(partnership: Partnership, as_of: dt.date) -> list[dict[str, Any]]:
+    """Each partner's hours logged at meetings; for a student, what their agreement expects of them.
+
+    `expected` is by `as_of` (hours_per_week for each week so far, never above the whole), and
+    `agreed` is over the whole project; both are per student and None when the agreement says nothing.
+    """
+    logged: dict[str, float] = {}
+    for checkin in partnership.checkins:
+        if checkin.date <= as_of:
+            for partner_id, hours in checkin.hours.items():
+                logged[partner_id] = logged.get(partner_id, 0.0) + hours
+    project = partnership.project
+    weeks_so_far = max((min(as_of, project.end) - project.start).days / 7, 0)
+    per_week = project.recognition.hours_per_week
+    agreed = hours_agreed_in_all(partnership)
+    rows = []
+    for partner in partnership.roles.partners:
+        student = partner.kind == "student"
+        expected = None
+        if student and per_week is not None:
+            expected = per_week * weeks_so_far
+            expected = min(expected, agreed) if agreed is not None else expected
+        rows.append(
+            {
+                "id": partner.id,
+                "name": partner.name,
+                "kind": partner.kind,
+                "logged": round(logged.get(partner.id, 0.0), 1),
+                "expected": round(expected, 1) if expected is not None else None,
+                "agreed": round(agreed, 1) if student and agreed is not None else None,
+                "commitment": partner.time_commitment,
+            }
+        )
+    return rows
+
+
+# ---- Pulse: the single low score an average hides ----------------------------------------------
+
+LOW_SCORE = 2  # a score of 1 or 2 out of 5 is named to the team (never in anonymised output)
+
+PULSE_QUESTIONS = {
+    "heard": "felt heard (1 not at all, 5 fully)",
+    "workload": "workload (1 far too much, 5 just right)",
+}
+
+
+def low_scores(partnership: Partnership) -> list[dict[str, Any]]:
+    """Every single pulse score of 1 or 2: who, which question, which meeting; oldest first."""
+    names = {p.id: p.name for p in partnership.roles.partners}
+    found = []
+    for checkin in partnership.checkins:
+        for partner_id, pulse in checkin.pulse.items():
+            for question in PULSE_QUESTIONS:
+                score = getattr(pulse, question)
+                if score is not None and score <= LOW_SCORE:
+                    found.append(
+                        {
+                            "partner": partner_id,
+                            "name": names.get(partner_id, partner_id),
+                            "question": question,
+                            "score": score,
+                            "meeting": checkin.id,
+                            "title": checkin.title,
+                            "date": checkin.date.isoformat(),
+                        }
+                    )
+    return found

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.agreement.fingerprint import PartnerSignature, fingerprint, signing_states
-from sap_cli.meetings.ledger import CADENCE_DAYS, LedgerEntry, ledger, phase, pulse_by_kind
+from sap_cli.meetings.ledger import (
+    CADENCE_DAYS,
+    LedgerEntry,
+    decision_split,
+    hours_by_partner,
+    ledger,
+    low_scores,
+    phase,
+    pulse_by_kind,
+)
 from sap_cli.meetings.standing import GoalStanding, goal_standings, timing
 from sap_cli.partnership.load import load_valid
 
@@ -54,6 +63,9 @@ class Status:
     agreement_version: int
     agreement_fingerprint: str
     signing: list[PartnerSignature]
+    low_scores: list[dict[str, Any]] = field(default_factory=list)  # each pulse score of 1 or 2, named
+    decisions: dict[str, int] = field(default_factory=dict)  # students, staff, jointly, not recorded
+    hours: list[dict[str, Any]] = field(default_factory=list)  # each student against their agreement
 
     @property
     def overdue_actions(self) -> list[LedgerEntry]:
@@ -90,6 +102,9 @@ class Status:
                 for m in self.next_milestones
             ],
             "pulse": self.pulse,
+            "low_scores": self.low_scores,
+            "decisions": self.decisions,
+            "hours": self.hours,
             "agreement": {
                 "version": self.agreement_version,
                 "fingerprint": self.agreement_fingerprint,
@@ -133,6 +148,9 @@ def status(partnership: Partnership, today: dt.date) -> Status:
         agreement_version=partnership.project.agreement_version,
         agreement_fingerprint=fingerprint(partnership).whole,
         signing=signing_states(partnership),
+        low_scores=low_scores(partnership),
+        decisions=decision_split(partnership),
+        hours=[row for row in hours_by_partner(partnership, today) if row["kind"] == "student"],
     )
 
 

@@ -68,6 +68,14 @@ class Partnership:
         days += [d.done for d in self.goals.deliverables if d.done is not None]
         return max(days)
 
+    def partner_called(self, word: str) -> Partner | None:
+        """The partner with this id or this name (any case and spacing), or None."""
+        wanted = " ".join(word.split()).casefold()
+        for partner in self.roles.partners:
+            if wanted in (partner.id, " ".join(partner.name.split()).casefold()):
+                return partner
+        return None
+
     def partner(self, partner_id: str) -> Partner:
         """The partner with this id, or UnknownPartner naming the closest id and listing them all."""
         for partner in self.roles.partners:

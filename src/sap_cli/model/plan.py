@@ -39,11 +39,16 @@ class Recognition(Record):
     hours_per_week: float | None = Field(
         default=None,
         ge=0,
-        description="Hours a student partner is expected to give in a typical week.",
+        description="Hours each student partner is expected to give in a typical week "
+        "(for one student, not the team's total).",
         examples=[3],
     )
     total_hours: float | None = Field(
-        default=None, ge=0, description="Hours expected over the whole project.", examples=[40]
+        default=None,
+        ge=0,
+        description="Hours each student partner is expected to give over the whole project "
+        "(for one student, not the team's total).",
+        examples=[40],
     )
     pay_rate: Text | None = Field(
         default=None,
@@ -191,6 +196,11 @@ class ProjectFile(Record):
         ge=1,
         description="Goes up by one each time partners change the agreement and sign again.",
     )
+
+    @property
+    def weeks(self) -> int:
+        """The project's length in whole weeks, from its first day to its last."""
+        return (self.end - self.start).days // 7
 
 
 class Partner(Record):

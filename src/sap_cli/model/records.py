@@ -7,15 +7,16 @@ import datetime as dt
 from pydantic import Field
 
 from sap_cli.model.base import Hex, Hours, Record, Score, Slug, Text
-from sap_cli.model.vocab import GoalStatus
+from sap_cli.model.vocab import DecidedBy, GoalStatus
 
 
 class Decision(Record):
     text: Text = Field(description="What was decided.", examples=["Students pick two readings for week 8"])
-    by: list[Slug] = Field(
+    by: DecidedBy | list[Slug] = Field(
         default_factory=list,
-        description="Ids of the partners who made the decision.",
-        examples=[["amira-haddad", "lee-chen"]],
+        description="Who made the decision: students, staff or joint, or the ids of the partners who made "
+        "it. Leave it out when no one said; sap then counts the decision as 'not recorded', never as joint.",
+        examples=["students", ["amira-haddad", "lee-chen"]],
     )
 
 

@@ -104,3 +104,14 @@ GOAL_STATUSES: tuple[str, ...] = get_args(GoalStatus)
 
 Phase = Literal["start", "during", "end"]  # of a partnership, for reflections and worksheets
 PHASES: tuple[str, ...] = get_args(Phase)
+
+
+# Who made a decision, when the record says so as a group rather than by naming partners.
+DecidedBy = Literal["students", "staff", "joint"]
+DECIDED_BY: tuple[str, ...] = get_args(DecidedBy)
+# What a lecturer may type for each group in `--decision "WHO: TEXT"` and the wizard.
+DECIDED_BY_WORDS: dict[str, str] = {
+    "students": "students", "student": "students",
+    "staff": "staff", "faculty": "staff",
+    "joint": "joint", "jointly": "joint", "together": "joint", "everyone": "joint",
+}  # fmt: skip

@@ -128,7 +128,8 @@ def check_checkins(
 
         partners(("attendees",), checkin.attendees)
         for i, decision in enumerate(checkin.decisions):
-            partners(("decisions", i, "by"), decision.by)
+            if not isinstance(decision.by, str):  # a group (students, staff, joint) names no one
+                partners(("decisions", i, "by"), decision.by)
         for i, action in enumerate(checkin.actions):
             partners(("actions", i, "owner"), [action.owner])
             if action.id in action_first_seen:

@@ -7,7 +7,7 @@ import statistics
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.agreement.fingerprint import signing_states
-from sap_cli.meetings.ledger import CADENCE_DAYS, pulse_by_kind
+from sap_cli.meetings.ledger import CADENCE_DAYS, decision_split, hours_by_partner, pulse_by_kind
 from sap_cli.meetings.standing import deliverable_done, final_word, goal_standings, timing
 from sap_cli.model.vocab import CONTROL_LABELS, ETHICS_LABELS, LADDER_RUNGS
 from sap_cli.reflections.answers import side_by_side
@@ -119,43 +119,6 @@ def _actions(p: Partnership, as_of: dt.date, finished: bool) -> dict[str, Any]:
             else:
                 counts["overdue" if state == "overdue" else "open"] += 1
     return {"total": sum(counts.values()), **counts}
-
-
-def _decisions(p: Partnership) -> dict[str, int]:
-    kinds = {partner.id: partner.kind for partner in p.roles.partners}
-    counts = {"students": 0, "staff": 0, "jointly": 0, "not recorded": 0}
-    for checkin in p.checkins:
-        for decision in checkin.decisions:
-            who = {"student" if kinds.get(i) == "student" else "staff" for i in decision.by}
-            if not who:
-                counts["not recorded"] += 1
-            elif who == {"student"}:
-                counts["students"] += 1
-            elif who == {"staff"}:
-                counts["staff"] += 1
-            else:
-                counts["jointly"] += 1
-    return {"total": sum(counts.values()), **counts}
-
-
-def _hours(p: Partnership, as_of: dt.date) -> list[dict[str, Any]]:
-    logged: dict[str, float] = {}
-    for checkin in p.checkins:
-        for partner_id, hours in checkin.hours.items():
-            logged[partner_id] = logged.get(partner_id, 0.0) + hours
-    weeks = max((min(as_of, p.project.end) - p.project.start).days / 7, 0)
-    per_week = p.project.recognition.hours_per_week
-    return [
-        {
-            "id": partner.id,
-            "name": partner.name,
-            "kind": partner.kind,
-            "logged": round(logged.get(partner.id, 0.0), 1),
-            "expected": round(per_week * weeks, 1) if per_week and partner.kind == "student" else None,
-            "commitment": partner.time_commitment,
-        }
-        for partner in p.roles.partners
-    ]
 
 
 def _power(p: Partnership) -> dict[str, Any]:
@@ -290,7 +253,7 @@ def build_review(
     p = partnership
     as_of = as_of or p.latest_recorded_day()
     finished = as_of >= p.project.end
-    hours = _hours(p, as_of)
+    hours = hours_by_partner(p, as_of)
     review: dict[str, Any] = {
         "title": p.project.title,
         "start": p.project.start.isoformat(),
@@ -312,13 +275,13 @@ def build_review(
         "milestones": _milestones(p, as_of, finished),
         "meetings": _meetings(p, as_of),
         "actions": _actions(p, as_of, finished),
-        "decisions": _decisions(p),
+        "decisions": decision_split(p),
         "hours": hours,
         "pulse": _pulse_rows(p),
         "power": _power(p),
         "recognition": {
             "agreed": p.project.recognition.model_dump(),
-            "student_hours_logged": round(sum(row["logged"] for row in hours if row["kind"] == "student"), 1),
+            "students_hours": [row for row in hours if row["kind"] == "student"],
         },
         "objectives": {
             partner.name: p.goals.own_objectives.get(partner.id, []) for partner in p.roles.partners

@@ -61,6 +61,24 @@ def _no_recognition(p: Partnership) -> list[Spotted]:
     return [(("recognition",), "no recognition for students is recorded (hours, pay, credit or CV lines)")]
 
 
+def _hours_disagree(p: Partnership) -> list[Spotted]:
+    """hours_per_week for every week of the project and total_hours, more than a week's worth apart."""
+    r, weeks = p.project.recognition, p.project.weeks
+    if r.hours_per_week is None or r.total_hours is None or not weeks:
+        return []
+    made = r.hours_per_week * weeks
+    if abs(made - r.total_hours) <= r.hours_per_week:
+        return []
+    return [
+        (
+            ("recognition", "total_hours"),
+            f"total_hours says {r.total_hours:g} hours for each student, but {r.hours_per_week:g} hours a "
+            f"week over the project's {weeks} weeks ({p.project.start} to {p.project.end}) make "
+            f"{made:g}: more than a week's worth ({r.hours_per_week:g} hours) apart",
+        )
+    ]
+
+
 def _no_cadence(p: Partnership) -> list[Spotted]:
     return [(("cadence",), "no meeting cadence is set")] if p.project.cadence is None else []
 
@@ -102,6 +120,14 @@ HEALTH_RULES: tuple[HealthRule, ...] = (
         "Student time is real work: agree pay, credit or at least how it will appear on a CV.",
         "Healey, Flint & Harrington (2014)",
         _no_recognition,
+    ),
+    HealthRule(
+        "hours-disagree",
+        "project.yaml",
+        "Both figures are for each student partner. Change hours_per_week or total_hours in project.yaml "
+        "so they agree; up to a week's worth apart is fine, for weeks off.",
+        "Healey, Flint & Harrington (2014)",
+        _hours_disagree,
     ),
     HealthRule(
         "no-meeting-cadence",

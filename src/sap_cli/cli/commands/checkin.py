@@ -24,7 +24,16 @@ def checkin(
     title: Annotated[str, typer.Option(help='A short name for the meeting, e.g. "Week 6".')] = "Check-in",
     attendee: Annotated[list[str], typer.Option(help="Id of a partner who came; repeat for each.")] = [],  # noqa: B006
     note: Annotated[str | None, typer.Option(help="Notes worth keeping.")] = None,
-    decision: Annotated[list[str], typer.Option(help="A decision made; repeat for each.")] = [],  # noqa: B006
+    decision: Annotated[
+        list[str],
+        typer.Option(
+            metavar='"[WHO:] TEXT"',
+            help="A decision made; repeat for each. Start it with who made it: students, staff or joint, "
+            'or partners\' ids or names with commas, e.g. --decision "students: Pick two readings" or '
+            '--decision "amira-haddad, Lee Chen: Move the focus group". Without WHO, the decision is '
+            "counted as 'not recorded', never as joint.",
+        ),
+    ] = [],  # noqa: B006
     action: Annotated[
         list[str], typer.Option(help='An action, "OWNER: TEXT [by YYYY-MM-DD]"; repeat for each.')
     ] = [],  # noqa: B006
@@ -41,7 +50,9 @@ def checkin(
     pulse: Annotated[
         list[str],
         typer.Option(
-            metavar="ID=HEARD/WORKLOAD", help="How heard a partner felt and how their workload felt, 1-5."
+            metavar="ID=HEARD/WORKLOAD",
+            help="How heard a partner felt (1 not at all, 5 fully) and how their workload felt "
+            "(1 far too much, 5 just right), e.g. --pulse amira-haddad=4/2.",
         ),
     ] = [],  # noqa: B006
     feedback: Annotated[list[str], typer.Option(help="Feedback partners gave each other.")] = [],  # noqa: B006

@@ -73,11 +73,45 @@ def _print_status(data: Status) -> None:
     for g in data.goals:
         out.print(f"  {g.label():28} {escape(g.title)}")
     _print_signing(data)
+    _print_people(data)
+
+
+def _print_people(data: Status) -> None:
+    """Who decided, each student's hours, and how partners feel, naming every low score."""
+    out = console()
+    split = data.decisions
+    if split.get("total"):
+        out.print(
+            f"\n[bold]Decisions[/]: {split['total']} recorded: {split['students']} by students, "
+            f"{split['staff']} by staff, {split['jointly']} jointly, "
+            f"{split['not recorded']} where who decided was not recorded"
+        )
+    if any(row["logged"] or row["expected"] is not None for row in data.hours):
+        out.print("\n[bold]Hours[/] (each student against their own agreement)")
+        for row in data.hours:
+            expected = (
+                f"{row['expected']:g} expected by now"
+                if row["expected"] is not None
+                else "no weekly hours agreed"
+            )
+            agreed = f", {row['agreed']:g} agreed in all" if row["agreed"] is not None else ""
+            out.print(f"  {escape(row['name'])}: {row['logged']:g} logged, {expected}{agreed}")
     if data.pulse:
-        out.print("\n[bold]How partners feel[/] (heard / workload, 1-5, meeting by meeting)")
+        out.print(
+            "\n[bold]How partners feel[/] (averages by kind, meeting by meeting: felt heard 1 not at all "
+            "to 5 fully / workload 1 far too much to 5 just right)"
+        )
         for kind, points in data.pulse.items():
             trail = "  ".join(f"{p['heard'] or '-'}/{p['workload'] or '-'}" for p in points[-5:])
             out.print(f"  {kind:8} {trail}")
+    if data.low_scores:
+        out.print("  [yellow]Low scores to talk about[/] (an average can hide them):")
+        for low in data.low_scores:
+            question = "felt heard" if low["question"] == "heard" else "workload (1 is far too much)"
+            out.print(
+                f"  [yellow]{low['score']} of 5[/] {escape(low['name'])}, {question}, "
+                f"at {escape(low['title'])} on {low['date']}"
+            )
 
 
 def _print_signing(data: Status) -> None:
