@@ -9,41 +9,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.documents.files import Document, write_documents
-from sap_cli.documents.pages import render_page
 from sap_cli.errors import SapError, UsageProblem, WillNotReplace
 from sap_cli.files.atomic import create_exclusive, refuse_unsafe
 from sap_cli.files.git import keep_private_out_of_git
 from sap_cli.partnership.layout import own_file_refusal
 from sap_cli.partnership.load import load_valid
-from sap_cli.resources import worksheet_prompts
-from sap_cli.review.anonymize import _name_patterns, anonymize
-from sap_cli.review.figures import build_review
+from sap_cli.review.page import review_and_page
 from sap_cli.words import display_path
 
 if TYPE_CHECKING:
-    from sap_cli.model.folder import Partnership
-
-
-def render_review(partnership: Partnership, anonymized: bool = False, as_of: dt.date | None = None) -> str:
-    """The review as Markdown, the way `sap report` writes it."""
-    return review_and_page(partnership, anonymized, as_of)[1]
-
-
-def review_and_page(
-    partnership: Partnership,
-    anonymized: bool = False,
-    as_of: dt.date | None = None,
-    include_private: bool = False,
-) -> tuple[dict[str, Any], str]:
-    """The review's figures and its Markdown, computed once and anonymised once if asked."""
-
-    context = {
-        "review": build_review(partnership, as_of, include_private),
-        "end_prompts": worksheet_prompts()["end"],
-    }
-    if anonymized:
-        context = anonymize(context, _name_patterns(partnership))
-    return context["review"], render_page(partnership.folder, "docs/review.md.j2", context)
+    pass
 
 
 def report_project(

@@ -121,7 +121,7 @@ def _render_one(
     force: bool,
 ) -> bool:
     """Render (or check) one partnership's documents and say what happened; False if it failed."""
-    from sap_cli.documents.render import render_project
+    from sap_cli.render import render_project
     from sap_cli.words import command_path, display_path
 
     result = render_project(
@@ -143,8 +143,14 @@ def _render_one(
             out.print("These files do not match what the partnership files say now:")
             for relative, why in result.stale:
                 out.print(f"  {escape(display_path(project_folder / relative))} ({why})")
-            if any(why != "edited by hand" for _, why in result.stale):
+            reviews = [relative for relative, why in result.stale if relative.startswith("docs/review")]
+            if any(why != "edited by hand" and relative not in reviews for relative, why in result.stale):
                 out.print(f"Run `{escape(again)}` to bring them up to date.")
+            for relative in reviews:
+                anonymized = " --anonymize" if "anonymized" in relative else ""
+                out.print(
+                    f"Run `sap report{escape(command_path(project_folder))}{anonymized}` for {relative}."
+                )
             if any(why == "edited by hand" for _, why in result.stale):
                 out.print(_KEPT_HINT)
             return False

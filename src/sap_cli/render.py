@@ -9,14 +9,25 @@ from typing import TYPE_CHECKING
 
 from sap_cli.calendar.events import calendar_bytes
 from sap_cli.calendar.file import DEFAULT_OUTPUT, write_calendar
-from sap_cli.documents.files import RenderResult, check_documents, write_documents
+from sap_cli.documents.files import Document, RenderResult, check_documents, write_documents
 from sap_cli.documents.pages import DOCUMENTS, render_documents
 from sap_cli.files.git import keep_private_out_of_git
 from sap_cli.files.paths import first_link
 from sap_cli.partnership.load import load_valid
+from sap_cli.review.page import render_review
 
 if TYPE_CHECKING:
-    pass
+    from sap_cli.model.folder import Partnership
+
+
+def _reviews_kept_in_docs(folder: Path, partnership: Partnership) -> list[Document]:
+    """The reviews `sap report` wrote in docs/, made afresh, so --check sees when they fall behind."""
+    kept = []
+    for anonymized in (False, True):
+        relative = "docs/review-anonymized.md" if anonymized else "docs/review.md"
+        if first_link(folder, relative) is None and (folder / relative).is_file():
+            kept.append(Document(relative, render_review(partnership, anonymized)))
+    return kept
 
 
 def render_project(
@@ -35,7 +46,7 @@ def render_project(
     # A calendar kept in docs/ (made by `sap calendar`) is one of the documents: kept current too.
     keep_calendar = private_for is None and first_link(folder, DEFAULT_OUTPUT) is None and calendar.is_file()
     if check:
-        stale = check_documents(folder, documents)
+        stale = check_documents(folder, [*documents, *_reviews_kept_in_docs(folder, partnership)])
         if keep_calendar and calendar_bytes(partnership) != calendar.read_bytes():
             stale.append(("docs/calendar.ics", "the dates or names in it changed"))
         return RenderResult(stale=stale)

@@ -1,0 +1,36 @@
+"""The end-of-project review as a page: its figures and its Markdown, made once for every command."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from sap_cli.documents.pages import render_page
+from sap_cli.resources import worksheet_prompts
+from sap_cli.review.anonymize import _name_patterns, anonymize
+from sap_cli.review.figures import build_review
+
+if TYPE_CHECKING:
+    from sap_cli.model.folder import Partnership
+
+
+def render_review(partnership: Partnership, anonymized: bool = False, as_of: dt.date | None = None) -> str:
+    """The review as Markdown, the way `sap report` writes it."""
+    return review_and_page(partnership, anonymized, as_of)[1]
+
+
+def review_and_page(
+    partnership: Partnership,
+    anonymized: bool = False,
+    as_of: dt.date | None = None,
+    include_private: bool = False,
+) -> tuple[dict[str, Any], str]:
+    """The review's figures and its Markdown, computed once and anonymised once if asked."""
+
+    context = {
+        "review": build_review(partnership, as_of, include_private),
+        "end_prompts": worksheet_prompts()["end"],
+    }
+    if anonymized:
+        context = anonymize(context, _name_patterns(partnership))
+    return context["review"], render_page(partnership.folder, "docs/review.md.j2", context)
