@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from sap_cli.cli import interaction
-from sap_cli.cli.options import PartnershipFolder, completes, folder_or_here
+from sap_cli.cli.options import PartnershipFolder, completes, folder_or_here, partner_ids_in
 from sap_cli.cli.output import console, escape
 from sap_cli.errors import UsageProblem
 
@@ -40,9 +40,11 @@ def reflect(
 
     if not phase or not partner:
         missing = " and ".join(f for f, v in (("--phase", phase), ("--partner", partner)) if not v)
+        ids = [partner] if partner else partner_ids_in(folder)
+        example = f"For example: sap reflect --phase {phase or 'start'} --partner {ids[0] if ids else 'ID'}"
         raise UsageProblem(
             f"say which reflection with {missing}",
-            hint="For example: sap reflect --phase start --partner amira-haddad",
+            hint=example + (f" (the ids in roles.yaml: {', '.join(ids)})" if ids and not partner else ""),
         )
     opened = open_reflection(find_project(folder_or_here(folder)), phase.lower(), partner, private)
     shown = escape(display_path(opened.path))
