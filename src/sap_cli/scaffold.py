@@ -154,7 +154,9 @@ def _count_students(matrix: dict[str, Any], students: Sequence[str]) -> dict[str
     stages = []
     for stage in matrix.get("stages") or []:
         involvements = [
-            {**inv, "who": inv["who"].replace(STUDENT_COUNT, shown)} if isinstance(inv.get("who"), str) else inv
+            {**inv, "who": inv["who"].replace(STUDENT_COUNT, shown)}
+            if isinstance(inv.get("who"), str)
+            else inv
             for inv in stage.get("involvements") or []
         ]
         stages.append({**stage, "involvements": involvements} if "involvements" in stage else stage)
