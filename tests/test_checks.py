@@ -65,14 +65,17 @@ def test_wrong_type_is_placed_on_its_value(make_partnership: Callable[..., Path]
 def test_unknown_key_suggests_the_field_meant(make_partnership: Callable[..., Path]) -> None:
     project = MINIMAL["project.yaml"].replace("cadence:", "cadense:")
     report = check_folder(make_partnership(project=project))
-    [problem] = report.problems
+    [problem] = report.errors
     assert (problem.line, problem.column, problem.code) == (4, 1, "unknown-field")
     assert problem.message == "unknown field 'cadense' (did you mean 'cadence'?)"
 
 
 def test_misspelt_required_key_is_one_problem_not_two(make_partnership: Callable[..., Path]) -> None:
     project = MINIMAL["project.yaml"].replace("title:", "titel:")
-    assert located(make_partnership(project=project)) == [("project.yaml", 1, 1, "error", "unknown-field")]
+    assert located(make_partnership(project=project)) == [
+        ("project.yaml", 1, 1, "error", "unknown-field"),
+        ("project.yaml", 1, 1, "note", "checks-skipped"),  # dates against a project with no title
+    ]
 
 
 def test_dangling_partner_id_names_the_closest(make_partnership: Callable[..., Path]) -> None:
@@ -111,6 +114,7 @@ def test_all_problems_are_reported_in_one_pass(make_partnership: Callable[..., P
         ("roles.yaml", 10, 5, "error", "unknown-field"),
         ("goals.yaml", 6, 9, "error", "unknown-partner"),
         ("timeline.yaml", 3, 1, "error", "yaml-syntax"),
+        ("project.yaml", 1, 1, "note", "checks-skipped"),  # dates, as the start is not a date
     ]
 
 
@@ -208,7 +212,7 @@ def test_a_name_where_an_id_belongs_suggests_the_id(make_partnership: Callable[.
 def test_file_that_is_not_utf8_points_at_the_character(make_partnership: Callable[..., Path]) -> None:
     folder = make_partnership()
     (folder / "project.yaml").write_bytes(MINIMAL["project.yaml"].encode("cp1252"))
-    [problem] = check_folder(folder).problems
+    [problem] = check_folder(folder).errors
     assert (problem.line, problem.column, problem.code) == (6, 13, "not-utf8")
     assert "UTF-8" in (problem.hint or "")
 

@@ -126,7 +126,14 @@ def test_edit_commit_on_a_detached_head_stops_before_the_editor_opens(
     assert not (repo / "checkins").exists()  # no draft either
 
 
+def _a_repository_but_no_partnership(repo: Path) -> None:
+    """`sap init` refuses a folder inside a partnership, so these tests start in a plain repository."""
+    run_git(repo, "rm", "-q", "project.yaml")
+    run_git(repo, "commit", "-qm", "no longer a partnership")
+
+
 def test_init_git_inside_a_repository_on_a_detached_head_makes_nothing(runner: CliRunner, repo: Path) -> None:
+    _a_repository_but_no_partnership(repo)
     run_git(repo, "checkout", "-q", "--detach")
     result = runner.invoke(cli.app, ["init", "demo/second", "--no-input", "--title", "Second", "--git"])
     assert_handled(result)
@@ -316,6 +323,7 @@ def test_init_git_into_a_folder_of_the_users_own_leaves_it_byte_for_byte(
 def test_init_git_inside_a_repository_with_a_failing_hook_unstages_and_removes_its_files(
     runner: CliRunner, repo: Path, gate: Path
 ) -> None:
+    _a_repository_but_no_partnership(repo)
     head = _head(repo)
     gate.touch()
     failed = runner.invoke(cli.app, ["init", "demo/second", "--no-input", "--title", "Second", "--git"])

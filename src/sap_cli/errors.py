@@ -52,6 +52,21 @@ class ProjectExists(SapError):
         self.clashes = clashes
 
 
+class InsidePartnership(SapError):
+    """`sap init` was asked for a folder inside another partnership."""
+
+    def __init__(self, folder: Path, around: Path, title: str | None) -> None:
+        named = f"the partnership '{title}' in {around}" if title else f"the partnership in {around}"
+        super().__init__(
+            f"{folder} is inside {named}, so sap will not start a second partnership in it; "
+            "nothing was created.",
+            hint=f"Start the new one outside it: `cd {around.parent}` first, or give a folder such as "
+            f"{around.parent / 'new-partnership'}. To work on this one, use `sap status` or `sap validate`.",
+        )
+        self.folder = folder
+        self.around = around
+
+
 class UnknownName(SapError):
     """A name the user gave matches nothing sap knows; suggests the closest and lists them all."""
 

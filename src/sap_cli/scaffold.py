@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sap_cli.editor.schemas import json_schemas, schema_paths
-from sap_cli.errors import ProjectExists, SapError, UnknownTemplate, UsageProblem
+from sap_cli.errors import InsidePartnership, ProjectExists, SapError, UnknownTemplate, UsageProblem
 from sap_cli.files import git as gitops
 from sap_cli.files import git_commit
 from sap_cli.files.atomic import atomic_write, create_exclusive, refuse_unsafe
@@ -18,7 +19,7 @@ from sap_cli.ids import slugify
 from sap_cli.model.commented import commented_yaml
 from sap_cli.model.folder import FILE_MODELS
 from sap_cli.model.plan import GoalsFile, MatrixFile, ProjectFile, RolesFile, TimelineFile
-from sap_cli.partnership.layout import PARTNERSHIP_FILES
+from sap_cli.partnership.layout import PARTNERSHIP_FILES, partnership_above
 from sap_cli.partnership.modeline import SCHEMA_FOLDER, with_modeline
 from sap_cli.resources import bundled_yaml, kinds_folder
 from sap_cli.validation.check import check_folder
@@ -144,6 +145,24 @@ def _owners(token: str, partners: list[dict[str, Any]]) -> list[str]:
     return []
 
 
+STUDENT_COUNT = " (n={students})"  # in a template's matrix: the number of student partners named
+
+
+def _count_students(matrix: dict[str, Any], students: Sequence[str]) -> dict[str, Any]:
+    """The template's matrix with "(n={students})" as the number of student partners, or left out if none."""
+    shown = f" (n={len(students)})" if students else ""
+    stages = []
+    for stage in matrix.get("stages") or []:
+        involvements = [
+            {**inv, "who": inv["who"].replace(STUDENT_COUNT, shown)}
+            if isinstance(inv.get("who"), str)
+            else inv
+            for inv in stage.get("involvements") or []
+        ]
+        stages.append({**stage, "involvements": involvements} if "involvements" in stage else stage)
+    return {**matrix, "stages": stages} if "stages" in matrix else matrix
+
+
 def build_files(request: InitRequest, today: dt.date) -> dict[str, str]:
     """The text of each new file: validated against the schema, then written out with comments."""
 
@@ -210,7 +229,7 @@ def build_files(request: InitRequest, today: dt.date) -> dict[str, str]:
             ]
         }
     )
-    matrix = MatrixFile.model_validate(template.get("matrix") or {})
+    matrix = MatrixFile.model_validate(_count_students(template.get("matrix") or {}, request.students))
     records = {
         "project.yaml": project,
         "roles.yaml": roles,
@@ -235,6 +254,18 @@ def holds_partnership(folder: Path) -> bool:
     return bool(_existing_partnership_files(folder))
 
 
+def refuse_inside_partnership(folder: Path) -> None:
+    """InsidePartnership when `folder` lies inside another partnership, which would then hold two."""
+    around = partnership_above(folder)
+    if around is None:
+        return
+    title = None
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        found = re.search(r"^title:[ \t]*(.+?)[ \t]*$", (around / "project.yaml").read_text("utf-8"), re.M)
+        title = found[1].strip("'\"") if found else None
+    raise InsidePartnership(Path(display_path(folder)), around.resolve(), title)
+
+
 def _check_folder_is_usable(folder: Path) -> None:
     """Refuse, before anything is written, a target that is or sits inside a file."""
     for candidate in (folder, *folder.parents):
@@ -256,6 +287,7 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
     clashes = _existing_partnership_files(folder)
     if clashes:
         raise ProjectExists(folder, clashes)
+    refuse_inside_partnership(folder)
     if request.git:
         gitops.require_can_start(folder)
     texts = build_files(request, today or dt.date.today())

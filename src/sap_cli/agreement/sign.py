@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sap_cli.agreement.fingerprint import Fingerprint, fingerprint, latest_signature
 from sap_cli.agreement.signature_file import new_signature_file
-from sap_cli.errors import SapError
+from sap_cli.errors import SapError, UsageProblem
 from sap_cli.files.atomic import atomic_write, create_exclusive, refuse_unsafe, taking_turns
 from sap_cli.files.yaml_splice import YamlText
 from sap_cli.model.records import SignatureFile
@@ -66,7 +66,13 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
     project.yaml's agreement_version second. Stopped in between, the folder still validates (a
     warning says so) and running the same command again raises the version without signing twice.
     """
-
+    today = dt.date.today()
+    if on > today:
+        raise UsageProblem(
+            f"--date {on.isoformat()} is after today ({today.isoformat()}): a partner signs on the day "
+            "they agree, so sap cannot record a signature ahead of time; nothing was written",
+            hint="Leave out --date to sign today, or give the day they agreed, YYYY-MM-DD.",
+        )
     p = load_valid(folder)
     partner = p.partner(partner_id)
     current = fingerprint(p)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from sap_cli.dates import parse_day
 
 PartnershipFolder = Annotated[
     Path | None,
@@ -68,16 +69,18 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     if value is None or value == "":
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        shaped_right = re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()) is not None
-        reason = "is not a day in the calendar" if shaped_right else "is not a date; write it as YYYY-MM-DD"
-        raise typer.BadParameter(f"'{value}' {reason}, e.g. 2026-03-04", param_hint=option) from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"'{value}' {exc}", param_hint=option) from None
 
 
 def today_or(value: str | None) -> dt.date:
     """A --date option, by default today."""
     return parse_date(value, "--date") or dt.date.today()
+
+
+class OutOfRange(ValueError):
+    """A value of the right shape but outside what the option takes; the message says which and why."""
 
 
 def pairs(values: Sequence[str], option: str, convert: Callable[[str], Any] = str) -> dict[str, Any]:
@@ -89,18 +92,37 @@ def pairs(values: Sequence[str], option: str, convert: Callable[[str], Any] = st
             if not sep or not key.strip():
                 raise ValueError
             found[key.strip()] = convert(raw.strip())
+        except OutOfRange as exc:
+            raise typer.BadParameter(f"'{value}': {exc}", param_hint=option) from None
         except ValueError:
             raise typer.BadParameter(f"'{value}' should look like ID=VALUE", param_hint=option) from None
     return found
 
 
 def parse_pulse(raw: str) -> dict[str, int]:
-    """A --pulse value, HEARD or HEARD/WORKLOAD, each 1 to 5; ValueError otherwise."""
+    """A --pulse value, HEARD or HEARD/WORKLOAD, each 1 to 5; ValueError otherwise (OutOfRange for 0 or 6)."""
     heard, _, workload = raw.partition("/")
     scores = {"heard": int(heard), "workload": int(workload)} if workload else {"heard": int(heard)}
-    if not all(1 <= v <= 5 for v in scores.values()):
-        raise ValueError
+    for name, score in scores.items():
+        if not 1 <= score <= 5:
+            side = "above 5" if score > 5 else "below 1"
+            raise OutOfRange(
+                f"the {name} score {score} is {side}; each score is 1 to 5, written HEARD or HEARD/WORKLOAD, "
+                "e.g. ID=4/3"
+            )
     return scores
+
+
+def partner_ids_in(folder: Path | None) -> list[str]:
+    """The partner ids of the partnership at or above `folder`, for a hint; [] when it cannot be read."""
+    from sap_cli.errors import SapError
+    from sap_cli.partnership.layout import find_project
+    from sap_cli.partnership.load import load_valid
+
+    try:
+        return [partner.id for partner in load_valid(find_project(folder_or_here(folder))).roles.partners]
+    except SapError:
+        return []
 
 
 def names(answer: str) -> list[str]:

@@ -49,7 +49,7 @@ def print_failure(exc: SapError, err: Console | None = None) -> None:
 
     err = err or console(stderr=True)
     if isinstance(exc, InvalidProject):
-        print_problem_lines([p for p in exc.report.problems if p.severity == "error"], err)
+        print_problem_lines([p for p in exc.report.problems if p.severity in ("error", "note")], err)
     err.print(f"[bold red]error:[/] {escape(exc.message, one_line=True)}")
     if exc.hint:
         err.print(f"[dim]hint:[/] {escape(exc.hint, one_line=True)}")
@@ -66,7 +66,7 @@ def print_problem_lines(problems: Sequence[Problem], out: Console | None = None)
     """One `path:line:col: severity: message [code]` line per problem, with its hint below."""
     out = out or console()
     for p in problems:
-        colour = "red" if p.severity == "error" else "yellow"
+        colour = {"error": "red", "warning": "yellow"}.get(p.severity, "cyan")
         out.print(
             f"{escape(shown_path(p), True)}:{p.line}:{p.column}: [{colour}]{p.severity}[/]: "
             f"{escape(p.message, True)} "
@@ -110,7 +110,8 @@ def print_github(problems: Sequence[Problem]) -> None:
     for p in problems:
         props = f"file={_github_escape(shown_path(p), True)},line={p.line},col={p.column},title={p.code}"
         message = p.message + (f" Hint: {p.hint}" if p.hint else "")
-        typer.echo(f"::{p.severity} {props}::{_github_escape(message)}")
+        level = "notice" if p.severity == "note" else p.severity  # GitHub's word for a note
+        typer.echo(f"::{level} {props}::{_github_escape(message)}")
 
 
 def print_json(data: Any) -> None:

@@ -134,7 +134,7 @@ def ask_checkin(request: CheckinRequest, folder: Path, date_given: bool) -> None
 
     def readable_action(answer: str) -> str | None:
         try:
-            owner = parse_action(answer)["owner"]
+            owner = parse_action(answer, partner_ids[0] if partner_ids else "ID")["owner"]
         except SapError as exc:
             return exc.message + (f". {exc.hint}" if exc.hint else "")
         return known_ids(owner)

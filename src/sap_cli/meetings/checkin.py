@@ -60,6 +60,7 @@ class CheckinRequest:
 class Recorded:
     path: Path | None
     closed: list[str] = field(default_factory=list)
+    already_done: dict[str, str] = field(default_factory=dict)  # named in --done, closed before: on which day
     changed: list[Path] = field(default_factory=list)  # earlier meeting files where actions were closed
     committed: bool = False
 
@@ -89,6 +90,11 @@ def _require_goals(partnership: Partnership, statuses: dict[str, str]) -> None:
             raise UnknownName("goal status", status, list(GOAL_STATUSES), did_you_mean(status, GOAL_STATUSES))
 
 
+def example_partner(partnership: Partnership) -> str:
+    """A real partner id to show in an example, or ID in a partnership with no partners yet."""
+    return partnership.roles.partners[0].id if partnership.roles.partners else "ID"
+
+
 def _all_actions(partnership: Partnership) -> dict[str, tuple[CheckinFile, Action]]:
     return {action.id: (checkin, action) for checkin in partnership.checkins for action in checkin.actions}
 
@@ -109,7 +115,7 @@ OPTION_OF = {
 }  # fmt: skip
 
 
-def _unusable_option(exc: ValidationError) -> UsageProblem:
+def _unusable_option(exc: ValidationError, example_id: str) -> UsageProblem:
     """What was typed cannot make a meeting record: name the option and why, never echo the text."""
     err = exc.errors()[0]
     option = OPTION_OF.get(str(err["loc"][0]), str(err["loc"][0]))
@@ -126,7 +132,7 @@ def _unusable_option(exc: ValidationError) -> UsageProblem:
     if option == "--hours":
         return UsageProblem(
             "--hours needs a number of hours, 0 or more (such as 3 or 2.5)",
-            hint="Write it as ID=HOURS, for example --hours amira-haddad=3.",
+            hint=f"Write it as ID=HOURS, for example --hours {example_id}=3.",
         )
     return UsageProblem(
         f"{option}: {err['msg']}", hint=f"Run `sap checkin --help` to see what {option} takes."
@@ -135,9 +141,10 @@ def _unusable_option(exc: ValidationError) -> UsageProblem:
 
 def _checkin_text(request: CheckinRequest, checkin_id: str, partnership: Partnership, folder: Path) -> str:
 
+    example_id = example_partner(partnership)
     actions = []
     for number, raw in enumerate(request.actions, start=1):
-        parsed = parse_action(raw)
+        parsed = parse_action(raw, example_id)
         actions.append({"id": f"{checkin_id}-a{number}", **parsed})
     _require_partners(
         partnership, [*request.attendees, *(a["owner"] for a in actions), *request.hours, *request.pulse]
@@ -160,11 +167,12 @@ def _checkin_text(request: CheckinRequest, checkin_id: str, partnership: Partner
     try:
         record = CheckinFile.model_validate(data)
     except ValidationError as exc:
-        raise _unusable_option(exc) from None
+        raise _unusable_option(exc, example_id) from None
     dumped = record.model_dump(mode="python", exclude_defaults=True)
     dumped["reflection"] = {k: v for k, v in dumped["reflection"].items() if v is not None}
     heading = [
-        f"Meeting record made by `sap checkin` on {request.date.isoformat()}. Edit it freely;",
+        f"The meeting of {request.date.isoformat()}, recorded by `sap checkin` on "
+        f"{dt.date.today().isoformat()}. Edit it freely;",
         "`sap validate` checks it. Close an action with: sap checkin --done ACTION_ID",
     ]
     text = commented_yaml(CheckinFile, dumped, heading, explain=False)
@@ -218,7 +226,7 @@ def _finish(
     commit: bool,
     written: git_commit.Written,
 ) -> Recorded:
-    recorded.closed, edits = _close(folder, closing, request.date)
+    recorded.closed, edits, recorded.already_done = _close(folder, closing, request.date)
     recorded.changed = list(edits)
     if commit:
         written.created = [recorded.path] if recorded.path else []
@@ -333,13 +341,15 @@ def _refuse_links(folder: Path, closing: dict[str, str]) -> None:
 
 def _close(
     folder: Path, closing: dict[str, str], on: dt.date
-) -> tuple[list[str], dict[Path, tuple[bytes, bytes]]]:
+) -> tuple[list[str], dict[Path, tuple[bytes, bytes]], dict[str, str]]:
     """Set `done` on each action in its own file, keeping every comment and the key order.
 
-    Returns the actions closed, and each file changed with its bytes before and after.
+    Returns the actions closed, each file changed with its bytes before and after, and the
+    actions that were done already, with the day they were closed (left as they are).
     """
 
     closed: list[str] = []
+    already: dict[str, str] = {}
     changed: dict[Path, tuple[bytes, bytes]] = {}
     by_file: dict[str, list[str]] = {}
     for action_id, checkin_id in closing.items():
@@ -351,12 +361,16 @@ def _close(
             before = path.read_bytes()
             meeting = YamlText.from_path(path)
             for index, action in enumerate(meeting.get(["actions"])):
-                if action["id"] in action_ids and action.get("done") is None:
+                if action["id"] not in action_ids:
+                    continue
+                if action.get("done") is None:
                     meeting.set(["actions", index, "done"], on)
                     closed.append(action["id"])
+                else:
+                    already[action["id"]] = str(action["done"])
             CheckinFile.model_validate(meeting.data)  # never save a file that no longer validates
             after = meeting.text().encode("utf-8")
             if after != before:  # every action named was closed already: nothing to write or commit
                 atomic_write(path, after)
                 changed[path] = (before, after)
-    return closed, changed
+    return closed, changed, already

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sap_cli.dates import parse_day
 from sap_cli.errors import UsageProblem
 from sap_cli.meetings.standing import timing
 from sap_cli.model.vocab import DECIDED_BY_WORDS
@@ -24,25 +25,56 @@ CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 31}
 DUE_SOON_DAYS = 7
 
 
-_ACTION = re.compile(r"^\s*(?P<owner>[^:]+?)\s*:\s*(?P<text>.+?)(?:\s+by\s+(?P<due>\d{4}-\d{2}-\d{2}))?\s*$")
+_ACTION = re.compile(r"^\s*(?P<owner>[^:]+?)\s*:\s*(?P<text>.+?)(?:\s+by\s+(?P<due>\S+))?\s*$")
+
+# The words after a last "by" that mean a day, written in some other way than YYYY-MM-DD: a digit
+# (12/10/2026, 25 Nov), a month or weekday name, or a day said in words. "by email" stays text.
+_DAY_WORDS = re.compile(
+    r"[0-9]|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
+    r"|\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day)?\b"
+    r"|\b(today|tomorrow|tonight|next|end|week|month|midday|noon|close)\b",
+    re.IGNORECASE,
+)
+_LAST_BY = re.compile(r"\s+by\s+(?P<when>.+?)\s*$", re.IGNORECASE)
 
 
-def parse_action(raw: str) -> dict[str, Any]:
-    """'amira-haddad: Pilot the rubric by 2026-03-11' -> owner, text and due date."""
+def parse_action(raw: str, owner: str = "OWNER") -> dict[str, Any]:
+    """'amira-haddad: Pilot the rubric by 2026-03-11' -> owner, text and due date.
+
+    `owner` is the id shown in the examples of a message: a real partner's, when the caller knows one.
+    """
+    example = f'"{owner}: Pilot the rubric by 2026-03-11"'
     match = _ACTION.match(raw)
     if match is None:
         raise UsageProblem(
             f"'{raw}' is not an action sap can read",
-            hint='Write it as "OWNER: TEXT", optionally ending "by YYYY-MM-DD", '
-            'e.g. "amira-haddad: Pilot the rubric by 2026-03-11".',
+            hint=f'Write it as "OWNER: TEXT", optionally ending "by YYYY-MM-DD", e.g. {example}.',
         )
     due = None
+    text = match["text"].strip()
     if match["due"]:
         try:
-            due = dt.date.fromisoformat(match["due"])
-        except ValueError:
-            raise UsageProblem(f"'{match['due']}' in '{raw}' is not a day in the calendar") from None
-    return {"owner": match["owner"].strip(), "text": match["text"].strip(), "due": due}
+            due = parse_day(match["due"])
+        except ValueError as exc:
+            if _SHAPE_OF_DAY.fullmatch(match["due"]):
+                raise UsageProblem(
+                    f"'{match['due']}' in '{raw}' {exc}; nothing was written",
+                    hint=f"Give the due date of a real day, e.g. {example}.",
+                ) from None
+            text = f"{text} by {match['due']}"  # "by email": part of the text, not a date
+    when = _LAST_BY.search(text) if due is None else None
+    if when is not None and _DAY_WORDS.search(when["when"]):
+        wanted = f'"{match["owner"].strip()}: {text[: when.start()].strip()} by YYYY-MM-DD"'
+        raise UsageProblem(
+            f"'by {when['when']}' in the action '{raw}' is not a date sap can read, so the action would "
+            "have no due date and never show as overdue; nothing was written",
+            hint=f'Write the day as YYYY-MM-DD, e.g. {wanted}, or leave out "by ..." for an action '
+            "with no due date.",
+        )
+    return {"owner": match["owner"].strip(), "text": text, "due": due}
+
+
+_SHAPE_OF_DAY = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", re.ASCII)
 
 
 def meeting_prompt(partnership: Partnership) -> str:

@@ -29,6 +29,20 @@ def find_project(start: Path) -> Path:
     raise ProjectNotFound(start)
 
 
+def partnership_above(folder: Path) -> Path | None:
+    """The nearest folder above `folder` (not `folder` itself) that holds a partnership, or None.
+
+    A partnership is project.yaml with at least one other plan file beside it, so a project.yaml of
+    some other tool, higher up, does not count.
+    """
+    for candidate in Path(os.path.abspath(folder)).parents:
+        if (candidate / PROJECT_MARKER).is_file() and any(
+            (candidate / name).is_file() for name in PARTNERSHIP_FILES if name != PROJECT_MARKER
+        ):
+            return candidate
+    return None
+
+
 # Folders that never hold a partnership of their own: sap's own subfolders, tools' and hidden ones.
 _NOT_PARTNERSHIPS = {"checkins", "docs", "private", "reflections", "signatures", "templates", "node_modules"}
 

@@ -22,6 +22,7 @@ from sap_cli.partnership.structure import (
     check_signatures,
     check_unique_ids,
     raw_ids,
+    skipped_checks,
 )
 
 if TYPE_CHECKING:
@@ -93,6 +94,13 @@ def check_structure(folder: Path, draft: tuple[str, Path] | None = None) -> Chec
         checker, project, valid_signatures, partner_ids=raw_ids(checker.loaded, "roles.yaml", "partners")
     )
 
+    skipped_checks(
+        checker,
+        {"project.yaml": project, "roles.yaml": roles, "goals.yaml": goals, "timeline.yaml": timeline},
+        [*checkin_names],
+        [*signature_names],
+    )
+
     report = Report(folder)
     built = None
     if project and roles and goals and timeline and matrix:
@@ -118,7 +126,10 @@ def check_structure(folder: Path, draft: tuple[str, Path] | None = None) -> Chec
 def in_reading_order(folder: Path, problems: list[Problem]) -> list[Problem]:
     """The five plan files first, in the order partners read them, then the rest by name and line."""
     order = {name: i for i, name in enumerate(PARTNERSHIP_FILES)}
-    return sorted(problems, key=lambda p: (order.get(p.file, 99), p.file, p.line, p.column))
+    # Notes (what was not checked, and why) come after everything found.
+    return sorted(
+        problems, key=lambda p: (p.severity == "note", order.get(p.file, 99), p.file, p.line, p.column)
+    )
 
 
 def load_valid(folder: Path) -> Partnership:

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
 
 
-Severity = Literal["error", "warning"]
+# A note says what could not be checked, and why; it is neither an error nor a warning.
+Severity = Literal["error", "warning", "note"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,11 @@ class Report:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    @property
+    def notes(self) -> list[Problem]:
+        """What could not be checked, and why (checks skipped because a file could not be read)."""
+        return [p for p in self.problems if p.severity == "note"]
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -123,3 +129,6 @@ class Placer:
 
     def warn(self, name: str, loc: Loc, code: str, message: str, hint: str, source: str) -> None:
         self.problems.append(self.placed(name, loc, "warning", code, message, hint, source))
+
+    def note(self, name: str, code: str, message: str, hint: str) -> None:
+        self.problems.append(self.placed(name, (), "note", code, message, hint))

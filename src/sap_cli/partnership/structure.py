@@ -295,3 +295,67 @@ def check_dates(checker: Placer, project: Any, roles: Any, goals: Any, timeline:
             "Pick a date while the partnership is running, so there is time to change course.",
             "partnership agreement practice",
         )
+
+
+def _files_phrase(names: Sequence[str], checkins: int, signatures: int) -> str:
+    parts = list(names)
+    if checkins:
+        parts.append(
+            "the meeting record in checkins/" if checkins == 1 else f"the {checkins} meeting records"
+        )
+    if signatures:
+        parts.append("the signature" if signatures == 1 else f"the {signatures} signatures")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def skipped_checks(
+    checker: Placer, parsed: dict[str, Any], checkin_names: Sequence[str], signature_names: Sequence[str]
+) -> None:
+    """A note for each check across files that could not be made, naming the file that stopped it.
+
+    A syntax error in roles.yaml would otherwise hide a partner-id typo in goals.yaml with nothing
+    saying so: the note tells the reader those ids were not checked, and why.
+    """
+    loaded = checker.loaded.files
+
+    def readable(name: str) -> bool:
+        return name in loaded and loaded[name].readable
+
+    checkins = sum(1 for name in checkin_names if readable(name))
+    signatures = sum(1 for name in signature_names if readable(name))
+    plan = [name for name in ("project.yaml", "goals.yaml", "timeline.yaml") if readable(name)]
+    why = {
+        name: "could not be read" if not readable(name) else "has errors"
+        for name in ("project.yaml", "roles.yaml", "goals.yaml")
+    }
+    hint = "Fix the errors in {file} first; then `sap validate` checks these too."
+    if raw_ids(checker.loaded, "roles.yaml", "partners") is None:
+        used = [name for name in plan]
+        if used or checkins or signatures:
+            checker.note(
+                "roles.yaml",
+                "checks-skipped",
+                f"partner ids in {_files_phrase(used, checkins, signatures)} were not checked, because "
+                f"roles.yaml {why['roles.yaml']}",
+                hint.format(file="roles.yaml"),
+            )
+    if raw_ids(checker.loaded, "goals.yaml", "goals") is None:
+        used = [name for name in plan if name != "project.yaml"]
+        if used or checkins:
+            checker.note(
+                "goals.yaml",
+                "checks-skipped",
+                f"goal ids in {_files_phrase(used, checkins, 0)} were not checked, because "
+                f"goals.yaml {why['goals.yaml']}",
+                hint.format(file="goals.yaml"),
+            )
+    if parsed["project.yaml"] is None:
+        used = [name for name in plan if name != "project.yaml"]
+        if used or checkins or signatures:
+            checker.note(
+                "project.yaml",
+                "checks-skipped",
+                f"the dates in {_files_phrase(used, checkins, 0)} were not checked against the project's "
+                f"start and end, because project.yaml {why['project.yaml']}",
+                hint.format(file="project.yaml"),
+            )

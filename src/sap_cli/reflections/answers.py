@@ -71,6 +71,9 @@ class ParsedReflection:
     answers: dict[str, str] = field(default_factory=dict)  # prompt id -> answer text, stripped
     questions: dict[str, str] = field(default_factory=dict)  # prompt id -> the question above it
     issues: list[tuple[int, str, str]] = field(default_factory=list)
+    # Text a partner wrote among the questions but outside every answer's marker lines, which the
+    # review leaves out: (its first line, the question it is under, or None above the first one).
+    stray: list[tuple[int, str | None]] = field(default_factory=list)
 
 
 def _describe(phase: str | None, prompt_id: str) -> str:
@@ -124,6 +127,7 @@ def parse_reflection(text: str) -> ParsedReflection:
         heading = [line for line in text[: start.start()].splitlines() if line.startswith("### ")]
         if heading:
             parsed.questions[prompt_id] = heading[-1][4:].strip()
+    parsed.stray = _stray_text(text, starts)
     marked = {start["id"] for start in starts}
     for prompt_id in parsed.listed:
         if prompt_id not in marked:
@@ -137,6 +141,46 @@ def parse_reflection(text: str) -> ParsedReflection:
                 )
             )
     return parsed
+
+
+def _stray_text(text: str, starts: list[re.Match[str]]) -> list[tuple[int, str | None]]:
+    """Blocks of the partner's text among the questions that lie outside every answer space.
+
+    Only the part from the first theme heading on is looked at: above it is sap's introduction,
+    which a partner may rewrite as they like. Headings, marker lines and other HTML comments are
+    sap's; any other line outside an answer space is text the review will not show.
+    """
+    inside: list[tuple[int, int]] = []
+    for index, start in enumerate(starts):
+        limit = starts[index + 1].start() if index + 1 < len(starts) else len(text)
+        end = _ANSWER_END.search(text, start.end(), limit)
+        inside.append((start.start(), end.end() if end is not None else limit))
+    first_heading = re.search(r"^##\s", text, re.MULTILINE)
+    if first_heading is None:
+        return []
+    found: list[tuple[int, str | None]] = []
+    question: str | None = None
+    in_block = False
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        here, offset = offset, offset + len(line)
+        stripped = line.strip()
+        if here < first_heading.start() or any(a <= here < b for a, b in inside):
+            in_block = False
+            continue
+        if stripped.startswith("### "):
+            question = stripped[4:].strip()
+        if not stripped or stripped.startswith("#") or _is_comment(stripped):
+            in_block = in_block and not stripped.startswith("#") and not _is_comment(stripped)
+            continue
+        if not in_block:
+            found.append((_line_of(text, here), question))
+            in_block = True
+    return found
+
+
+def _is_comment(line: str) -> bool:
+    return line.startswith("<!--") and line.endswith("-->")
 
 
 def _linked(folder: Path, relative: str) -> str | None:
@@ -217,35 +261,55 @@ def reflection_problems(folder: Path, partner_ids: set[str] | None) -> list[Prob
             )
         )
     for relative in readable:
+        problems += _file_problems(folder, relative, partner_ids)
+    return problems
 
-        def warn(line: int, code: str, message: str, hint: str, relative: str = relative) -> None:
-            problems.append(Problem(relative, line, 1, "warning", code, message, hint, folder=folder))
 
-        text, unreadable = _read(folder, relative)
-        if text is None:
-            warn(1, "reflection-unreadable", str(unreadable), "Save it as UTF-8 text in your editor.")
-            continue
-        named = _FILE_NAME.match(Path(relative).name)
-        if named is None and _HEADER.search(text) is None:
-            continue  # a partner's own notes, not a reflection sap made
-        parsed = parse_reflection(text)
-        for line, message, hint in parsed.issues:
-            warn(line, "reflection-marker", message, hint)
-        if parsed.partner and named and named["partner"] != parsed.partner:
-            warn(
-                1,
-                "reflection-not-file-name",
-                f"the file is named after '{named['partner']}' but holds the answers of '{parsed.partner}'",
-                f"Rename it to {parsed.phase}-{parsed.partner}.md.",
-            )
-        if parsed.partner and partner_ids is not None and parsed.partner not in partner_ids:
-            warn(
-                1,
-                "reflection-of-unknown-partner",
-                f"this reflection belongs to '{parsed.partner}', who is no longer in roles.yaml",
-                "sap keeps the file as it is. If their id changed, correct 'partner=' in the first line and "
-                "the file name; the review leaves it out until then.",
-            )
+def reflection_file_problems(folder: Path, path: Path) -> list[Problem]:
+    """What `sap reflect` says when the editor closes: the warnings validate would give this file."""
+    return _file_problems(folder, path.relative_to(folder).as_posix(), None)
+
+
+def _file_problems(folder: Path, relative: str, partner_ids: set[str] | None) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def warn(line: int, code: str, message: str, hint: str) -> None:
+        problems.append(Problem(relative, line, 1, "warning", code, message, hint, folder=folder))
+
+    text, unreadable = _read(folder, relative)
+    if text is None:
+        warn(1, "reflection-unreadable", str(unreadable), "Save it as UTF-8 text in your editor.")
+        return problems
+    named = _FILE_NAME.match(Path(relative).name)
+    if named is None and _HEADER.search(text) is None:
+        return problems  # a partner's own notes, not a reflection sap made
+    parsed = parse_reflection(text)
+    for line, message, hint in parsed.issues:
+        warn(line, "reflection-marker", message, hint)
+    for line, question in parsed.stray:
+        under = f"under the question '{question}'" if question else "above the first question"
+        warn(
+            line,
+            "reflection-text-outside-answers",
+            f"this text, {under}, is outside the marker lines of an answer, so the review leaves it out",
+            "Move it between an '<!-- answer ... -->' line and the '<!-- end answer -->' line below it, "
+            "where sap reads answers; sap has not changed the file.",
+        )
+    if parsed.partner and named and named["partner"] != parsed.partner:
+        warn(
+            1,
+            "reflection-not-file-name",
+            f"the file is named after '{named['partner']}' but holds the answers of '{parsed.partner}'",
+            f"Rename it to {parsed.phase}-{parsed.partner}.md.",
+        )
+    if parsed.partner and partner_ids is not None and parsed.partner not in partner_ids:
+        warn(
+            1,
+            "reflection-of-unknown-partner",
+            f"this reflection belongs to '{parsed.partner}', who is no longer in roles.yaml",
+            "sap keeps the file as it is. If their id changed, correct 'partner=' in the first line and "
+            "the file name; the review leaves it out until then.",
+        )
     return problems
 
 

@@ -20,6 +20,7 @@ FINDINGS: tuple[Callable[[Partnership], list[Finding]], ...] = (
     practice.findings,
     fingerprint.findings,
     schemas.findings,
+    practice.future_meetings,
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -153,4 +154,23 @@ def findings(partnership: Partnership) -> list[Finding]:
         Finding(rule.file, loc, rule.code, message, rule.hint, rule.source)
         for rule in HEALTH_RULES
         for loc, message in rule.find(partnership)
+    ]
+
+
+def future_meetings(partnership: Partnership) -> list[Finding]:
+    """A warning for each meeting dated after today: a record of a meeting that has not happened yet."""
+    today = dt.date.today()
+    return [
+        Finding(
+            f"checkins/{checkin.id}.yaml",
+            ("date",),
+            "meeting-in-the-future",
+            f"this meeting is dated {checkin.date.isoformat()}, after today ({today.isoformat()}), "
+            "so it records a meeting that has not happened yet",
+            "Correct the date if it is a typo; to plan a meeting, put it in timeline.yaml as a milestone "
+            "and record it with `sap checkin` once it has taken place.",
+            "meeting records",
+        )
+        for checkin in partnership.checkins
+        if checkin.date > today
     ]

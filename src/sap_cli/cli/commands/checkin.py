@@ -93,16 +93,33 @@ def checkin(
     if edit:
         recorded = _edit_checkin(project_folder, request, commit, no_input)
     else:
-        if interaction.can_prompt(no_input) and not flags_given:
+        if not flags_given and interaction.can_prompt(no_input):
             ask_checkin(request, project_folder, date_given=date is not None)
+        elif not flags_given and title == "Check-in":
+            raise _nothing_to_record()  # an empty meeting would count as one held
         recorded = record_checkin(project_folder, request, commit=commit)
     out = console()
     if recorded.path is not None:
         out.print(f"wrote {escape(display_path(recorded.path))}")
     for action_id in recorded.closed:
         out.print(f"closed action {escape(action_id)}")
+    for action_id, day in recorded.already_done.items():
+        out.print(
+            f"action {escape(action_id)} was already done (closed on {escape(day)}); it was left as it is"
+        )
     if recorded.committed:
         out.print("committed to git")
+
+
+def _nothing_to_record() -> UsageProblem:
+    """No flag said what happened and sap may not ask: an empty meeting would count as one held."""
+    return UsageProblem(
+        "there is nothing to record: no option said who came or what happened, and sap cannot ask "
+        "here (--no-input, CI or no terminal); no meeting was written",
+        hint='Say what happened with options, e.g. --attendee ID --note "What we discussed" '
+        '--decision TEXT --action "ID: TEXT by YYYY-MM-DD" --goal ID=STATUS (see `sap checkin --help`), '
+        "or add --edit to write the record in your editor.",
+    )
 
 
 def _edit_checkin(folder: Path, request: CheckinRequest, commit: bool, no_input: bool) -> Recorded:

@@ -50,7 +50,13 @@ def init(
     ] = False,
 ) -> None:
     """Start a partnership: create a folder of commented YAML files to fill in together."""
-    from sap_cli.scaffold import InitRequest, create_partnership, list_templates, with_init_defaults
+    from sap_cli.scaffold import (
+        InitRequest,
+        create_partnership,
+        list_templates,
+        refuse_inside_partnership,
+        with_init_defaults,
+    )
 
     if list_templates_:
         for info in list_templates():
@@ -68,6 +74,8 @@ def init(
         cadence=None if cadence is None else cadence.value,
         git=git,
     )
+    # Before any question: a partnership started here would sit inside the one around it.
+    refuse_inside_partnership(folder if folder is not None else Path.cwd() / "new-partnership")
     if interaction.can_prompt(no_input):
         ask_init(request, asked_folder=folder is None, asked_git=not git)
     elif not request.title.strip():

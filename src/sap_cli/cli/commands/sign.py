@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from sap_cli.cli.options import PartnershipFolder, folder_or_here, today_or
+from sap_cli.cli.options import PartnershipFolder, folder_or_here, partner_ids_in, today_or
 from sap_cli.cli.output import console, escape
 from sap_cli.errors import UsageProblem
 
@@ -26,8 +26,12 @@ def sign(
     from sap_cli.words import command_path, display_path
 
     if not partner:
+        ids = partner_ids_in(folder)
         raise UsageProblem(
-            "say who is signing with --partner ID", hint="The ids are in roles.yaml: --partner amira-haddad"
+            "say who is signing with --partner ID",
+            hint=f"The ids are in roles.yaml: {', '.join(ids)}; e.g. --partner {ids[0]}"
+            if ids
+            else "The ids are in roles.yaml, under partners: --partner ID",
         )
     project_folder = find_project(folder_or_here(folder))
     signed = sign_partner(project_folder, partner, today_or(on))
