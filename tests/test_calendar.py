@@ -393,7 +393,8 @@ def test_render_keeps_a_calendar_in_docs_current(example_copy: Callable[[str], P
 
     runner = CliRunner()
     folder = example_copy("course-redesign")
-    assert runner.invoke(cli.app, ["render", str(folder), "--check"]).exit_code == 0  # no calendar yet
+    first = runner.invoke(cli.app, ["render", str(folder), "--check"])
+    assert first.exit_code == 0, first.output  # no calendar yet
     write_calendar(folder)
     timeline = folder / "timeline.yaml"
     text = timeline.read_text(encoding="utf-8")

@@ -182,4 +182,6 @@ def test_render_check_notices_a_review_that_fell_behind(team: Path, runner: CliR
     assert result.exit_code == 1
     assert "docs/review.md (out of date)" in result.output
     assert "docs/review-anonymized.md (out of date)" in result.output
-    assert "sap report demo --anonymize" in result.output
+    assert "Run `sap render demo` to bring them up to date." in result.output
+    assert runner.invoke(cli.app, ["render", "demo"]).exit_code == 0
+    assert runner.invoke(cli.app, ["render", "demo", "--check"]).exit_code == 0

@@ -15,7 +15,7 @@ from sap_cli.meetings.ledger import decision_split, hours_by_partner, low_scores
 from sap_cli.model.plan import Recognition
 from sap_cli.partnership.load import load_valid
 from sap_cli.review.figures import build_review
-from sap_cli.review.report import render_review
+from sap_cli.review.page import render_review
 from sap_cli.validation.check import check_folder
 
 # Three students and a lecturer, 12 weeks at 3 hours a week each (36 per student).

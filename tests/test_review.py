@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from conftest import EXAMPLES
 from sap_cli import cli
 from sap_cli.review.figures import build_review
-from sap_cli.review.report import render_review
+from sap_cli.review.page import render_review
 from sap_cli.validation.check import check_folder
 from test_render import GANTT_TASK, _cells
 

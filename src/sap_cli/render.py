@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def _reviews_kept_in_docs(folder: Path, partnership: Partnership) -> list[Document]:
-    """The reviews `sap report` wrote in docs/, made afresh, so --check sees when they fall behind."""
+    """The reviews `sap report` wrote in docs/, made afresh: kept current like the other documents."""
     kept = []
     for anonymized in (False, True):
         relative = "docs/review-anonymized.md" if anonymized else "docs/review.md"
@@ -45,8 +45,10 @@ def render_project(
     calendar = folder / DEFAULT_OUTPUT
     # A calendar kept in docs/ (made by `sap calendar`) is one of the documents: kept current too.
     keep_calendar = private_for is None and first_link(folder, DEFAULT_OUTPUT) is None and calendar.is_file()
+    if private_for is None:
+        documents = [*documents, *_reviews_kept_in_docs(folder, partnership)]
     if check:
-        stale = check_documents(folder, [*documents, *_reviews_kept_in_docs(folder, partnership)])
+        stale = check_documents(folder, documents)
         if keep_calendar and calendar_bytes(partnership) != calendar.read_bytes():
             stale.append(("docs/calendar.ics", "the dates or names in it changed"))
         return RenderResult(stale=stale)

@@ -1,4 +1,4 @@
-"""`sap render`: write (or --check) the agreement, worksheets and progress page in docs/."""
+"""`sap render`: write (or --check) the documents in docs/, a review `sap report` left there included."""
 
 from __future__ import annotations
 
