@@ -54,6 +54,10 @@ def sap_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "sap_cli"]
 
 
+def _ordinary_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -87,7 +91,11 @@ def one_run(
     before = snapshot(folder)
     args = COMMANDS[name]
     argv = [*sap, *args] if args == ["--help"] else [*sap, args[0], str(folder), *args[1:]]
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # A shell starts a background job with Ctrl-C ignored, and sap (like Python) keeps it so; each
+    # run gets the ordinary Ctrl-C of a command typed at a terminal, wherever this script runs.
+    process = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_ordinary_ctrl_c
+    )
     # Read standard error as it comes, so a chatty process never blocks on a full pipe.
     chunks: list[bytes] = []
     reader = threading.Thread(target=lambda: chunks.append(process.stderr.read()))  # type: ignore[union-attr]

@@ -20,6 +20,10 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "course-redesign
 SAP = [sys.executable, "-m", "sap_cli"]
 
 
+def _ordinary_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -42,7 +46,10 @@ def test_ctrl_c_at_fixed_moments_stops_calmly_or_lets_the_command_finish(tmp_pat
         shutil.copytree(EXAMPLE, folder)
         before = _snapshot(folder)
         process = subprocess.Popen(
-            [*SAP, command[0], str(folder), *command[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            [*SAP, command[0], str(folder), *command[1:]],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            preexec_fn=_ordinary_ctrl_c,  # not ignored, even when the tests run as a background job
         )
         time.sleep(delay)
         process.send_signal(signal.SIGINT)
