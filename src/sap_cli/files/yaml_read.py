@@ -13,13 +13,13 @@ from typing import Any
 from sap_cli.files.paths import OUTSIDE_HINT, Refused, outside_link, read_refusal
 from sap_cli.files.yaml_guard import (
     _CONFLICT,
-    _CONTROL,
     _CONTROL_NAMES,
     NESTING_LIMIT,
     YAML_SIZE_LIMIT,
     _deepest_brackets,
     _expands_too_far,
     _first_control,
+    _odd_character,
     _too_large_problem,
     complex_key_problem,
 )
@@ -211,17 +211,9 @@ def parse_bytes(path: Path, raw: bytes) -> LoadedFile:
                 "not-utf8",
             ),
         )
-    control = _CONTROL.search(text)
-    if control is not None:
-        return _problem_at(
-            path,
-            text,
-            control.start(),
-            f"this file holds a control character (U+{ord(control.group()):04X}), which is not text",
-            "Delete the character (it may show as a box or nothing at all), or retype the line; "
-            "the file may have been saved by a program that is not a text editor.",
-            "not-text",
-        )
+    odd_text = _odd_character(text)
+    if odd_text is not None:
+        return _problem_at(path, text, *odd_text)
     conflict = _CONFLICT.search(text)
     if conflict is not None:
         return _problem_at(
