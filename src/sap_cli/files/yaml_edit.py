@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sap_cli.errors import CannotEdit
-from sap_cli.files.yaml_read import round_trip_yaml
+from sap_cli.files.yaml_read import CONSTRUCTOR_ERRORS, round_trip_yaml
 from sap_cli.words import display_path
 
 
@@ -59,7 +59,7 @@ def editable_from_text(raw: str) -> EditableYaml:
     try:
         _, sequence_indent, sequence_offset = load_yaml_guess_indent(text)
         document = round_trip_yaml().load(text)
-    except (YAMLError, RecursionError, ValueError, TypeError, OverflowError, KeyError) as exc:
+    except (YAMLError, RecursionError, NotImplementedError, *CONSTRUCTOR_ERRORS) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CannotEdit("the file", first) from None
     return EditableYaml(
