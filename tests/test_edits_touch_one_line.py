@@ -64,7 +64,7 @@ VARIANTS: dict[str, Variant] = {
     ),
     "no final newline": lambda t: t.rstrip("\n"),
     "tab after colon": lambda t: t.replace("title: Week 6", "title:\tWeek 6"),
-    "line separator in quotes": lambda t: t.replace("notes: We met.", 'notes: "We\u2028met."'),
+    "line separator escaped in quotes": lambda t: t.replace("notes: We met.", 'notes: "We\\u2028met."'),
     "blank lines with spaces inside a block": lambda t: t.replace(
         "notes: We met.", "notes: |\n  We met.\n    \n  Then left.\n"
     ),

@@ -26,8 +26,6 @@ ISSUE_EXAMPLE = [
 ]  # fmt: skip
 
 
-
-
 def test_issue_example_writes_the_meeting_and_status_lists_the_action(runner: CliRunner, demo: Path) -> None:
     result = runner.invoke(cli.app, ["checkin", "demo", *ISSUE_EXAMPLE])
     assert result.exit_code == 0, result.output

@@ -234,10 +234,6 @@ def test_a_rerun_says_it_finishes_a_stopped_upgrade(
 # ---------------------------------------------------------------- sap sign
 
 
-
-
-
-
 def _agreement_version(folder: Path) -> int:
     document = round_trip_yaml().load((folder / "project.yaml").read_text(encoding="utf-8"))
     return int(document.get("agreement_version", 1))

@@ -91,3 +91,17 @@ def test_keys_and_escapes_no_message_could_name_are_errors_at_their_place(
     assert result.exit_code == 1
     assert f"project.yaml:{first + line - 1}:{column}: error: not valid YAML: {words}" in result.output
     assert "Keys should be strings" not in result.output
+
+
+@pytest.mark.parametrize("case", ["spec-06-04.data", "spec-07-04.data"])
+def test_upgrade_of_a_file_the_round_trip_reader_cannot_keep_says_so_and_changes_nothing(
+    runner: CliRunner, folder: Path, case: str
+) -> None:
+    """Two of PyYAML's test inputs (comment lines between key and value, a %TAG directive) as project.yaml."""
+    corpus = Path(__file__).parent / "fixtures" / "yaml-corpus"
+    (folder / "project.yaml").write_bytes((corpus / case).read_bytes())
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    result = runner.invoke(cli.app, ["upgrade", str(folder), "--yes"])
+    assert_handled(result)
+    assert result.exit_code in (0, 1), result.output
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before

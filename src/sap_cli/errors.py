@@ -32,6 +32,19 @@ class ProjectNotFound(SapError):
         self.start = start
 
 
+class ProjectFileNotReadable(SapError):
+    """project.yaml is there but is a folder, a pipe or a device: a partnership sap cannot read."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        fix = "move what is inside it elsewhere and make it" if kind == "a folder" else "replace it with"
+        super().__init__(
+            f"{path} is {kind}, not an ordinary file, so sap cannot read this partnership; "
+            "nothing was changed.",
+            hint=f"To use the folder, {fix} a plain project.yaml file, then run the command again.",
+        )
+        self.path = path
+
+
 class FolderNotFound(SapError):
     def __init__(self, folder: Path) -> None:
         super().__init__(

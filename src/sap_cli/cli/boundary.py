@@ -10,6 +10,7 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from sap_cli import interrupts
 from sap_cli.cli.output import print_failure
 from sap_cli.cli.state import state
 from sap_cli.errors import SapError, UsageProblem
@@ -20,7 +21,7 @@ except ImportError:  # pragma: no cover - older typer runs on click itself
     from click.exceptions import UsageError  # type: ignore[no-redef, assignment, import-not-found, unused-ignore]
 
 # Exit codes: 1 a failure sap expected (the files, the disk), 2 the command line itself, 130 Ctrl-C.
-FAILED, USAGE, STOPPED = 1, 2, 130
+FAILED, USAGE, STOPPED = 1, 2, interrupts.STOPPED
 
 
 class SapGroup(TyperGroup):
@@ -46,6 +47,20 @@ class SapGroup(TyperGroup):
             raise _usage_failure(exc) from None
 
     def invoke(self, ctx: Any) -> Any:  # typer.Context; its base class lives in click
+        interrupts.command_started()
+        try:
+            return self._invoke_and_translate(ctx)
+        except KeyboardInterrupt:
+            # Ctrl-C while the command ran, or while this boundary was printing its failure.
+            run = state(ctx)
+            if run.debug_requested:
+                raise
+            run.console(stderr=True).print("\nStopped.")
+            raise typer.Exit(STOPPED) from None
+        finally:
+            interrupts.command_finished()  # its result is decided; a later Ctrl-C changes nothing
+
+    def _invoke_and_translate(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except UsageError as exc:
@@ -56,12 +71,6 @@ class SapGroup(TyperGroup):
                 raise
             print_failure(exc, run.console(stderr=True))
             raise typer.Exit(USAGE if isinstance(exc, UsageProblem) else FAILED) from None
-        except KeyboardInterrupt:
-            run = state(ctx)
-            if run.debug_requested:
-                raise
-            run.console(stderr=True).print("\nStopped.")
-            raise typer.Exit(STOPPED) from None
         except BrokenPipeError:
             # The reader went away (`sap ... | head`): what it wanted it has; stop without a word.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -34,9 +34,16 @@ def escape(text: str, one_line: bool = False) -> str:
 
 
 def as_json(data: Any, indent: int = 2, ensure_ascii: bool = False) -> str:
-    import json  # only commands that print JSON pay for the import
+    """JSON text that can always be written as UTF-8.
 
-    return json.dumps(data, indent=indent, ensure_ascii=ensure_ascii)
+    A file may spell a lone surrogate as an escape (`"\\ud800"`), which no UTF-8 text can hold;
+    echoed in a message it stays escaped, as JSON allows, instead of crashing the output.
+    """
+    import json  # only commands that print JSON pay for the import
+    import re
+
+    text = json.dumps(data, indent=indent, ensure_ascii=ensure_ascii)
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def count(n: int, noun: str) -> str:

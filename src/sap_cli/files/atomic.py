@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -89,6 +90,23 @@ def unsafe_reason(folder: Path, relative: str) -> str | None:
         if last and not here.is_file():
             return f"{relative} is not an ordinary file (it is a pipe, a device or a socket)"
     return None
+
+
+def odd_kind(path: Path) -> str | None:
+    """What `path` is, in words, when it exists but is not an ordinary file (links followed); else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    return "a socket" if stat.S_ISSOCK(mode) else "not an ordinary file"
 
 
 REPLACE_THE_LINK = "Replace the link or the odd file with a plain folder or file, then run the command again."

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sap_cli.errors import CannotEdit
-from sap_cli.files.yaml_read import round_trip_yaml
+from sap_cli.files.yaml_read import CONSTRUCTOR_ERRORS, round_trip_yaml
 from sap_cli.words import display_path
 
 
@@ -56,10 +56,16 @@ def editable_from_text(raw: str) -> EditableYaml:
     text = raw.removeprefix("\ufeff").replace("\r\n", "\n")
     from ruamel.yaml.error import YAMLError
 
+    unreadable: tuple[type[BaseException], ...] = (
+        YAMLError,
+        RecursionError,
+        NotImplementedError,
+        *CONSTRUCTOR_ERRORS,
+    )
     try:
         _, sequence_indent, sequence_offset = load_yaml_guess_indent(text)
         document = round_trip_yaml().load(text)
-    except (YAMLError, RecursionError, ValueError, TypeError, OverflowError, KeyError) as exc:
+    except unreadable as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise CannotEdit("the file", first) from None
     return EditableYaml(

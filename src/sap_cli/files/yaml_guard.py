@@ -11,6 +11,41 @@ from sap_cli.files.yaml_syntax import COMPLEX_KEY, COMPLEX_KEY_HINT, SyntaxProbl
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# Line breaks other than a new line: invisible in most editors, but YAML ends a line at each one,
+# so a title holding one is quietly split and a block of text seems wrongly indented. They are
+# refused wherever they stand in the file (a value that needs one can still say "\u2028").
+_ODD_LINE_BREAK = re.compile("[\u0085\u2028\u2029]")
+_ODD_LINE_BREAK_NAMES = {
+    0x85: "a next-line character (NEL, U+0085)",
+    0x2028: "a line separator character (U+2028)",
+    0x2029: "a paragraph separator character (U+2029)",
+}
+
+
+def _odd_character(text: str) -> tuple[int, str, str, str] | None:
+    """(where, message, hint, code) for the first control character or odd line break in `text`."""
+    control = _CONTROL.search(text)
+    if control is not None:
+        return (
+            control.start(),
+            f"this file holds a control character (U+{ord(control.group()):04X}), which is not text",
+            "Delete the character (it may show as a box or nothing at all), or retype the line; "
+            "the file may have been saved by a program that is not a text editor.",
+            "not-text",
+        )
+    found = _ODD_LINE_BREAK.search(text)
+    if found is None:
+        return None
+    return (
+        found.start(),
+        f"this line holds {_ODD_LINE_BREAK_NAMES[ord(found.group())]}, which YAML reads as a line "
+        "break; it often comes from text pasted from a web page or a PDF",
+        "The character is invisible in most editors: delete it (the position shown is the character "
+        "itself) or retype the line, then run the command again.",
+        "odd-line-break",
+    )
+
+
 # After parsing: what a double-quoted escape ("\\e", "\\x1b", "\\u009b") can still put in a value.
 # Tabs and new lines (also written "\\r\\n") are text; every other C0 or C1 control character could
 # steer a terminal: recolour it, clear it, retitle its window or plant a link.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,16 +13,17 @@ from typing import Any
 from sap_cli.files.paths import OUTSIDE_HINT, Refused, outside_link, read_refusal
 from sap_cli.files.yaml_guard import (
     _CONFLICT,
-    _CONTROL,
     _CONTROL_NAMES,
     NESTING_LIMIT,
     YAML_SIZE_LIMIT,
     _deepest_brackets,
     _expands_too_far,
     _first_control,
+    _odd_character,
     _too_large_problem,
     complex_key_problem,
 )
+from sap_cli.files.yaml_places import line_and_column, position
 from sap_cli.files.yaml_syntax import (
     SYNTAX_HINT,
     SyntaxProblem,
@@ -124,8 +125,7 @@ def round_trip_yaml() -> Any:
 
 
 def _problem_at(path: Path, text: str, offset: int, message: str, hint: str, code: str) -> LoadedFile:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    line, column = line_and_column(text, offset)
     return LoadedFile(path, syntax=SyntaxProblem(line, column, message, hint, code))
 
 
@@ -199,8 +199,8 @@ def parse_bytes(path: Path, raw: bytes) -> LoadedFile:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = raw[: exc.start].decode("utf-8-sig", errors="replace")
+        line, column = line_and_column(before, len(before))
         return LoadedFile(
             path,
             syntax=SyntaxProblem(
@@ -211,17 +211,9 @@ def parse_bytes(path: Path, raw: bytes) -> LoadedFile:
                 "not-utf8",
             ),
         )
-    control = _CONTROL.search(text)
-    if control is not None:
-        return _problem_at(
-            path,
-            text,
-            control.start(),
-            f"this file holds a control character (U+{ord(control.group()):04X}), which is not text",
-            "Delete the character (it may show as a box or nothing at all), or retype the line; "
-            "the file may have been saved by a program that is not a text editor.",
-            "not-text",
-        )
+    odd_text = _odd_character(text)
+    if odd_text is not None:
+        return _problem_at(path, text, *odd_text)
     conflict = _CONFLICT.search(text)
     if conflict is not None:
         return _problem_at(
@@ -298,7 +290,7 @@ def _first_line(exc: BaseException) -> str:
 
 # What a YAML constructor raises for a value it cannot build, such as `!!int 3 hours`, `!!bool perhaps` or the
 # 25th hour of a day: a problem with the file, never a crash.
-CONSTRUCTOR_ERRORS: tuple[type[Exception], ...] = (ValueError, TypeError, OverflowError, KeyError)
+CONSTRUCTOR_ERRORS: tuple[type[Exception], ...] = (ValueError, TypeError, OverflowError, KeyError, IndexError)
 _TYPE_TAG = re.compile(r"!!(?:int|float|bool|timestamp|str|null)\b")
 
 
@@ -347,49 +339,3 @@ def load_folder(folder: Path, names: Iterable[str]) -> LoadedFolder:
     for name in names:
         loaded.files[name] = load_file(folder / name, inside=folder)
     return loaded
-
-
-def position(node: Any, loc: Sequence[str | int], at_key: bool = False) -> tuple[int, int]:
-    """1-based (line, column) in the node tree of the value at `loc`, or of the nearest existing parent.
-
-    `at_key` points at the key itself rather than its value (for unknown or misspelt keys).
-    pydantic marks an error in a mapping's key with the pseudo-part "[key]".
-    """
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-    if node is None:
-        return 1, 1
-    here = node.start_mark
-    for index, part in enumerate(loc):
-        last = index == len(loc) - 1
-        if part == "[key]":
-            break  # `here` already holds the key's position
-        if isinstance(node, MappingNode):
-            pair = _pair(node, part)
-            if pair is None:
-                break
-            key, child = pair
-            if (last and at_key) or (not last and loc[index + 1] == "[key]"):
-                here = key.start_mark
-                break
-            # A scalar is reported at the value itself; a nested block or an empty value at its key.
-            filled = isinstance(child, ScalarNode) and (child.value != "" or bool(child.style))
-            here = child.start_mark if filled else key.start_mark
-            node = child
-        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-            here = node.start_mark
-        else:
-            break
-    return here.line + 1, here.column + 1
-
-
-def _pair(mapping: Any, key: str | int) -> tuple[Any, Any] | None:
-    """The (key node, value node) of `key` in a mapping node; the last one, as the reader keeps it."""
-    from ruamel.yaml.nodes import ScalarNode
-
-    found = None
-    for key_node, value_node in mapping.value:
-        if isinstance(key_node, ScalarNode) and key_node.value == str(key):
-            found = (key_node, value_node)
-    return found

@@ -6,7 +6,10 @@ import datetime as dt
 import json
 import re
 
-_PLAIN = re.compile(r"^[A-Za-z0-9£$€(][^\x00-\x1f\x7f]*$")
+_PLAIN = re.compile(r"^[A-Za-z0-9£$€(][^\x00-\x1f\x7f\x85\u2028\u2029]*$")
+
+# Line breaks YAML knows besides a new line; written as escapes, since sap's reader refuses them raw.
+_ODD_BREAKS = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
 
 
 # Plain text that YAML would read as a number or a date instead of as text.
@@ -39,7 +42,12 @@ def scalar(value: object) -> str:
         or not _PLAIN.match(text)
         or _NUMBER_OR_DATE.match(text) is not None
     )
-    return json.dumps(text, ensure_ascii=False) if risky else text
+    if not risky:
+        return text
+    quoted = json.dumps(text, ensure_ascii=False)
+    for raw, escape in _ODD_BREAKS.items():
+        quoted = quoted.replace(raw, escape)
+    return quoted
 
 
 def flow(value: object) -> str:

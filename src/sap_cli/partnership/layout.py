@@ -6,7 +6,8 @@ import os
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
-from sap_cli.errors import FolderNotFound, ProjectNotFound
+from sap_cli.errors import FolderNotFound, ProjectFileNotReadable, ProjectNotFound
+from sap_cli.files.atomic import odd_kind
 from sap_cli.files.paths import read_refusal
 from sap_cli.model.folder import FILE_MODELS
 
@@ -26,6 +27,9 @@ def find_project(start: Path) -> Path:
     for folder in (start, *start.parents):
         if (folder / PROJECT_MARKER).is_file():
             return folder
+        kind = odd_kind(folder / PROJECT_MARKER)
+        if kind is not None:  # there, but a folder or a pipe: not "no partnership found"
+            raise ProjectFileNotReadable(folder / PROJECT_MARKER, kind)
     raise ProjectNotFound(start)
 
 

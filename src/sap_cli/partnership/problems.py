@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from sap_cli.files.yaml_read import LoadedFolder, position
+from sap_cli.files.yaml_places import position
+from sap_cli.files.yaml_read import LoadedFolder
 from sap_cli.model.base import Loc
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sap_cli.documents.files import Document, write_documents
 from sap_cli.errors import SapError, UsageProblem, WillNotReplace
-from sap_cli.files.atomic import create_exclusive, refuse_unsafe
+from sap_cli.files.atomic import create_exclusive, odd_kind, refuse_unsafe
 from sap_cli.files.git import keep_private_out_of_git
 from sap_cli.partnership.layout import own_file_refusal
 from sap_cli.partnership.load import load_valid
@@ -82,6 +82,7 @@ def save_review(
     assert default is not None
     own = () if as_json else (default.relative_to(folder).as_posix(),)
     if output is not None:
+        _refuse_odd_output(target, as_json)
         refused = own_file_refusal(folder, target, allowed=own)
         if refused is not None:
             product = "figures of the review" if as_json else "review"
@@ -103,6 +104,24 @@ def save_review(
         )
     backups = tuple(inside / backup for _, backup in result.backups)
     return ReviewSaved(target, changed=bool(result.written), backups=backups)
+
+
+def _refuse_odd_output(target: Path, as_json: bool) -> None:
+    """-o names a folder, a device such as /dev/null, or a pipe: say what it is, not a rule about links."""
+    kind = odd_kind(target)
+    if kind is None:
+        return
+    shown = display_path(target)
+    product, example = ("figures of the review", "review.json") if as_json else ("review", "review.md")
+    if kind == "a folder":
+        raise SapError(
+            f"-o {shown} is a folder; sap writes the {product} into a file, so nothing was written.",
+            hint=f"Name a file inside it, such as -o {Path(shown) / example}, or use -o - to print it.",
+        )
+    raise SapError(
+        f"-o {shown} is {kind}, not a file sap can write the {product} into; nothing was written.",
+        hint="Choose a file name with -o, or use -o - to print it (add > FILE to send it anywhere).",
+    )
 
 
 def _save_figures(target: Path, text: str) -> ReviewSaved:
