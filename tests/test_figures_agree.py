@@ -185,3 +185,21 @@ def test_render_check_notices_a_review_that_fell_behind(team: Path, runner: CliR
     assert "Run `sap render demo` to bring them up to date." in result.output
     assert runner.invoke(cli.app, ["render", "demo"]).exit_code == 0
     assert runner.invoke(cli.app, ["render", "demo", "--check"]).exit_code == 0
+
+
+def test_templates_link_each_milestone_to_the_deliverable_it_completes(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """A new SoTL partnership: submitting the ethics application finishes the ethics deliverable."""
+    folder = tmp_path / "study"
+    result = runner.invoke(
+        cli.app,
+        ["init", str(folder), "--title", "A study", "--template", "sotl", "--student", "Maya Reyes",
+         "--faculty", "Dr Ana Silva", "--start", "2026-09-01", "--no-input"],
+    )  # fmt: skip
+    assert_handled(result)
+    assert result.exit_code == 0, result.output
+    from sap_cli.partnership.load import load_valid
+
+    milestones = {m.id: m.completes for m in load_valid(folder).timeline.milestones}
+    assert milestones["ethics-submitted"] == ["ethics-application"]

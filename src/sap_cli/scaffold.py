@@ -224,6 +224,7 @@ def build_files(request: InitRequest, today: dt.date) -> dict[str, str]:
                     "deadline": m.get("deadline", "soft"),
                     "goals": m.get("goals") or [],
                     "owners": _owners(m.get("owners", "everyone"), partners),
+                    "completes": m.get("completes") or [],
                 }
                 for m in template.get("milestones") or []
             ]
