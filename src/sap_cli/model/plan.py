@@ -210,6 +210,12 @@ class Partner(Record):
     )
     name: Text = Field(description="The partner's name as they want it written.", examples=["Amira Haddad"])
     kind: PartnerKind = Field(description="student, faculty, staff or other.", examples=["student"])
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="Other ways the partner's name is written (another script, a nickname, a handle, an "
+        "e-mail address), so `sap report --anonymize` removes those too.",
+        examples=[["张伟", "@weiz"]],
+    )
     role: Text | None = Field(
         default=None,
         description="Their role in this project, in a few words.",

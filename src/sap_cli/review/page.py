@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sap_cli.documents.pages import render_page
 from sap_cli.resources import worksheet_prompts
-from sap_cli.review.anonymize import _name_patterns, anonymize
+from sap_cli.review.anonymize import anonymize, replacements
 from sap_cli.review.figures import build_review
 
 if TYPE_CHECKING:
@@ -32,5 +32,5 @@ def review_and_page(
         "end_prompts": worksheet_prompts()["end"],
     }
     if anonymized:
-        context = anonymize(context, _name_patterns(partnership))
+        context = anonymize(context, replacements(partnership))
     return context["review"], render_page(partnership.folder, "docs/review.md.j2", context)
