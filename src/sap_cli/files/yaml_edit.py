@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sap_cli.errors import CannotEdit
-from sap_cli.files.yaml_read import CONSTRUCTOR_ERRORS, round_trip_yaml
+from sap_cli.files.yaml_read import _first_line, round_trip_yaml, unreadable_yaml_errors
 from sap_cli.words import display_path
 
 
@@ -54,20 +54,11 @@ def editable_from_text(raw: str) -> EditableYaml:
     crlf = "\r\n" in raw
     # Read with plain line ends (comments would otherwise keep their \r) and put them back on saving.
     text = raw.removeprefix("\ufeff").replace("\r\n", "\n")
-    from ruamel.yaml.error import YAMLError
-
-    unreadable: tuple[type[BaseException], ...] = (
-        YAMLError,
-        RecursionError,
-        NotImplementedError,
-        *CONSTRUCTOR_ERRORS,
-    )
     try:
         _, sequence_indent, sequence_offset = load_yaml_guess_indent(text)
         document = round_trip_yaml().load(text)
-    except unreadable as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CannotEdit("the file", first) from None
+    except unreadable_yaml_errors() as exc:
+        raise CannotEdit("the file", _first_line(exc)) from None
     return EditableYaml(
         document,
         mapping_indent=_mapping_indent(text),

@@ -288,6 +288,17 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).splitlines()[0] if str(exc) else "this is not valid YAML"
 
 
+def unreadable_yaml_errors() -> tuple[type[BaseException], ...]:
+    """Everything ruamel raises for a text it cannot read or keep: a problem with the file, never a crash.
+
+    NotImplementedError is the round-trip reader's "overlap in comment" (comment lines between a
+    key and its value); the rest are syntax, nesting and values their tag cannot build.
+    """
+    from ruamel.yaml.error import YAMLError
+
+    return (YAMLError, RecursionError, NotImplementedError, *CONSTRUCTOR_ERRORS)
+
+
 # What a YAML constructor raises for a value it cannot build, such as `!!int 3 hours`, `!!bool perhaps` or the
 # 25th hour of a day: a problem with the file, never a crash.
 CONSTRUCTOR_ERRORS: tuple[type[Exception], ...] = (ValueError, TypeError, OverflowError, KeyError, IndexError)

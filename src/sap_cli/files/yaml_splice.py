@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sap_cli.errors import CannotEdit
-from sap_cli.files.yaml_read import CONSTRUCTOR_ERRORS, read_tree
+from sap_cli.files.yaml_read import _first_line, read_tree, unreadable_yaml_errors
 from sap_cli.files.yaml_text import flow, scalar
 from sap_cli.words import display_path
 
@@ -177,14 +177,10 @@ class YamlText:
         self.data, self._root = data, root
 
     def _read(self, text: str) -> tuple[Any, Any]:
-        from ruamel.yaml.error import YAMLError
-
-        unreadable: tuple[type[BaseException], ...] = (YAMLError, RecursionError, *CONSTRUCTOR_ERRORS)
         try:
             return read_tree(text)
-        except unreadable as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise CannotEdit(self.name, reason) from None
+        except unreadable_yaml_errors() as exc:
+            raise CannotEdit(self.name, _first_line(exc)) from None
 
 
 def _empty(node: Any) -> bool:

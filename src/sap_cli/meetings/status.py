@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -116,11 +116,6 @@ class Status:
 def _goal(goal: GoalStanding) -> dict[str, Any]:
     since = goal.since.isoformat() if goal.since else None
     return {"id": goal.id, "title": goal.title, "status": goal.status, "since": since, "label": goal.label()}
-
-
-def _plain(record: LastMeeting | NextMilestone) -> dict[str, Any]:
-    """A small record as JSON-ready data, dates as YYYY-MM-DD."""
-    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in asdict(record).items()}
 
 
 def status(partnership: Partnership, today: dt.date) -> Status:

@@ -56,7 +56,8 @@ class Replacements:
     """What to replace in anonymised output: exact ids first, then names matched after folding."""
 
     ids: tuple[tuple[str, str], ...]  # made from text (meeting and action ids): neutral ones instead
-    names: tuple[tuple[re.Pattern[str], str], ...]  # folded patterns, longest name first
+    names: re.Pattern[str] | None  # every folded form of every name, longest first, as one pattern
+    alias_of: dict[str, str]  # folded form -> pseudonym
 
 
 def _name_forms(name: str) -> list[str]:
@@ -82,24 +83,23 @@ def replacements(partnership: Partnership) -> Replacements:
             if folded:
                 by_form.setdefault(folded, alias)
     ordered = sorted(by_form, key=len, reverse=True)
-    names = tuple(
-        (re.compile(rf"(?<!{_LETTER}){re.escape(form)}(?!{_LETTER})"), by_form[form]) for form in ordered
-    )
-    ids: list[tuple[str, str]] = []
-    for number, checkin in enumerate(partnership.checkins, start=1):
-        ids.append((checkin.id, f"meeting-{number}"))
-    return Replacements(tuple(sorted(ids, key=lambda pair: len(pair[0]), reverse=True)), names)
+    forms = "|".join(re.escape(form) for form in ordered)
+    names = re.compile(rf"(?<!{_LETTER})(?:{forms})(?!{_LETTER})") if ordered else None
+    ids = [(checkin.id, f"meeting-{number}") for number, checkin in enumerate(partnership.checkins, start=1)]
+    return Replacements(tuple(sorted(ids, key=lambda pair: len(pair[0]), reverse=True)), names, by_form)
 
 
 def _replace_text(text: str, found: Replacements) -> str:
     for made_from_text, neutral in found.ids:
         text = text.replace(made_from_text, neutral)
     text = _EMAIL.sub("[e-mail address]", text)
-    for pattern, alias in found.names:
-        folded, places = _folded_with_places(text)
-        spans = [(places[m.start()], places[m.end() - 1] + 1) for m in pattern.finditer(folded)]
-        for start, end in reversed(spans):
-            text = text[:start] + alias + text[end:]
+    if found.names is None:
+        return text
+    # Matched once on the folded text; each match is mapped back to the characters it came from.
+    folded, places = _folded_with_places(text)
+    for match in reversed(list(found.names.finditer(folded))):
+        start, end = places[match.start()], places[match.end() - 1] + 1
+        text = text[:start] + found.alias_of[match.group()] + text[end:]
     return text
 
 

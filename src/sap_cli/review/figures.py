@@ -29,8 +29,7 @@ def _iso(value: dt.date | None) -> str | None:
 def _goals(p: Partnership, as_of: dt.date, finished: bool) -> list[dict[str, Any]]:
     goals = []
     finished_on = {d.id: deliverable_done(p, d) for d in p.goals.deliverables}
-    for standing in goal_standings(p, as_of):
-        goal = next(g for g in p.goals.goals if g.id == standing.id)
+    for goal, standing in zip(p.goals.goals, goal_standings(p, as_of), strict=True):
         linked = [d for d in p.goals.deliverables if goal.id in d.goals]
         done = [d for d in linked if (day := finished_on[d.id]) is not None and day <= as_of]
         row = standing.as_dict(finished)
