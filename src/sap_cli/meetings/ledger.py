@@ -139,24 +139,45 @@ def phase(partnership: Partnership, today: dt.date) -> str:
     return "underway"
 
 
-def pulse_by_kind(partnership: Partnership) -> dict[str, list[dict[str, Any]]]:
-    """Average 'heard' and 'workload' per kind of partner, meeting by meeting, oldest first."""
-    kinds = {p.id: p.kind for p in partnership.roles.partners}
-    trend: dict[str, list[dict[str, Any]]] = {}
+def pulse_averages(partnership: Partnership, group_of: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Average 'heard' and 'workload' per group at each meeting, oldest first, with how many scored.
+
+    `group_of` maps a partner id to the group their scores count in; a partner not in it is left
+    out. Each row: date, group, people (who gave a score), heard and workload (None when no one
+    answered that question) and heard_count / workload_count (how many did).
+    """
+    rows = []
     for checkin in partnership.checkins:
         grouped: dict[str, list[Any]] = {}
         for partner_id, pulse in checkin.pulse.items():
-            grouped.setdefault(kinds.get(partner_id, "other"), []).append(pulse)
-        for kind, pulses in grouped.items():
-            heard = [p.heard for p in pulses if p.heard is not None]
-            workload = [p.workload for p in pulses if p.workload is not None]
-            trend.setdefault(kind, []).append(
-                {
-                    "date": checkin.date.isoformat(),
-                    "heard": round(sum(heard) / len(heard), 1) if heard else None,
-                    "workload": round(sum(workload) / len(workload), 1) if workload else None,
-                }
-            )
+            if partner_id in group_of:
+                grouped.setdefault(group_of[partner_id], []).append(pulse)
+        for group, pulses in grouped.items():
+            row: dict[str, Any] = {
+                "meeting": checkin.id,
+                "date": checkin.date.isoformat(),
+                "group": group,
+                "people": len(pulses),
+            }
+            for question in PULSE_QUESTIONS:
+                scores = [getattr(p, question) for p in pulses if getattr(p, question) is not None]
+                row[question] = round(sum(scores) / len(scores), 1) if scores else None
+                row[f"{question}_count"] = len(scores)
+            rows.append(row)
+    return rows
+
+
+def pulse_by_kind(partnership: Partnership) -> dict[str, list[dict[str, Any]]]:
+    """Average 'heard' and 'workload' per kind of partner, meeting by meeting, oldest first."""
+    kinds = {p.id: p.kind for p in partnership.roles.partners}
+    every = {
+        partner_id: kinds.get(partner_id, "other") for c in partnership.checkins for partner_id in c.pulse
+    }
+    trend: dict[str, list[dict[str, Any]]] = {}
+    for row in pulse_averages(partnership, every):
+        trend.setdefault(row["group"], []).append(
+            {"date": row["date"], "heard": row["heard"], "workload": row["workload"]}
+        )
     return trend
 
 

@@ -11,6 +11,7 @@ from sap_cli.meetings.ledger import CADENCE_DAYS, decision_split, hours_by_partn
 from sap_cli.meetings.standing import deliverable_done, final_word, goal_standings, timing
 from sap_cli.model.vocab import CONTROL_LABELS, ETHICS_LABELS, LADDER_RUNGS
 from sap_cli.reflections.answers import side_by_side
+from sap_cli.review import small_groups
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
@@ -235,7 +236,9 @@ def _challenges(review: dict[str, Any], p: Partnership) -> list[str]:
             )
 
     unsigned = [state.name for state in signing_states(p) if state.state == "not-signed"]
-    if unsigned:
+    if unsigned and review["small_groups"]:  # a count of everyone, not a list of pseudonyms
+        found.append(f"{len(unsigned)} of {len(p.roles.partners)} partners never signed the agreement.")
+    elif unsigned:
         found.append("Never signed the agreement: " + ", ".join(unsigned) + ".")
     if review["power"]["power_transfer"]["verdict"] == "fails":
         found.append(
@@ -244,10 +247,33 @@ def _challenges(review: dict[str, Any], p: Partnership) -> list[str]:
     return found
 
 
+def _protect(review: dict[str, Any], p: Partnership, min_group: int) -> dict[str, Any]:
+    """Replace each figure about people by its groups' figure (see small_groups); say what changed."""
+    found = small_groups.roster_groups(p, min_group)
+    meetings = review["meetings"]
+    meetings["attendance"] = small_groups.attendance(meetings["attendance"], found)
+    meetings["attendance_by_kind"] = {row["group"]: row["share"] for row in meetings["attendance"]}
+    hours = small_groups.hours(review["hours"], found)
+    review["hours"] = hours
+    review["recognition"]["students_hours"] = [row for row in hours if row["kind"] == "student"]
+    review["pulse"], pulse_left_out = small_groups.pulse(p, min_group)
+    review["decisions"] = small_groups.decisions(review["decisions"], found)
+    hours_left = small_groups.hours_withheld(p, found)
+    notes = small_groups.notes(min_group, found, pulse_left_out, hours_left)
+    return {"min_group": min_group, "notes": notes}
+
+
 def build_review(
-    partnership: Partnership, as_of: dt.date | None = None, include_private: bool = False
+    partnership: Partnership,
+    as_of: dt.date | None = None,
+    include_private: bool = False,
+    min_group: int | None = None,
 ) -> dict[str, Any]:
-    """All the review's figures as plain data: what `sap report --format json` prints."""
+    """All the review's figures as plain data: what `sap report --format json` prints.
+
+    With `min_group` (for anonymised output), figures about people are given per group of at
+    least that many, or left out, and `small_groups` says what was merged or withheld.
+    """
 
     p = partnership
     as_of = as_of or p.latest_recorded_day()
@@ -295,6 +321,7 @@ def build_review(
             ],
         },
     }
+    review["small_groups"] = _protect(review, p, min_group) if min_group is not None else None
     review["challenges"] = _challenges(review, p)
     review["reflections"] = side_by_side(p, include_private)
     return review

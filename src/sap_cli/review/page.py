@@ -9,6 +9,7 @@ from sap_cli.documents.pages import render_page
 from sap_cli.resources import worksheet_prompts
 from sap_cli.review.anonymize import anonymize, replacements
 from sap_cli.review.figures import build_review
+from sap_cli.review.small_groups import DEFAULT_MIN_GROUP
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
@@ -24,11 +25,15 @@ def review_and_page(
     anonymized: bool = False,
     as_of: dt.date | None = None,
     include_private: bool = False,
+    min_group: int | None = None,
 ) -> tuple[dict[str, Any], str]:
-    """The review's figures and its Markdown, computed once and anonymised once if asked."""
+    """The review's figures and its Markdown, computed once and anonymised once if asked.
 
+    Anonymised, no figure describes fewer than `min_group` people (3 unless said).
+    """
+    groups_of = (min_group or DEFAULT_MIN_GROUP) if anonymized else None
     context = {
-        "review": build_review(partnership, as_of, include_private),
+        "review": build_review(partnership, as_of, include_private, groups_of),
         "end_prompts": worksheet_prompts()["end"],
     }
     if anonymized:

@@ -22,14 +22,27 @@ if TYPE_CHECKING:
 
 
 def report_project(
-    folder: Path, anonymized: bool = False, as_of: dt.date | None = None, include_private: bool = False
+    folder: Path,
+    anonymized: bool = False,
+    as_of: dt.date | None = None,
+    include_private: bool = False,
+    min_group: int | None = None,
 ) -> tuple[dict[str, Any], str]:
     """`sap report`: check the folder, then build the review's figures and its Markdown.
 
-    Private reflections are read only with `include_private`, for a partner's own copy.
+    Private reflections are read only with `include_private`, for a partner's own copy. Anonymised,
+    no figure describes fewer than `min_group` people.
     """
-
-    return review_and_page(load_valid(folder), anonymized, as_of, include_private)
+    if min_group is not None and not anonymized:
+        raise UsageProblem(
+            "--min-group only changes an anonymised review, and --anonymize was not given",
+            hint="Add --anonymize, or leave out --min-group.",
+        )
+    if min_group is not None and min_group < 1:
+        raise UsageProblem(
+            f"--min-group {min_group} is not a number of people", hint="Give 1 or more; 3 is the default."
+        )
+    return review_and_page(load_valid(folder), anonymized, as_of, include_private, min_group)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,15 @@ def report(
             help="Replace every partner's name and id with 'Student A', 'Faculty B'... for sharing.",
         ),
     ] = False,
+    min_group: Annotated[
+        int | None,
+        typer.Option(
+            "--min-group",
+            metavar="N",
+            help="With --anonymize: no figure about fewer than N people; smaller groups are merged or "
+            "left out (default 3).",
+        ),
+    ] = None,
     output_format: Annotated[
         ReportFormat,
         typer.Option("--format", help="markdown for people, json for the figures as data."),
@@ -58,7 +67,7 @@ def report(
 
     project_folder = find_project(folder_or_here(folder))
     figures, markdown = report_project(
-        project_folder, anonymize, parse_date(as_of, "--date"), include_private=include_private
+        project_folder, anonymize, parse_date(as_of, "--date"), include_private, min_group
     )
     as_data = output_format is ReportFormat.json
     text = as_json(figures, indent=2, ensure_ascii=False) + "\n" if as_data else markdown
