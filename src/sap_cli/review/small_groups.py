@@ -170,8 +170,8 @@ def notes(min_group: int, found: Groups, pulse_left_out: int, hours_left: list[s
     said = []
     if EVERYONE in found.members:
         said.append(
-            f"Neither students nor faculty and staff are {min_group} or more on their own, so attendance "
-            "and feelings are given for all partners together."
+            f"Neither the students nor the faculty and staff are {min_group} or more on their own, so "
+            "attendance and pulse scores are given for all partners together."
         )
     for side in found.withheld:
         said.append(
