@@ -148,8 +148,10 @@ def _edit_checkin(folder: Path, request: CheckinRequest, commit: bool, no_input:
 
     editor = interaction.editor_command()
     if not editor:
+        from sap_cli.cli.editors import NOT_FOUND, SET_EDITOR_HINT
+
         raise UsageProblem(
-            "--edit needs to know your editor", hint="Set it once, for example: export EDITOR=nano"
+            f"--edit needs a text editor: {NOT_FOUND}; no meeting was written", hint=SET_EDITOR_HINT
         )
     draft = start_draft(folder, request, commit)
     kept = f"your text is kept in {display_path(draft.path)}"
