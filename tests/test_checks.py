@@ -54,11 +54,11 @@ def test_minimal_partnership_is_clean(make_partnership: Callable[..., Path]) -> 
 
 
 def test_wrong_type_is_placed_on_its_value(make_partnership: Callable[..., Path]) -> None:
-    roles = MINIMAL["roles.yaml"].replace("kind: faculty", "kind: teacher")
+    roles = MINIMAL["roles.yaml"].replace("kind: faculty", "kind: mentor")
     report = check_folder(make_partnership(roles=roles))
     [problem] = report.problems
     assert (problem.line, problem.column, problem.code) == (9, 11, "bad-choice")
-    assert "'teacher' is not one of the choices for 'kind'" in problem.message
+    assert "'mentor' is not one of the choices for 'kind'" in problem.message
     assert problem.hint == "Choose one of: student, faculty, staff, other"
 
 

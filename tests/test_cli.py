@@ -108,14 +108,14 @@ def test_validate_lists_every_problem_with_position_and_hint(
     runner: CliRunner, make_partnership: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = make_partnership(
-        roles=MINIMAL["roles.yaml"].replace("kind: faculty", "kind: teacher"),
+        roles=MINIMAL["roles.yaml"].replace("kind: faculty", "kind: mentor"),
         goals=MINIMAL["goals.yaml"].replace("      - lee-chen", "      - lee"),
     )
     monkeypatch.chdir(folder.parent)
     result = runner.invoke(cli.app, ["validate", "demo"])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "demo/roles.yaml:9:11: error: 'teacher' is not one of the choices for 'kind' [bad-choice]",
+        "demo/roles.yaml:9:11: error: 'mentor' is not one of the choices for 'kind' [bad-choice]",
         "    hint: Choose one of: student, faculty, staff, other",
         "demo/goals.yaml:6:9: error: there is no partner with id 'lee' (did you mean 'lee-chen'?)"
         " [unknown-partner]",
@@ -186,12 +186,12 @@ def test_strict_fails_on_warnings(runner: CliRunner, make_partnership: Callable[
 
 
 def test_github_format_annotates_lines(runner: CliRunner, make_partnership: Callable[..., Path]) -> None:
-    folder = make_partnership(roles=MINIMAL["roles.yaml"].replace("kind: faculty", "kind: teacher"))
+    folder = make_partnership(roles=MINIMAL["roles.yaml"].replace("kind: faculty", "kind: mentor"))
     result = runner.invoke(cli.app, ["validate", str(folder), "--format", "github"])
     assert result.exit_code == 1
     [line] = result.output.splitlines()
     assert line.startswith("::error file=")
-    assert ",line=9,col=11,title=bad-choice::'teacher' is not one of the choices" in line
+    assert ",line=9,col=11,title=bad-choice::'mentor' is not one of the choices" in line
 
 
 def test_unknown_format_is_a_usage_error(runner: CliRunner) -> None:

@@ -24,12 +24,15 @@ from sap_cli.cli.commands import (
     upgrade,
     validate,
 )
+from sap_cli.cli.helptext import PlainHelpGroup
 from sap_cli.cli.state import AppState
 
 app = typer.Typer(
     name="sap",
     cls=SapGroup,
-    help="Keep a Students as Partners project as plain files: start it, check it, document it.",
+    # After the form feed: the examples at the end of `sap --help` (see cli/helptext.py).
+    help="Keep a Students as Partners project as plain files: start it, check it, document it."
+    "\f\nsap init\nsap status",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -85,7 +88,10 @@ for command in COMMANDS:
     app.command(cls=SapCommand)(command)
 
 agreement_app = typer.Typer(
-    name="agreement", help="Look at the partnership agreement's history.", no_args_is_help=True
+    name="agreement",
+    cls=PlainHelpGroup,
+    help="Look at the partnership agreement's history.\f\nsap agreement diff",
+    no_args_is_help=True,
 )
 agreement_app.command("diff", cls=SapCommand)(agreement.diff)
 app.add_typer(agreement_app)

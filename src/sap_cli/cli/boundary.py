@@ -8,9 +8,10 @@ import sys
 from typing import Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperGroup
 
 from sap_cli import interrupts
+from sap_cli.cli.helptext import PlainHelpCommand, PlainHelpGroup
 from sap_cli.cli.output import print_failure
 from sap_cli.cli.state import state
 from sap_cli.errors import SapError, UsageProblem
@@ -24,7 +25,7 @@ except ImportError:  # pragma: no cover - older typer runs on click itself
 FAILED, USAGE, STOPPED = 1, 2, interrupts.STOPPED
 
 
-class SapGroup(TyperGroup):
+class SapGroup(PlainHelpGroup):
     """The root group; whatever a command raises passes through here on its way out.
 
     - SapError: `error:` and `hint:` on standard error, exit 1 (2 for a UsageProblem);
@@ -83,7 +84,7 @@ class SapGroup(TyperGroup):
             raise typer.Exit(FAILED) from None
 
 
-class SapCommand(TyperCommand):
+class SapCommand(PlainHelpCommand):
     """A command whose usage errors always know which command they are about, for the hint."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:

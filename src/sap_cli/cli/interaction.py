@@ -25,17 +25,21 @@ def confirm(question: str, default: bool) -> bool:
     return Confirm.ask(question, console=console(), default=default)
 
 
-def editor_command() -> str | None:
-    """The user's editor as they set it ($VISUAL, then $EDITOR), or None."""
-    return os.environ.get("VISUAL") or os.environ.get("EDITOR")
+def editor_command() -> list[str] | None:
+    """The user's editor ($VISUAL, then $EDITOR), else this platform's own (see cli/editors.py), or None."""
+    import shutil
+
+    from sap_cli.cli.editors import choose_editor
+
+    has_terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    return choose_editor(os.environ, sys.platform, shutil.which, has_terminal)
 
 
-def run_editor(editor: str, path: Path) -> bool:
-    """Open `path` in the user's editor; True if the editor closed normally."""
-    import shlex
+def run_editor(editor: list[str], path: Path) -> bool:
+    """Open `path` in the editor `editor_command` chose; True if the editor closed normally."""
     import subprocess
 
     try:
-        return subprocess.run([*shlex.split(editor), str(path)], check=False).returncode == 0
+        return subprocess.run([*editor, str(path)], check=False).returncode == 0
     except OSError as exc:
-        raise SapError(f"could not start the editor '{editor}': {exc.strerror}.") from exc
+        raise SapError(f"could not start the editor '{' '.join(editor)}': {exc.strerror}.") from exc

@@ -14,7 +14,9 @@ from sap_cli.dates import parse_day
 
 PartnershipFolder = Annotated[
     Path | None,
-    typer.Argument(help="The partnership folder (default: the one you are in).", show_default=False),
+    typer.Argument(
+        metavar="FOLDER", help="The partnership folder (default: the one you are in).", show_default=False
+    ),
 ]
 
 

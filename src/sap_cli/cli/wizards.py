@@ -68,7 +68,7 @@ def ask_init(request: InitRequest, asked_folder: bool, asked_git: bool) -> None:
     if not (request.students or request.faculty or request.staff):
         out.print("\nWho are the partners? Separate names with commas; leave blank for none.")
         request.students = ask_names("Student partners")
-        request.faculty = ask_names("Faculty partners (teaching staff)")
+        request.faculty = ask_names("Faculty partners (lecturers, tutors and other academics who teach)")
         request.staff = ask_names("Other staff partners")
     if request.start is None:
         request.start = ask_date("\nFirst day of the partnership", dt.date.today())

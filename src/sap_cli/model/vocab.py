@@ -27,6 +27,11 @@ Cadence = Literal["weekly", "fortnightly", "monthly"]
 
 
 PartnerKind = Literal["student", "faculty", "staff", "other"]
+# What people write for a faculty partner; sap keeps `faculty` (in Australia and the UK a Faculty
+# is a unit of the university, so these words get a did-you-mean rather than a bare refusal).
+FACULTY_WORDS: frozenset[str] = frozenset(
+    {"academic", "academics", "lecturer", "lecturers", "teacher", "teachers", "tutor", "tutors"}
+)
 
 
 Level = Literal["inform", "consult", "participate", "partnership"]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sap_cli.ids import slugify
 from sap_cli.model.base import Loc, model_at
+from sap_cli.model.vocab import FACULTY_WORDS
 from sap_cli.partnership.layout import PARTNERSHIP_FILES
 from sap_cli.partnership.problems import Placer, Problem, in_folder
 from sap_cli.words import did_you_mean, display_path, suggest
@@ -49,6 +50,16 @@ def _describe_input(value: object) -> str:
     return f"'{value}'"
 
 
+def _not_a_choice(name: str, value: object, choices: list[str]) -> str:
+    """A value outside a closed list; the words people use for an academic teacher point to faculty."""
+    if name == "kind" and isinstance(value, str) and value.strip().casefold() in FACULTY_WORDS:
+        return (
+            f"kind '{value}' is not one sap knows; did you mean faculty? "
+            "(In sap, faculty means an academic teacher, not a unit of the university)"
+        )
+    return f"{_describe_input(value)} is not one of the choices for '{name}'{suggest(value, choices)}"
+
+
 def explain_schema_error(err: ErrorDetails, root: type[BaseModel]) -> tuple[str, str, str | None, bool]:
     """(code, message, hint, at_key) for one pydantic error, in words a partner understands."""
     kind = err["type"]
@@ -71,7 +82,7 @@ def explain_schema_error(err: ErrorDetails, root: type[BaseModel]) -> tuple[str,
         choices = _choices(err)
         return (
             "bad-choice",
-            f"{_describe_input(value)} is not one of the choices for '{name}'{suggest(value, choices)}",
+            _not_a_choice(name, value, choices),
             "Choose one of: " + ", ".join(choices),
             False,
         )

@@ -17,10 +17,16 @@ def actions(
         ListFormat, typer.Option("--format", help="text for people, json for tools.")
     ] = ListFormat.text,
     today: Annotated[
-        str | None, typer.Option("--date", help="Count overdue from this day (default: today).")
+        str | None,
+        typer.Option("--date", metavar="YYYY-MM-DD", help="Count overdue from this day (default: today)."),
     ] = None,
 ) -> None:
-    """List the actions from all meetings: overdue first, then due soon, then the rest."""
+    """List the actions from all meetings: overdue first, then due soon, then the rest.
+
+    \f
+    sap actions
+    sap actions --all --format json
+    """
     from sap_cli.meetings.status import read_ledger
     from sap_cli.partnership.layout import find_project
 

@@ -16,12 +16,17 @@ def diff(
         str | None,
         typer.Option(
             "--since",
-            metavar="VERSION|DATE",
+            metavar="VERSION|YYYY-MM-DD",
             help="Compare with this signed version, or the agreement on this day (default: the last signed).",
         ),
     ] = None,
 ) -> None:
-    """Say in plain words what changed in the agreement since it was signed."""
+    """Say in plain words what changed in the agreement since it was signed.
+
+    \f
+    sap agreement diff
+    sap agreement diff --since 2026-02-02
+    """
     from sap_cli.agreement.diff import agreement_changes
     from sap_cli.partnership.layout import find_project
 

@@ -21,7 +21,12 @@ def calendar(
         ),
     ] = None,
 ) -> None:  # fmt: skip
-    """Write the dates as a calendar file (.ics): milestones, open actions and the meeting series."""
+    """Write the dates as a calendar file (.ics): milestones, open actions and the meeting series.
+
+    \f
+    sap calendar
+    sap calendar -o ~/Desktop/partnership.ics
+    """
     from sap_cli.calendar.file import export_calendar
     from sap_cli.partnership.layout import find_project
     from sap_cli.words import display_path

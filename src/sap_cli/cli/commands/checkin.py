@@ -20,10 +20,16 @@ if TYPE_CHECKING:
 
 def checkin(
     folder: PartnershipFolder = None,
-    date: Annotated[str | None, typer.Option(help="Day of the meeting, YYYY-MM-DD (default: today).")] = None,
-    title: Annotated[str, typer.Option(help='A short name for the meeting, e.g. "Week 6".')] = "Check-in",
-    attendee: Annotated[list[str], typer.Option(help="Id of a partner who came; repeat for each.")] = [],  # noqa: B006
-    note: Annotated[str | None, typer.Option(help="Notes worth keeping.")] = None,
+    date: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="Day of the meeting (default: today).")
+    ] = None,
+    title: Annotated[
+        str, typer.Option(metavar="TITLE", help='A short name for the meeting, e.g. "Week 6".')
+    ] = "Check-in",
+    attendee: Annotated[
+        list[str], typer.Option(metavar="PARTNER", help="Id of a partner who came; repeat for each.")
+    ] = [],  # noqa: B006
+    note: Annotated[str | None, typer.Option(metavar="NOTES", help="Notes worth keeping.")] = None,
     decision: Annotated[
         list[str],
         typer.Option(
@@ -35,7 +41,12 @@ def checkin(
         ),
     ] = [],  # noqa: B006
     action: Annotated[
-        list[str], typer.Option(help='An action, "OWNER: TEXT [by YYYY-MM-DD]"; repeat for each.')
+        list[str],
+        typer.Option(
+            metavar='"OWNER: TEXT [by YYYY-MM-DD]"',
+            help='An action and who does it, e.g. --action "amira-haddad: Book a room by 2026-03-04"; '
+            "repeat for each.",
+        ),
     ] = [],  # noqa: B006
     goal: Annotated[
         list[str],
@@ -55,9 +66,12 @@ def checkin(
             "(1 far too much, 5 just right), e.g. --pulse amira-haddad=4/2.",
         ),
     ] = [],  # noqa: B006
-    feedback: Annotated[list[str], typer.Option(help="Feedback partners gave each other.")] = [],  # noqa: B006
+    feedback: Annotated[
+        list[str], typer.Option(metavar="FEEDBACK", help="Feedback partners gave each other.")
+    ] = [],  # noqa: B006
     reflection: Annotated[
-        str | None, typer.Option(help="What partners said to this meeting's reflection question.")
+        str | None,
+        typer.Option(metavar="NOTES", help="What partners said to this meeting's reflection question."),
     ] = None,
     done: Annotated[list[str], typer.Option(metavar="ACTION_ID", help="Mark an action done; repeat.")] = [],  # noqa: B006
     no_input: Annotated[bool, typer.Option("--no-input", help="Never ask questions; use the flags.")] = False,
@@ -69,7 +83,12 @@ def checkin(
         bool, typer.Option("--commit", help="Commit the new or changed meeting files to git.")
     ] = False,
 ) -> None:
-    """Log a meeting as a new file in checkins/, and close actions that are done."""
+    """Log a meeting as a new file in checkins/, and close actions that are done.
+
+    \f
+    sap checkin
+    sap checkin --attendee amira-haddad --note "Planned the focus group"
+    """
     from sap_cli.meetings.checkin import CheckinRequest, record_checkin
     from sap_cli.partnership.layout import find_project
     from sap_cli.words import display_path
@@ -129,8 +148,10 @@ def _edit_checkin(folder: Path, request: CheckinRequest, commit: bool, no_input:
 
     editor = interaction.editor_command()
     if not editor:
+        from sap_cli.cli.editors import NOT_FOUND, SET_EDITOR_HINT
+
         raise UsageProblem(
-            "--edit needs to know your editor", hint="Set it once, for example: export EDITOR=nano"
+            f"--edit needs a text editor: {NOT_FOUND}; no meeting was written", hint=SET_EDITOR_HINT
         )
     draft = start_draft(folder, request, commit)
     kept = f"your text is kept in {display_path(draft.path)}"

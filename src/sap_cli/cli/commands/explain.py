@@ -14,6 +14,7 @@ def explain(
     topic: Annotated[
         str | None,
         typer.Argument(
+            metavar="TOPIC",
             help="What to explain: bovill, ladder, values, propositions, areas or power. "
             "Leave it out to list the topics.",
             show_default=False,
@@ -21,7 +22,12 @@ def explain(
         ),
     ] = None,
 ) -> None:
-    """Explain a Students as Partners framework, who proposed it, and where sap records it."""
+    """Explain a Students as Partners framework, who proposed it, and where sap records it.
+
+    \f
+    sap explain
+    sap explain ladder
+    """
     from sap_cli.explain import explain as explain_topic
     from sap_cli.explain import topic_names
 

@@ -20,23 +20,46 @@ if TYPE_CHECKING:
 def init(
     folder: Annotated[
         Path | None,
-        typer.Argument(help="Folder to create (default: a name made from the title).", show_default=False),
+        typer.Argument(
+            metavar="FOLDER",
+            help="Folder to create (default: a name made from the title).",
+            show_default=False,
+        ),
     ] = None,
-    title: Annotated[str, typer.Option(help='Name of the partnership, e.g. "Co-designing BIOL 201".')] = "",
+    title: Annotated[
+        str, typer.Option(metavar="TITLE", help='Name of the partnership, e.g. "Co-designing BIOL 201".')
+    ] = "",
     template: Annotated[
         str,
         typer.Option(
+            metavar="TEMPLATE",
             help="Kind of partnership to start from (see `sap init --list-templates`).",
             autocompletion=complete_template,
         ),
     ] = "",
-    student: Annotated[list[str], typer.Option(help="A student partner's name; repeat for each.")] = [],  # noqa: B006
-    faculty: Annotated[list[str], typer.Option(help="A faculty partner's name; repeat for each.")] = [],  # noqa: B006
-    staff: Annotated[list[str], typer.Option(help="A staff partner's name; repeat for each.")] = [],  # noqa: B006
-    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: today).")] = None,
+    student: Annotated[
+        list[str], typer.Option(metavar="NAME", help="A student partner's name; repeat for each.")
+    ] = [],  # noqa: B006
+    faculty: Annotated[
+        list[str],
+        typer.Option(
+            metavar="NAME",
+            help="A faculty partner's name (a lecturer, tutor or other academic who teaches); "
+            "repeat for each.",
+        ),
+    ] = [],  # noqa: B006
+    staff: Annotated[
+        list[str],
+        typer.Option(
+            metavar="NAME", help="Another staff partner's name (e.g. a learning designer); repeat for each."
+        ),
+    ] = [],  # noqa: B006
+    start: Annotated[
+        str | None, typer.Option(metavar="YYYY-MM-DD", help="First day (default: today).")
+    ] = None,
     end: Annotated[
         str | None,
-        typer.Option(help="Last day, YYYY-MM-DD (default: the template's usual length)."),
+        typer.Option(metavar="YYYY-MM-DD", help="Last day (default: the template's usual length)."),
     ] = None,
     cadence: Annotated[Cadence | None, typer.Option(help="How often partners meet.")] = None,
     no_input: Annotated[
@@ -49,7 +72,12 @@ def init(
         bool, typer.Option("--list-templates", help="List the partnership templates and stop.")
     ] = False,
 ) -> None:
-    """Start a partnership: create a folder of commented YAML files to fill in together."""
+    """Start a partnership: create a folder of commented YAML files to fill in together.
+
+    \f
+    sap init
+    sap init --title "Co-designing BIOL 201" --student "Amira Haddad"
+    """
     from sap_cli.scaffold import (
         InitRequest,
         create_partnership,

@@ -33,7 +33,12 @@ def reflect(
         bool, typer.Option("--no-input", help="Do not open an editor; just make the file and print its path.")
     ] = False,
 ) -> None:
-    """Answer the reflection questions in your own file, which sap makes once and never changes."""
+    """Answer the reflection questions in your own file, which sap makes once and never changes.
+
+    \f
+    sap reflect --phase start --partner amira-haddad
+    sap reflect --phase end --partner lee-chen --private
+    """
     from sap_cli.partnership.layout import find_project
     from sap_cli.reflections.answers import reflection_file_problems
     from sap_cli.reflections.reflect import open_reflection

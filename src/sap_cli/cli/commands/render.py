@@ -29,6 +29,7 @@ def render(
     folder: Annotated[
         Path | None,
         typer.Argument(
+            metavar="FOLDER",
             help="The partnership folder (default: the one you are in).",
             show_default=False,
             autocompletion=complete_folder_or_document,
@@ -37,6 +38,7 @@ def render(
     what: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="DOCUMENT",
             help="Which documents: agreement, worksheets, progress (default: all).",
             show_default=False,
             autocompletion=complete_document,
@@ -48,7 +50,9 @@ def render(
     as_of: Annotated[
         str | None,
         typer.Option(
-            "--date", help="Measure progress at this date, YYYY-MM-DD (default: latest date in the data)."
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="Measure progress at this date (default: the latest in the data).",
         ),
     ] = None,
     private: Annotated[
@@ -67,7 +71,12 @@ def render(
         bool, typer.Option("--all", help="Do this for every partnership found below the folder.")
     ] = False,
 ) -> None:
-    """Write the agreement, reflection worksheets and progress summary as Markdown in docs/."""
+    """Write the agreement, reflection worksheets and progress summary as Markdown in docs/.
+
+    \f
+    sap render
+    sap render agreement --check
+    """
     from sap_cli.documents.pages import DOCUMENTS
     from sap_cli.partnership.layout import find_project, find_projects_below
     from sap_cli.words import display_path

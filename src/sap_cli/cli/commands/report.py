@@ -18,7 +18,7 @@ def report(
         typer.Option(
             "--output",
             "-o",
-            metavar="PATH|-",
+            metavar="FILE|-",
             help="Where to write it (default: docs/review.md); - prints it instead.",
         ),
     ] = None,
@@ -44,7 +44,11 @@ def report(
     ] = ReportFormat.markdown,
     as_of: Annotated[
         str | None,
-        typer.Option("--date", help="Review the record up to this day (default: its latest date)."),
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="Review the record up to this day (default: its latest date).",
+        ),
     ] = None,
     include_private: Annotated[
         bool,
@@ -60,7 +64,12 @@ def report(
         ),
     ] = False,
 ) -> None:
-    """Write the end-of-project review: goals, timeline, how the partnership ran, power, outcomes."""
+    """Write the end-of-project review: goals, timeline, how the partnership ran, power, outcomes.
+
+    \f
+    sap report
+    sap report --anonymize -o review-to-share.md
+    """
     from sap_cli.partnership.layout import find_project
     from sap_cli.review.report import report_project, save_review
     from sap_cli.words import display_path

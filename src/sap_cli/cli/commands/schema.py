@@ -16,12 +16,17 @@ def schema(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="DIR",
-            help="Only write the schema files into DIR; no partnership needed, no file touched.",
+            "--output", "-o", metavar="FOLDER",
+            help="Only write the schema files into FOLDER; no partnership needed, no file touched.",
         ),
     ] = None,
 ) -> None:  # fmt: skip
-    """Help your editor: JSON Schemas so it completes and checks the YAML files as you type."""
+    """Help your editor: JSON Schemas so it completes and checks the YAML files as you type.
+
+    \f
+    sap schema
+    sap schema -o schemas
+    """
     from sap_cli.words import display_path
 
     out = console()

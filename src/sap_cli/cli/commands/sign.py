@@ -17,10 +17,16 @@ def sign(
         str, typer.Option("--partner", metavar="ID", help="Id of the partner who agrees (from roles.yaml).")
     ] = "",
     on: Annotated[
-        str | None, typer.Option("--date", help="The day they agreed, YYYY-MM-DD (default: today).")
+        str | None,
+        typer.Option("--date", metavar="YYYY-MM-DD", help="The day they agreed (default: today)."),
     ] = None,
 ) -> None:
-    """Record that a partner agrees to the agreement as it stands now."""
+    """Record that a partner agrees to the agreement as it stands now.
+
+    \f
+    sap sign --partner amira-haddad
+    sap sign --partner lee-chen --date 2026-02-02
+    """
     from sap_cli.agreement.sign import sign_partner
     from sap_cli.partnership.layout import find_project
     from sap_cli.words import command_path, display_path

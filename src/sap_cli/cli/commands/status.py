@@ -18,9 +18,16 @@ def status(
     output_format: Annotated[
         ListFormat, typer.Option("--format", help="text for people, json for tools.")
     ] = ListFormat.text,
-    today: Annotated[str | None, typer.Option("--date", help="Look from this day (default: today).")] = None,
+    today: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Look from this day (default: today).")
+    ] = None,
 ) -> None:
-    """What needs attention: meetings, overdue actions, next milestones, goals and how partners feel."""
+    """What needs attention: meetings, overdue actions, next milestones, goals and how partners feel.
+
+    \f
+    sap status
+    sap status --date 2026-03-04
+    """
     from sap_cli.meetings.status import read_status
     from sap_cli.partnership.layout import find_project
 

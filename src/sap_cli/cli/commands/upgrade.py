@@ -19,7 +19,12 @@ def upgrade(
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Make the changes without asking.")] = False,
 ) -> None:
-    """Bring a folder written by an older sap up to this sap's file format, showing each change first."""
+    """Bring a folder written by an older sap up to this sap's file format, showing each change first.
+
+    \f
+    sap upgrade --dry-run
+    sap upgrade --yes
+    """
     from sap_cli.partnership.layout import find_project
     from sap_cli.upgrade import apply_upgrade, plan_upgrade
     from sap_cli.words import command_path, display_path

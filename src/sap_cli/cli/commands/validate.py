@@ -23,6 +23,7 @@ def validate(
     folders: Annotated[
         list[Path] | None,
         typer.Argument(
+            metavar="FOLDER",
             help="Partnership folders (default: the one you are in); with --all, folders to search.",
             show_default=False,
         ),
@@ -36,7 +37,12 @@ def validate(
         typer.Option("--format", help="text for people, json for tools, github for GitHub Actions."),
     ] = ProblemFormat.text,
 ) -> None:
-    """Check every file of a partnership and list all problems at once, with line and column."""
+    """Check every file of a partnership and list all problems at once, with line and column.
+
+    \f
+    sap validate
+    sap validate --all --strict ~/partnerships
+    """
     from sap_cli.partnership.layout import find_project, find_projects_below
     from sap_cli.validation.check import check_folder
 
