@@ -149,6 +149,20 @@ def test_no_at_the_summary_keeps_every_answer_and_the_next_run_offers_them(
     assert not (demo / DRAFT).exists()
 
 
+def test_stopping_again_while_resuming_keeps_the_answers_not_yet_asked(
+    runner: CliRunner, demo: Path, asking: None
+) -> None:
+    _wizard(runner, [*FULL, "n"])
+    stopped = _wizard(runner, ["", "2026-03-05", "", "", "", "-"])  # resume, new date, ..., drop note 2, stop
+    assert stopped.exit_code != 0 and not (demo / "checkins").exists()
+    kept = (demo / DRAFT).read_text(encoding="utf-8")
+    assert '"2026-03-05"' in kept and "2026-03-04" not in kept
+    assert "We looked at the rubric." in kept and "Amira will ask her tutorial group." not in kept
+    for later in ("Pilot in week 8", "lee-chen: Book the lab by 2026-03-11", "Lee liked the draft", "1.5",
+                  "The marking is shared now"):  # fmt: skip
+        assert later in kept
+
+
 def test_a_dash_leaves_an_earlier_answer_out(runner: CliRunner, demo: Path, asking: None) -> None:
     _wizard(runner, [*FULL, "n"])
     # resume; keep date, title, who came; drop the first note, keep the second; the rest as before.

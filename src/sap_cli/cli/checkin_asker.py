@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -61,25 +60,17 @@ class Asker:
                 return answer
             console().print(f"[red]{escape(problem)}[/]")
 
-    def keep(self, value: Any, *where: str | int) -> None:
-        """Put an answer into the draft at `where` and write the draft at once."""
+    def keep(self, value: Any, key: str, within: str | None = None) -> None:
+        """Put an answer into the draft (at `key`, or at `within` in the mapping at `key`) and write it."""
         from sap_cli.meetings.wizard_draft import write_draft
 
-        place: Any = self.draft.answers
-        for step, following in itertools.pairwise(where):
-            if isinstance(place, list):
-                while len(place) <= int(step):
-                    place.append({} if isinstance(following, str) else [])
-                place = place[int(step)]
-            else:
-                place = place.setdefault(step, {} if isinstance(following, str) else [])
-        last = where[-1]
-        if isinstance(place, list):
-            while len(place) <= int(last):
-                place.append("")
-            place[int(last)] = value
+        if within is None:
+            self.draft.answers[key] = value
         else:
-            place[last] = value
+            mapping = self.draft.answers.get(key)
+            if not isinstance(mapping, dict):  # a draft edited by hand may hold anything here
+                mapping = self.draft.answers[key] = {}
+            mapping[within] = value
         write_draft(self.folder, self.draft)
 
     def lines(
@@ -97,13 +88,11 @@ class Asker:
             answer = self.ask(
                 f"  {label} {len(kept) + 1}", check, earlier=offered if isinstance(offered, str) else None
             )
-            if not answer:
-                if offered:
-                    continue  # an earlier line left out
+            if not answer and not offered:
                 break
-            answer = tidy(answer)
-            self.keep(answer, key, len(kept))
-            kept.append(answer)
+            if answer:  # else an earlier line left out
+                kept.append(tidy(answer))
+            self.keep([*kept, *earlier[position + 1 :]], key)  # the earlier lines not asked yet stay
         self.keep(kept, key)
         return kept
 

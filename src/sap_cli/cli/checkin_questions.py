@@ -155,25 +155,28 @@ def decisions_and_actions(request: CheckinRequest, partnership: Partnership, ask
     out.print("\nDecisions made (one at a time, empty line to finish)")
     earlier = asker.before("decisions") if isinstance(asker.before("decisions"), list) else []
     decisions: list[str] = []
+    kept: list[dict[str, str]] = []  # as the draft holds them; the earlier ones not asked yet follow
     for position in range(10_000):
-        text = asker.ask(
-            f"  Decision {len(decisions) + 1}", earlier=asker.before("decisions", position, "text")
-        )
+        rest = earlier[position + 1 :]
+        text = asker.ask(f"  Decision {len(kept) + 1}", earlier=asker.before("decisions", position, "text"))
         if not text:
             if position < len(earlier):
+                asker.keep([*kept, *rest], "decisions")  # an earlier decision left out
                 continue
             break
-        asker.keep(text, "decisions", len(decisions), "text")
+        by = asker.before("decisions", position, "by")
+        asker.keep([*kept, {"text": text, "by": by if isinstance(by, str) else ""}, *rest], "decisions")
         who = asker.ask(
             "    Who made this decision? students, staff, joint, or partners' numbers, names or ids "
             "(Enter if no one said)",
             known_deciders,
-            earlier=asker.before("decisions", position, "by"),
+            earlier=by,
         )
         who = _deciders(partnership, who) if who else ""
-        asker.keep(who, "decisions", len(decisions), "by")
+        kept.append({"text": text, "by": who})
+        asker.keep([*kept, *rest], "decisions")
         decisions.append(f"{who}: {text}" if who else text)
-    asker.keep(asker.draft.answers.get("decisions", [])[: len(decisions)], "decisions")
+    asker.keep(kept, "decisions")
     request.decisions = decisions
 
     def owner_of(answer: str) -> str:

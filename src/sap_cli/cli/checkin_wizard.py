@@ -7,6 +7,7 @@ default. Before saving, the wizard shows the meeting as it will be saved and ask
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,7 +48,8 @@ def start(folder: Path) -> Asker:
             "Each earlier answer is offered in brackets: press Enter to keep it, type a new answer to "
             f"change it, or type {CLEAR} to leave it out.\n"
         )
-        return Asker(folder, WizardDraft(draft.started, {}), answers)
+        # The draft keeps every earlier answer until it is asked again, so a second Ctrl-C loses nothing.
+        return Asker(folder, WizardDraft(draft.started, copy.deepcopy(answers)), answers)
     out.print("Starting a new check-in; the unfinished one is replaced as you answer.\n")
     return Asker(folder, WizardDraft(), {})
 
