@@ -46,7 +46,8 @@ def test_the_wizard_asks_again_for_an_action_due_by_25_nov(
     answers = ["2026-03-04", "Week 6", "amira-haddad", "", "", "",  # date to decisions
                "lee-chen: Book room by 25 Nov", "lee-chen: Book room by 2026-03-11",  # asked again
                "lee-chen: Ask the dean by email", "",  # "by" and words that are no date: kept as text
-               "", "", "", "", ""]  # fmt: skip
+               "", "", "", "", "",  # the rest: skipped
+               ""]  # Save this meeting? Enter: yes  # fmt: skip
     result = runner.invoke(cli.app, ["checkin", "demo"], input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "'by 25 Nov' in the action 'lee-chen: Book room by 25 Nov' is not a date" in _said(result)

@@ -235,7 +235,8 @@ def test_interactive_checkin_asks_and_records(
         "Week 6",  # title
         "amira, lee-chen",  # who came, with a typo...
         "amira-haddad, lee-chen",  # ...asked again
-        "Good energy",  # notes
+        "Good energy",  # notes, a line...
+        "",  # ...and no more
         "ontrack",  # a status that does not exist...
         "on-track",  # ...asked again
         "Pilot in week 8",  # a decision
@@ -255,10 +256,12 @@ def test_interactive_checkin_asks_and_records(
         "",  # Lee: skipped
         "",
         "Lee is carrying the marking",  # reflection
+        "",  # Save this meeting? Enter: yes
     ]
     result = runner.invoke(cli.app, ["checkin", "demo"], input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
-    assert "'amira' is not a partner id; did you mean 'amira-haddad'?" in result.output
+    assert "'amira' is not one of the partners" in result.output
+    assert "did you mean 'amira-haddad'?" in result.output
     assert "Choose one of: not-started, on-track" in result.output
     partnership = check_folder(demo).partnership
     assert partnership is not None

@@ -19,10 +19,18 @@ def can_prompt(no_input: bool) -> bool:
 
 
 def confirm(question: str, default: bool) -> bool:
-    """A yes/no question; Enter takes the default."""
+    """A yes/no question, shown as "Save this meeting? [Y/n]" (the capital is what Enter takes)."""
     from rich.prompt import Confirm
+    from rich.text import Text
 
-    return Confirm.ask(question, console=console(), default=default)
+    class YesNo(Confirm):
+        def make_prompt(self, default: bool) -> Text:  # type: ignore[override]
+            shown = self.prompt.copy()
+            shown.end = ""
+            shown.append(" [Y/n] " if default else " [y/N] ", "prompt.choices")
+            return shown
+
+    return YesNo.ask(question, console=console(), default=default)
 
 
 def editor_command() -> list[str] | None:

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sap_cli.cli import interaction
+from sap_cli.cli.checkin_wizard import mention_draft, run_wizard
 from sap_cli.cli.options import PartnershipFolder, folder_or_here, pairs, parse_date, parse_pulse
 from sap_cli.cli.output import console, escape, print_problem_lines
-from sap_cli.cli.wizards import ask_checkin
 from sap_cli.errors import SapError, UsageProblem
 
 if TYPE_CHECKING:
@@ -109,12 +109,16 @@ def checkin(
         done=done,
     )
     flags_given = any((attendee, note, decision, action, goal, hours, pulse, feedback, reflection, done))
+    asked = not edit and not flags_given and interaction.can_prompt(no_input)
     if edit:
         recorded = _edit_checkin(project_folder, request, commit, no_input)
+    elif asked:
+        wizard_recorded = run_wizard(project_folder, request, date_given=date is not None, commit=commit)
+        if wizard_recorded is None:
+            return  # the person said not to save; their answers stay in the draft
+        recorded = wizard_recorded
     else:
-        if not flags_given and interaction.can_prompt(no_input):
-            ask_checkin(request, project_folder, date_given=date is not None)
-        elif not flags_given and title == "Check-in":
+        if not flags_given and title == "Check-in":
             raise _nothing_to_record()  # an empty meeting would count as one held
         recorded = record_checkin(project_folder, request, commit=commit)
     out = console()
@@ -128,6 +132,8 @@ def checkin(
         )
     if recorded.committed:
         out.print("committed to git")
+    if not asked:
+        mention_draft(project_folder)
 
 
 def _nothing_to_record() -> UsageProblem:
