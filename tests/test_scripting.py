@@ -61,6 +61,9 @@ ACTUAL: dict[str, Callable[[], Any]] = {
     "status `agreement`": lambda: status()["agreement"],
     "status `agreement.partners`": lambda: status()["agreement"]["partners"][0],
     "`sap report --format json`": lambda: as_json("report", str(EXAMPLE), "-o", "-"),
+    "report `small_groups` (with `--anonymize`; otherwise `null`)": lambda: as_json(
+        "report", str(EXAMPLE), "--anonymize", "-o", "-"
+    )["small_groups"],
 }
 
 
