@@ -122,7 +122,7 @@ def test_signing_keeps_comments_in_the_signature_file(demo: Path) -> None:
 
 
 def test_unknown_partner_is_refused_with_a_suggestion(runner: CliRunner, demo: Path) -> None:
-    result = runner.invoke(cli.app, ["sign", str(demo), "--partner", "amira"])
+    result = runner.invoke(cli.app, ["sign", str(demo), "--partner", "amria"])  # misspelt
     assert result.exit_code == 1
     assert "amira-haddad" in result.output
     assert not (demo / "signatures").exists()

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from conftest import MINIMAL, assert_handled
 from sap_cli import cli
-from sap_cli.review.anonymize import fold
+from sap_cli.words import fold
 
 ROLES = """\
 partners:

@@ -89,10 +89,10 @@ def test_unknown_action_id_suggests_the_nearest_and_writes_nothing(runner: CliRu
 
 def test_unknown_attendee_is_refused_before_writing(runner: CliRunner, demo: Path) -> None:
     result = runner.invoke(
-        cli.app, ["checkin", "demo", "--no-input", "--date", "2026-03-04", "--attendee", "amira"]
+        cli.app, ["checkin", "demo", "--no-input", "--date", "2026-03-04", "--attendee", "amria"]
     )
     assert result.exit_code == 1
-    assert "There is no partner with the id 'amira'. Did you mean 'amira-haddad'?" in result.output
+    assert "There is no partner called 'amria'. Did you mean Amira Haddad (amira-haddad)?" in result.output
     assert not (demo / "checkins").exists()
 
 

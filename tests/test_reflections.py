@@ -90,7 +90,7 @@ def test_reflect_opens_the_editor_at_a_terminal(
 
 
 def test_reflect_refuses_unknown_partner_and_phase(runner: CliRunner, demo: Path) -> None:
-    who = runner.invoke(cli.app, ["reflect", str(demo), "--phase", "start", "--partner", "amira"])
+    who = runner.invoke(cli.app, ["reflect", str(demo), "--phase", "start", "--partner", "amria"])
     assert who.exit_code == 1
     assert "amira-haddad" in who.output
     when = runner.invoke(cli.app, ["reflect", str(demo), "--phase", "begin", "--partner", "amira-haddad"])

@@ -300,9 +300,9 @@ def test_private_worksheets_go_to_private_for_that_partner(runner: CliRunner, tm
     sheet = (folder / "private/worksheets/start-kiri-walker.md").read_text(encoding="utf-8")
     assert "reflection worksheet for Kiri Walker" in sheet
     assert "Kiri Walker (student)" not in sheet  # the reader is not listed among the others
-    wrong = runner.invoke(cli.app, ["render", str(folder), "--private", "kiri"])
+    wrong = runner.invoke(cli.app, ["render", str(folder), "--private", "kiri-walkr"])
     assert wrong.exit_code == 1
-    assert "Did you mean 'kiri-walker'?" in wrong.output
+    assert "Did you mean Kiri Walker (kiri-walker)?" in wrong.output
 
 
 def test_project_template_overrides_the_built_in(runner: CliRunner, tmp_path: Path) -> None:

@@ -103,9 +103,36 @@ class UnknownTopic(UnknownName, UsageProblem):
         super().__init__("topic called", name, known, suggestion)
 
 
+def _either(labels: list[str], word: str) -> str:
+    """'A', 'A or B', 'A, B or C' ('and' for a list of all of them)."""
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} {word} {labels[-1]}"
+
+
 class UnknownPartner(UnknownName):
-    def __init__(self, partner_id: str, known: list[str], suggestion: str | None) -> None:
-        super().__init__("partner with the id", partner_id, known, suggestion)
+    """No partner has this id, name, first name or surname; `known` and `suggestion` read 'Name (id)'."""
+
+    def __init__(self, word: str, known: list[str], suggestion: str | None) -> None:
+        guess = f" Did you mean {suggestion}?" if suggestion else ""
+        SapError.__init__(
+            self,
+            f"There is no partner called '{word}'.{guess} Nothing was changed.",
+            hint=f"The partners are {_either(known, 'and')}; give a name, a first name, a surname or an id."
+            if known
+            else "roles.yaml lists no partners yet: add each one under partners:, with an id and a name.",
+        )
+        self.name = word
+
+
+class AmbiguousPartner(SapError):
+    """A first name or surname that more than one partner has; `matches` read 'Name (id)'."""
+
+    def __init__(self, word: str, matches: list[str], example: tuple[str, str]) -> None:
+        super().__init__(
+            f"'{word}' could be {_either(matches, 'or')}, so sap did not guess; nothing was changed.",
+            hint=f"Use the full name or the id, e.g. '{example[0]}' or {example[1]}.",
+        )
+        self.name = word
+        self.matches = matches
 
 
 class TemplateFailed(SapError):

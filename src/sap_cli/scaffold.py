@@ -79,6 +79,7 @@ class Created:
     files: list[Path] = field(default_factory=list)
     schemas: list[Path] = field(default_factory=list)  # .sap/schema/, for editors
     committed: bool = False
+    partners: list[tuple[str, str]] = field(default_factory=list)  # (id, name), as roles.yaml lists them
 
 
 def list_templates() -> list[TemplateInfo]:
@@ -299,7 +300,7 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
         [*texts, *schema_paths(), ".gitignore"],
     )
 
-    created = Created(folder)
+    created = Created(folder, partners=[(p["id"], p["name"]) for p in _partners(request, {})])
     written = _what_init_will_write(folder, gitignore)
     try:
         for name, text in texts.items():

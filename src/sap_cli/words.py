@@ -1,15 +1,18 @@
-"""Words for sentences: did-you-mean suggestions and paths shown the way a user would type them."""
+"""Words for sentences: did-you-mean suggestions, names compared as people type them, and paths."""
 
 from __future__ import annotations
 
 import difflib
 import os
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    pass
+
+def fold(text: str) -> str:
+    """Text compared without case or accents: 'NÍ BHRIAIN', 'Ni Bhriain' and NFD forms alike."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def did_you_mean(word: object, candidates: Iterable[str]) -> str | None:

@@ -74,7 +74,7 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
             hint="Leave out --date to sign today, or give the day they agreed, YYYY-MM-DD.",
         )
     p = load_valid(folder)
-    partner = p.partner(partner_id)
+    partner = p.find_partner(partner_id)
     current = fingerprint(p)
     version = _signing_version(p, current)
     path = folder / "signatures" / f"{partner.id}.yaml"

@@ -186,8 +186,8 @@ def _worksheets(
     prompts = worksheet_prompts()
     readers: list[dict[str, Any] | None]
     if private_for is not None:
-        partnership.partner(private_for)  # raises, naming the closest id, for one that is not there
-        readers = [p for p in context["partners"] if p["id"] == private_for]
+        reader_id = partnership.find_partner(private_for).id  # a name or an id; raises for neither
+        readers = [p for p in context["partners"] if p["id"] == reader_id]
     else:
         readers = [None]
     present = [

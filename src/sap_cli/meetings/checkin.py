@@ -25,7 +25,7 @@ from sap_cli.model.vocab import GOAL_STATUSES
 from sap_cli.partnership.load import load_valid
 from sap_cli.partnership.modeline import for_new_file
 from sap_cli.validation.check import check_folder
-from sap_cli.words import did_you_mean
+from sap_cli.words import did_you_mean, fold
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
@@ -74,10 +74,20 @@ class Draft:
     path: Path  # checkins/<id>.yaml.draft, never read as a meeting by sap validate
 
 
-def _require_partners(partnership: Partnership, ids: Sequence[str]) -> None:
+def _attendee_ids(partnership: Partnership, words: Sequence[str]) -> list[str]:
+    """Each attendee's id, from a name or an id; `all` means every partner. Each once, in order."""
+    ids: list[str] = []
+    for word in words:
+        if fold(word.strip()) == "all":
+            ids += [p.id for p in partnership.roles.partners]
+        else:
+            ids.append(partnership.find_partner(word).id)
+    return list(dict.fromkeys(ids))
 
-    for partner_id in ids:
-        partnership.partner(partner_id)  # raises, naming the closest id, for one that is not there
+
+def _by_id(partnership: Partnership, given: dict[str, Any]) -> dict[str, Any]:
+    """`--hours` and `--pulse` pairs keyed by the partner's id, whichever way they were named."""
+    return {partnership.find_partner(word).id: value for word, value in given.items()}
 
 
 def _require_goals(partnership: Partnership, statuses: dict[str, str]) -> None:
@@ -145,23 +155,23 @@ def _checkin_text(request: CheckinRequest, checkin_id: str, partnership: Partner
     actions = []
     for number, raw in enumerate(request.actions, start=1):
         parsed = parse_action(raw, example_id)
+        parsed["owner"] = partnership.find_partner(parsed["owner"]).id  # a name, written as the id
         actions.append({"id": f"{checkin_id}-a{number}", **parsed})
-    _require_partners(
-        partnership, [*request.attendees, *(a["owner"] for a in actions), *request.hours, *request.pulse]
-    )
+    attendees = _attendee_ids(partnership, request.attendees)
+    hours, pulse = _by_id(partnership, request.hours), _by_id(partnership, request.pulse)
     _require_goals(partnership, request.goals)
     data: dict[str, Any] = {
         "id": checkin_id,
         "date": request.date,
         "title": request.title.strip(),
-        "attendees": list(request.attendees),
+        "attendees": attendees,
         "notes": request.notes,
         "goals": dict(request.goals),
         "decisions": [parse_decision(text, partnership) for text in request.decisions],
         "actions": actions,
-        "hours": dict(request.hours),
+        "hours": hours,
         "feedback": list(request.feedback),
-        "pulse": dict(request.pulse),
+        "pulse": pulse,
         "reflection": {"prompt": meeting_prompt(partnership), "notes": request.reflection_notes},
     }
     try:

@@ -14,6 +14,7 @@ from sap_cli.errors import UsageProblem
 from sap_cli.meetings.standing import timing
 from sap_cli.model.vocab import DECIDED_BY_WORDS
 from sap_cli.resources import bundled_yaml
+from sap_cli.words import fold
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
@@ -190,7 +191,8 @@ def parse_decision(raw: str, partnership: Partnership) -> dict[str, Any]:
     """'students: Pick two readings' -> text and by; a decision with no one named has no `by`.
 
     The part before the first colon names the deciders only when it is students, staff or joint
-    (or a word for them) or partners' ids or names separated by commas; otherwise the colon is
+    (or a word for them) or partners separated by commas (an id, a name, a first name or surname
+    only one partner has: see `Partnership.find_partner`); otherwise the colon is
     part of the decision ("Budget: £200 for printing").
     """
     who, colon, text = raw.partition(":")
@@ -212,12 +214,12 @@ def _refuse_near_miss(words: list[str], partnership: Partnership) -> None:
     if not words or any(len(w.split()) > 3 or not w for w in words):
         return  # a sentence with a colon in it, not a list of deciders
     names = {p.id: p.id for p in partnership.roles.partners}
-    names |= {p.name.casefold(): p.id for p in partnership.roles.partners}
+    names |= {fold(p.name): p.id for p in partnership.roles.partners}
     candidates = [*DECIDED_BY_WORDS, *names]
     for word in words:
         if partnership.partner_called(word) or word.casefold() in DECIDED_BY_WORDS:
             continue
-        close = difflib.get_close_matches(word.casefold(), candidates, n=1, cutoff=0.8)
+        close = difflib.get_close_matches(fold(word), candidates, n=1, cutoff=0.8)
         if close:
             meant = DECIDED_BY_WORDS.get(close[0]) or names[close[0]]
             example = partnership.roles.partners[0].id if partnership.roles.partners else "students"

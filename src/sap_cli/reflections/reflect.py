@@ -80,7 +80,7 @@ def open_reflection(folder: Path, phase: str, partner_id: str, private: bool = F
             hint="Choose start, during or end.",
         )
     p = load_valid(folder)
-    partner = p.partner(partner_id)
+    partner = p.find_partner(partner_id)
     relative = f"{PRIVATE_FOLDER if private else SHARED_FOLDER}/{phase}-{partner.id}.md"
     refuse_unsafe(folder, [relative])
     path = folder / relative

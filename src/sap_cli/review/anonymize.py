@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.ids import _HONORIFICS
+from sap_cli.words import fold
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
@@ -32,12 +32,6 @@ def pseudonyms(partnership: Partnership) -> dict[str, str]:
         partner.id: f"{KIND_LETTER_LABELS[partner.kind]} {chr(ord('A') + index)}"
         for index, partner in enumerate(partnership.roles.partners)
     }
-
-
-def fold(text: str) -> str:
-    """Text compared without case or accents: 'NÍ BHRIAIN', 'Ni Bhriain' and NFD forms alike."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def _folded_with_places(text: str) -> tuple[str, list[int]]:

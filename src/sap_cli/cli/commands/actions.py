@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sap_cli.cli.options import ListFormat, PartnershipFolder, folder_or_here, today_or
 from sap_cli.cli.output import console, escape, print_json
+
+if TYPE_CHECKING:
+    from sap_cli.meetings.ledger import LedgerEntry
 
 
 def actions(
@@ -37,13 +40,42 @@ def actions(
     if not entries:
         console().print("No open actions." if not all_ else "No actions recorded yet.")
         return
-    from rich.table import Table
+    _print_actions(entries)
 
-    table = Table("Action", "Who", "Due", "State", "What", box=None, pad_edge=False)
-    styles = {"overdue": "bold red", "due-soon": "yellow", "open": "", "done": "dim"}
+
+STYLES = {"overdue": "bold red", "due-soon": "yellow", "open": "", "done": "dim"}
+_OTHER_COLUMNS = 10 + 8 + 20 + 4 * 2  # Due, State, a readable What, and the gaps between columns
+
+
+def _print_actions(entries: list[LedgerEntry]) -> None:
+    """A table when each whole id fits on its line beside the rest; else one block per action, so an
+    id is never cut: it is what `sap checkin --done` takes, copied as it is."""
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console()
+    longest = max(len(e.id) for e in entries)
+    who = min(max(len(e.owner_name) for e in entries), 16)
+    if longest + who + _OTHER_COLUMNS <= out.width:
+        table = Table(box=None, pad_edge=False)
+        table.add_column("Action", no_wrap=True, min_width=longest)
+        for heading in ("Who", "Due", "State", "What"):
+            table.add_column(heading)
+        for e in entries:
+            table.add_row(
+                escape(e.id), escape(e.owner_name), e.due.isoformat() if e.due else "-", _state(e),
+                escape(e.text),
+            )  # fmt: skip
+        out.print(table)
+        return
     for e in entries:
-        table.add_row(
-            escape(e.id), escape(e.owner_name), e.due.isoformat() if e.due else "-",
-            f"[{styles[e.state]}]{e.state}[/]" if styles[e.state] else e.state, escape(e.text),
-        )  # fmt: skip
-    console().print(table)
+        out.print(escape(e.id))  # soft-wrapped: never split by sap, whatever the width
+        due = f"due {e.due.isoformat()}" if e.due else "no due date"
+        line = f"{escape(e.owner_name)}, {due}, {_state(e)}: {escape(e.text)}"
+        for piece in Text.from_markup(line).wrap(out, max(out.width - 2, 20)):
+            piece.rstrip()
+            out.print(Text("  ") + piece)
+
+
+def _state(e: LedgerEntry) -> str:
+    return f"[{STYLES[e.state]}]{e.state}[/]" if STYLES[e.state] else e.state

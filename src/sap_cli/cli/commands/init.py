@@ -126,14 +126,22 @@ def _print_created(created: Created) -> None:
         out.print(f"  {escape(schema_folder)}/ (so an editor can complete and check the YAML files)")
     if created.committed:
         out.print("Made the first git commit.")
+    if created.partners:
+        out.print("\nThe partners, with the id each has in the files (a name works in commands too):")
+        for partner_id, name in created.partners:
+            out.print(f"  {escape(name)} ({escape(partner_id)})")
     where = display_path(created.folder)
+    # A real id in the examples, so they can be typed as they are; ID while roles.yaml lists no one.
+    example = created.partners[0][0] if created.partners else "ID"
     out.print("\nNext, read and fill in the files together (the # notes explain each field), then:")
     out.print(f"  cd {escape(where)}")
-    for command, why in (
+    steps = (
         ("sap validate", "checks the files"),
         ("sap render", "the agreement, reflection worksheets and progress page, in docs/"),
-        ("sap sign --partner ID", "each partner, once you have agreed"),
-        ("sap reflect --phase start --partner ID", "your own answers to the start questions"),
+        (f"sap sign --partner {example}", "each partner, once you have agreed"),
+        (f"sap reflect --phase start --partner {example}", "your own answers to the start questions"),
         ("sap checkin", "after each meeting"),
-    ):
-        out.print(f"  {command:40} {why}")
+    )
+    width = max(len(command) for command, _ in steps) + 2
+    for command, why in steps:
+        out.print(f"  {escape(command.ljust(width))}{why}")

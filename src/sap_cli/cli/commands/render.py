@@ -130,6 +130,8 @@ def _render_one(
     force: bool,
 ) -> bool:
     """Render (or check) one partnership's documents and say what happened; False if it failed."""
+    import shlex
+
     from sap_cli.render import render_project
     from sap_cli.words import command_path, display_path
 
@@ -145,7 +147,7 @@ def _render_one(
     again = (
         f"sap render{command_path(project_folder)}"
         + (f" --date {as_of}" if as_of else "")
-        + (f" --private {private}" if private else "")
+        + (f" --private {shlex.quote(private)}" if private else "")
     )
     if check:
         if result.stale:
