@@ -233,7 +233,7 @@ def test_interactive_checkin_asks_and_records(
         "2026-3-4",  # the date, badly written...
         "2026-03-04",  # ...and asked again
         "Week 6",  # title
-        "amira, lee-chen",  # who came, with a typo...
+        "amira-hadad, lee-chen",  # who came, with a typo...
         "amira-haddad, lee-chen",  # ...asked again
         "Good energy",  # notes, a line...
         "",  # ...and no more
@@ -260,7 +260,7 @@ def test_interactive_checkin_asks_and_records(
     ]
     result = runner.invoke(cli.app, ["checkin", "demo"], input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
-    assert "'amira' is not one of the partners" in result.output
+    assert "'amira-hadad' is not one of the partners" in result.output
     assert "did you mean 'amira-haddad'?" in result.output
     assert "Choose one of: not-started, on-track" in result.output
     partnership = check_folder(demo).partnership

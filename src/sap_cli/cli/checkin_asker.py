@@ -22,13 +22,19 @@ CLEAR = "-"  # typed over an earlier answer offered from the draft: leave it out
 
 
 def partner_from_word(partnership: Partnership, word: str) -> Partner | None:
-    """The partner a wizard answer names: a number from the shown list (roles.yaml's order), or as
-    `Partnership.partner_called` reads a name or an id. The one place the wizard reads a partner."""
+    """The partner a wizard answer names: a number from the shown list (roles.yaml's order), or a
+    name, first name, surname or id as `Partnership.find_partner` reads it; None when it names no one
+    partner. The one place the wizard reads a partner."""
+    from sap_cli.errors import AmbiguousPartner, UnknownPartner
+
     partners = partnership.roles.partners
     if re.fullmatch(r"[0-9]{1,4}", word.strip()):
         number = int(word)
         return partners[number - 1] if 1 <= number <= len(partners) else None
-    return partnership.partner_called(word)
+    try:
+        return partnership.find_partner(word)
+    except (UnknownPartner, AmbiguousPartner):
+        return None
 
 
 class Asker:

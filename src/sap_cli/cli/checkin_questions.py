@@ -35,7 +35,16 @@ def _score(answer: str) -> str | None:
 
 
 def _not_a_partner(word: str, partnership: Partnership) -> str:
+    from sap_cli.errors import AmbiguousPartner
     from sap_cli.words import did_you_mean
+
+    try:
+        partnership.find_partner(word)
+    except AmbiguousPartner as exc:  # a first name two partners share: say who it could be
+        matches = " or ".join(exc.matches)
+        return f"'{word}' could be {matches}: give a number from the list, the full name or the id"
+    except SapError:
+        pass
 
     known = [p.id for p in partnership.roles.partners] + [p.name for p in partnership.roles.partners]
     guess = did_you_mean(word, known)
