@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sap_cli.documents.pages import render_page
 from sap_cli.resources import worksheet_prompts
-from sap_cli.review.anonymize import anonymize, replacements
+from sap_cli.review.anonymize import ReplacementTally, anonymize_and_count, replacements
 from sap_cli.review.figures import build_review
 
 if TYPE_CHECKING:
@@ -24,13 +24,15 @@ def review_and_page(
     anonymized: bool = False,
     as_of: dt.date | None = None,
     include_private: bool = False,
-) -> tuple[dict[str, Any], str]:
-    """The review's figures and its Markdown, computed once and anonymised once if asked."""
+) -> tuple[dict[str, Any], str, ReplacementTally | None]:
+    """The review's figures and its Markdown, computed once and anonymised once if asked, with
+    what anonymising replaced (None when not anonymised)."""
 
     context = {
         "review": build_review(partnership, as_of, include_private),
         "end_prompts": worksheet_prompts()["end"],
     }
+    tally = None
     if anonymized:
-        context = anonymize(context, replacements(partnership))
-    return context["review"], render_page(partnership.folder, "docs/review.md.j2", context)
+        context, tally = anonymize_and_count(context, replacements(partnership))
+    return context["review"], render_page(partnership.folder, "docs/review.md.j2", context), tally
