@@ -81,7 +81,7 @@ class Form:
     """What one folded form of a name (or a withheld word) becomes, and whose it is."""
 
     replacement: str  # 'Student A', or '[withheld 2]' for an entry of `anonymize: also`
-    owner: str  # the partner's id, or 'also-2'
+    owner: str  # the partner's id, or 'also:2' (never an id: ids have no colon)
     part: bool  # only one part of a name ('Raman'): may be an ordinary word, so listed for checking
 
 
@@ -125,8 +125,8 @@ class ReplacementTally:
     @classmethod
     def empty(cls, found: Replacements) -> ReplacementTally:
         by_owner = {owner: Replaced(replacement, real) for owner, replacement, real in found.owners}
-        people = [by_owner[owner] for owner, _, _ in found.owners if not owner.startswith("also-")]
-        withheld = [by_owner[owner] for owner, _, _ in found.owners if owner.startswith("also-")]
+        people = [by_owner[owner] for owner, _, _ in found.owners if not owner.startswith("also:")]
+        withheld = [by_owner[owner] for owner, _, _ in found.owners if owner.startswith("also:")]
         return cls(people, withheld, by_owner=by_owner)
 
 
@@ -173,10 +173,10 @@ def replacements(partnership: Partnership) -> Replacements:
         files[f"{partner.id}.yaml"] = f"{neutral}.yaml"  # signatures/<id>.yaml
         files |= {f"{phase}-{partner.id}.md": f"{phase}-{neutral}.md" for phase in PHASES}
     for number, entry in enumerate(partnership.project.anonymize.also, start=1):
-        owners.append((f"also-{number}", f"[withheld {number}]", entry))
+        owners.append((f"also:{number}", f"[withheld {number}]", entry))
         folded = fold(entry).strip()
         if folded:
-            forms.setdefault(folded, Form(f"[withheld {number}]", f"also-{number}", False))
+            forms.setdefault(folded, Form(f"[withheld {number}]", f"also:{number}", False))
     ordered = sorted(forms, key=len, reverse=True)
     pattern = "|".join(re.escape(form) for form in ordered)
     names = re.compile(rf"(?<!{_LETTER})(?:{pattern})(?!{_LETTER})") if ordered else None
