@@ -127,7 +127,7 @@ def test_anonymized_review_leaks_no_name_or_id(runner: CliRunner, tmp_path: Path
     for fmt in ("markdown", "json"):
         out = runner.invoke(cli.app, ["report", str(folder), "--anonymize", "--format", fmt, "-o", "-"])
         assert out.exit_code == 0, out.output
-        leaked = sorted(s for s in secrets if re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", out.output))
+        leaked = sorted(s for s in secrets if re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", out.stdout))
         assert leaked == [], f"{fmt}: {leaked}"
     assert "Student A" in out.output and "Faculty D" in out.output
 

@@ -62,8 +62,10 @@ def agreement_parts(p: Partnership) -> dict[str, Any]:
             "own_objectives": p.goals.model_dump(mode="json")["own_objectives"],
             "deliverables": [d.model_dump(mode="json", exclude={"done"}) for d in p.goals.deliverables],
         },
-        # Other forms of a name only help anonymising: not a term of the agreement.
-        "roles": [partner.model_dump(mode="json", exclude={"aliases"}) for partner in p.roles.partners],
+        # Other forms of a name and an e-mail address are contact details: not terms of the agreement.
+        "roles": [
+            partner.model_dump(mode="json", exclude={"aliases", "email"}) for partner in p.roles.partners
+        ],
         # `completes` only links a milestone to the deliverable it finishes: record-keeping, not a term.
         "timeline": [m.model_dump(mode="json", exclude={"done", "completes"}) for m in p.timeline.milestones],
         "matrix": {

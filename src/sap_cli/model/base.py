@@ -21,6 +21,13 @@ TEXT_LIMIT = 20_000
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_LIMIT)]
 
 
+# One e-mail address, by its shape only (something@somewhere.tld): sap never sends mail to it.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$"
+
+
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320, pattern=EMAIL_PATTERN)]
+
+
 def _empty_is_allowed(schema: dict[str, Any], model: type[BaseModel]) -> None:
     """In the JSON Schema too, a list or mapping left empty is fine (see `_empty_means_none_yet`)."""
     properties = schema.get("properties", {})

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from sap_cli.model.base import Record, Slug, Text
+from sap_cli.model.base import Email, Record, Slug, Text
 from sap_cli.model.vocab import (
     Area,
     Cadence,
@@ -117,6 +117,17 @@ class Dissemination(Record):
     )
 
 
+class Anonymize(Record):
+    also: list[Text] = Field(
+        default_factory=list,
+        description="Other words `sap report --anonymize` replaces, besides the partners' names: "
+        "people outside the partnership (a supervisor), course codes, the school or the town. Each is "
+        "matched as written, whatever its capitals or accents, and becomes [withheld 1], [withheld 2]... "
+        "in the order listed. List a surname on its own too if it is used alone.",
+        examples=[["Prof. Mary Byrne", "Byrne", "BIOL 201", "Northfield Academy"]],
+    )
+
+
 class ProjectFile(Record):
     """project.yaml: what this partnership is, why, when, and the terms partners agree to."""
 
@@ -196,6 +207,11 @@ class ProjectFile(Record):
         ge=1,
         description="Goes up by one each time partners change the agreement and sign again.",
     )
+    anonymize: Anonymize = Field(
+        default_factory=Anonymize,
+        description="What else to withhold when the review is anonymised for sharing (not part of the "
+        "agreement partners sign).",
+    )
 
     @property
     def weeks(self) -> int:
@@ -215,6 +231,12 @@ class Partner(Record):
         description="Other ways the partner's name is written (another script, a nickname, a handle, an "
         "e-mail address), so `sap report --anonymize` removes those too.",
         examples=[["张伟", "@weiz"]],
+    )
+    email: Email | None = Field(
+        default=None,
+        description="The partner's e-mail address, if the team wants it kept here. Anonymised output "
+        "never shows it, nor the part before the @ written on its own.",
+        examples=["amira.haddad@uni.example"],
     )
     role: Text | None = Field(
         default=None,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sap_cli.ids import slugify
-from sap_cli.model.base import Loc, model_at
+from sap_cli.model.base import EMAIL_PATTERN, Loc, model_at
 from sap_cli.model.vocab import FACULTY_WORDS
 from sap_cli.partnership.layout import PARTNERSHIP_FILES
 from sap_cli.partnership.problems import Placer, Problem, in_folder
@@ -60,6 +60,27 @@ def _not_a_choice(name: str, value: object, choices: list[str]) -> str:
     return f"{_describe_input(value)} is not one of the choices for '{name}'{suggest(value, choices)}"
 
 
+def _not_matching(err: ErrorDetails, value: object, loc: Loc) -> tuple[str, str, str | None, bool]:
+    """An e-mail address, or an id, not written the way sap reads it."""
+    if (err.get("ctx") or {}).get("pattern") == EMAIL_PATTERN:
+        return (
+            "bad-email",
+            f"{_describe_input(value)} is not an e-mail address",
+            "Write one address, such as amira.haddad@uni.example; put other forms of the name under "
+            "'aliases'.",
+            False,
+        )
+    as_id = slugify(str(value))
+    guess = f" (as an id it would be '{as_id}')" if as_id and as_id != value else ""
+    return (
+        "bad-id",
+        f"{_describe_input(value)} is not a valid id{guess}",
+        "Ids use lowercase letters, digits and single hyphens, for example amira-haddad; "
+        "partners are named by their id from roles.yaml, not their full name.",
+        "[key]" in loc,
+    )
+
+
 def explain_schema_error(err: ErrorDetails, root: type[BaseModel]) -> tuple[str, str, str | None, bool]:
     """(code, message, hint, at_key) for one pydantic error, in words a partner understands."""
     kind = err["type"]
@@ -94,15 +115,7 @@ def explain_schema_error(err: ErrorDetails, root: type[BaseModel]) -> tuple[str,
             False,
         )
     if kind == "string_pattern_mismatch":
-        as_id = slugify(str(value))
-        guess = f" (as an id it would be '{as_id}')" if as_id and as_id != value else ""
-        return (
-            "bad-id",
-            f"{_describe_input(value)} is not a valid id{guess}",
-            "Ids use lowercase letters, digits and single hyphens, for example amira-haddad; "
-            "partners are named by their id from roles.yaml, not their full name.",
-            "[key]" in loc,
-        )
+        return _not_matching(err, value, loc)
     if kind == "string_too_short":
         return "empty-value", f"'{name}' is empty", _field_help(root, loc), False
     if kind == "string_too_long":

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sap_cli.documents.pages import render_page
 from sap_cli.resources import worksheet_prompts
-from sap_cli.review.anonymize import anonymize, replacements
+from sap_cli.review.anonymize import ReplacementTally, anonymize_and_count, replacements
 from sap_cli.review.figures import build_review
 from sap_cli.review.small_groups import DEFAULT_MIN_GROUP
 
@@ -26,8 +26,9 @@ def review_and_page(
     as_of: dt.date | None = None,
     include_private: bool = False,
     min_group: int | None = None,
-) -> tuple[dict[str, Any], str]:
-    """The review's figures and its Markdown, computed once and anonymised once if asked.
+) -> tuple[dict[str, Any], str, ReplacementTally | None]:
+    """The review's figures and its Markdown, computed once and anonymised once if asked, with
+    what anonymising replaced (None when not anonymised).
 
     Anonymised, no figure describes fewer than `min_group` people (3 unless said).
     """
@@ -36,6 +37,7 @@ def review_and_page(
         "review": build_review(partnership, as_of, include_private, groups_of),
         "end_prompts": worksheet_prompts()["end"],
     }
+    tally = None
     if anonymized:
-        context = anonymize(context, replacements(partnership))
-    return context["review"], render_page(partnership.folder, "docs/review.md.j2", context)
+        context, tally = anonymize_and_count(context, replacements(partnership))
+    return context["review"], render_page(partnership.folder, "docs/review.md.j2", context), tally

@@ -18,7 +18,7 @@ from sap_cli.review.page import review_and_page
 from sap_cli.words import display_path
 
 if TYPE_CHECKING:
-    pass
+    from sap_cli.review.anonymize import ReplacementTally
 
 
 def report_project(
@@ -27,8 +27,9 @@ def report_project(
     as_of: dt.date | None = None,
     include_private: bool = False,
     min_group: int | None = None,
-) -> tuple[dict[str, Any], str]:
-    """`sap report`: check the folder, then build the review's figures and its Markdown.
+) -> tuple[dict[str, Any], str, ReplacementTally | None]:
+    """`sap report`: check the folder, then build the review's figures and its Markdown (and, when
+    anonymised, what was replaced).
 
     Private reflections are read only with `include_private`, for a partner's own copy. Anonymised,
     no figure describes fewer than `min_group` people.

@@ -8,6 +8,7 @@ import typer
 
 from sap_cli.cli.options import PartnershipFolder, ReportFormat, folder_or_here, parse_date
 from sap_cli.cli.output import as_json, console, escape
+from sap_cli.cli.replaced import print_replaced
 from sap_cli.cli.terminal import visible
 
 
@@ -75,7 +76,7 @@ def report(
     from sap_cli.words import display_path
 
     project_folder = find_project(folder_or_here(folder))
-    figures, markdown = report_project(
+    figures, markdown, replaced = report_project(
         project_folder, anonymize, parse_date(as_of, "--date"), include_private, min_group
     )
     as_data = output_format is ReportFormat.json
@@ -85,6 +86,8 @@ def report(
         # A review on the terminal: its text may quote files, so control characters are shown, not obeyed
         # (JSON escapes them itself).
         typer.echo(text if as_data else visible(text), nl=False)
+        if replaced is not None:  # on standard error, so a pipe receives the review alone
+            print_replaced(replaced, console(stderr=True))
         return
     for backup in saved.backups:
         console().print(f"saved your edited copy as {escape(display_path(backup))}")
@@ -92,3 +95,5 @@ def report(
         console().print(f"wrote {escape(display_path(saved.path))}")
     else:
         console().print(f"{escape(display_path(saved.path))} is already up to date.")
+    if replaced is not None:
+        print_replaced(replaced, console())
