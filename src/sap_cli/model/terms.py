@@ -7,17 +7,49 @@ Every field is optional: a folder without them validates, renders its fingerprin
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import (
+    BeforeValidator,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WithJsonSchema,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
 
 from sap_cli.model.base import Record, Text
 from sap_cli.model.vocab import Weekday
 
-# A time on the 24-hour clock, such as 14:00 or 9:30 (YAML reads 14:00 as text, so no quotes are needed).
+CLOCK_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
+
+
+def _clock_time(value: Any) -> Any:
+    """A time on the 24-hour clock, such as 14:00 or 9:30 (YAML reads 14:00 as text: no quotes needed)."""
+    if isinstance(value, str) and re.match(CLOCK_PATTERN, value.strip()):
+        return value.strip()
+    raise PydanticCustomError(
+        "clock_time",
+        "{value} is not a time on the 24-hour clock (HH:MM, such as 14:00)",
+        {"value": repr(value)},
+    )
+
+
+def _yes_or_no(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except ValidationError:
+        raise PydanticCustomError(
+            "yes_or_no", "{value} is neither true nor false", {"value": repr(value)}
+        ) from None
+
+
 ClockTime = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")
+    str, BeforeValidator(_clock_time), WithJsonSchema({"type": "string", "pattern": CLOCK_PATTERN})
 ]
+YesOrNo = Annotated[bool, WrapValidator(_yes_or_no)]
 
 
 class Contact(Record):
@@ -66,10 +98,9 @@ class Meetings(Record):
 
 
 class Assessment(Record):
-    staff_teach_students: bool | None = Field(
+    staff_teach_students: YesOrNo | None = Field(
         default=None,
         description="true if a staff partner teaches, marks or supervises any student partner; false if not.",
-        examples=[True],
     )
     marks: Text | None = Field(
         default=None,
@@ -101,21 +132,19 @@ class HoursClaims(Record):
 
 
 class IpAssignment(Record):
-    required: bool | None = Field(
+    required: YesOrNo | None = Field(
         default=None,
         description="true if the institution asks partners to sign their intellectual property over "
         "(for example in a deed poll); false if it does not.",
-        examples=[True],
     )
     how: Text | None = Field(
         default=None,
         description="What has to be signed, and where.",
         examples=["The university's IP deed poll"],
     )
-    done: bool | None = Field(
+    done: YesOrNo | None = Field(
         default=None,
         description="true once everyone who must sign it has; false until then.",
-        examples=[False],
     )
 
 
