@@ -193,6 +193,7 @@ def build_files(request: InitRequest, today: dt.date) -> dict[str, str]:
             "end": end,
             "cadence": request.cadence or template.get("cadence"),
             "review_date": start + (end - start) / 2,
+            "terms": template.get("terms") or {},
         }
     )
     roles = RolesFile.model_validate({"partners": partners})

@@ -31,7 +31,26 @@ PART_LABELS: dict[str, str] = {
     "ethics": "ethics approval",
     "dissemination": "sharing the work",
     "when-things-go-wrong": "what to do when expectations are not met",
+    # The parts below count only once they hold something (see `_filled`), so a folder that has
+    # none of them keeps the fingerprint its partners signed.
+    "setting": "institution, school, courses and funding",
+    "outside-contact": "the contact outside the team",
+    "assessment": "assessment and conflict of interest",
+    "leaving": "leaving the partnership",
+    "hours": "claiming hours and pay",
+    "training": "induction and training",
+    "support": "support and accessibility contacts",
+    "ip-assignment": "IP assignment",
 }
+
+
+def _filled(value: Any) -> bool:
+    """True when a value says something: not None, an empty list or mapping, or a mapping of those."""
+    if isinstance(value, dict):
+        return any(_filled(item) for item in value.values())
+    if isinstance(value, list):
+        return bool(value)
+    return value is not None
 
 
 FINGERPRINT_LENGTH = 12
@@ -56,7 +75,10 @@ def agreement_parts(p: Partnership) -> dict[str, Any]:
                 "propositions",
             )
         },
-        "dates": {key: project[key] for key in ("start", "end", "cadence", "review_date")},
+        "dates": {
+            **{key: project[key] for key in ("start", "end", "cadence", "review_date")},
+            **({"meetings": project["meetings"]} if _filled(project["meetings"]) else {}),
+        },
         "goals": {
             "goals": [goal.model_dump(mode="json") for goal in p.goals.goals],
             "own_objectives": p.goals.model_dump(mode="json")["own_objectives"],
@@ -78,7 +100,24 @@ def agreement_parts(p: Partnership) -> dict[str, Any]:
         "ethics": project["ethics"],
         "dissemination": project["dissemination"],
         "when-things-go-wrong": project["if_expectations_not_met"],
+        **_added_parts(project),
     }
+
+
+def _added_parts(project: dict[str, Any]) -> dict[str, Any]:
+    """The parts of the agreement that are there only when filled in (project.yaml's ProjectSetting)."""
+    terms = project["terms"]
+    parts = {
+        "setting": {key: project[key] for key in ("institution", "school", "course_codes", "funding")},
+        "outside-contact": project["outside_contact"],
+        "assessment": terms["assessment"],
+        "leaving": terms["leaving"],
+        "hours": terms["hours"],
+        "training": terms["training"],
+        "support": terms["support"],
+        "ip-assignment": terms["ip_assignment"],
+    }
+    return {name: value for name, value in parts.items() if _filled(value)}
 
 
 def _digest(data: Any, length: int) -> str:

@@ -30,6 +30,12 @@ CADENCE_RULES: dict[str, dict[str, Any]] = {
 CADENCE_WORDS = {"weekly": "every week", "fortnightly": "every two weeks", "monthly": "once a month"}
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not allowed in iCalendar text; tabs and newlines are
 
 
@@ -171,20 +177,61 @@ class _Events:
             # A plain monthly rule from the 31st skips every shorter month; this takes the
             # start's day of the month, or the month's last day when the month is shorter.
             rule.update(bymonthday=list(range(28, start.day + 1)), bysetpos=-1)
-        lines = [
-            f"Partners agreed to meet {CADENCE_WORDS[cadence]}, from {start.isoformat()} "
-            f"to {end.isoformat()}.",
-            "This entry shows how often to meet; move it to the day and time you settle on.",
-            "Record each meeting with: sap checkin",
-        ]
+        meets = self.project.meetings
+        first, when = start, CADENCE_WORDS[cadence]
+        if meets.day is not None:  # the first agreed weekday on or after the start
+            first = start + dt.timedelta(days=(WEEKDAYS.index(meets.day) - start.weekday()) % 7)
+            when += f", on {meets.day.capitalize()}s"
+            if (
+                cadence == "monthly"
+            ):  # the same weekday of the month as the first meeting: "the second Tuesday"
+                week = -1 if first.day > 28 else (first.day - 1) // 7 + 1
+                rule = dict(CADENCE_RULES[cadence], until=end, byday=f"{week}{meets.day[:2].upper()}")
+                when = f"once a month, on the {ORDINALS[week]} {meets.day.capitalize()}"
+        if first > end:
+            return None  # the agreed weekday never comes round before the end
+        lines = [f"Partners agreed to meet {when}, from {start.isoformat()} to {end.isoformat()}."]
+        if meets.time is None:
+            lines.append("This entry shows how often to meet; move it to the day and time you settle on.")
+        else:
+            length = f"{meets.length_minutes} minutes" if meets.length_minutes else "no agreed length"
+            lines.append(f"Meetings start at {meets.time} local time where you meet ({length}).")
+        lines.append("Record each meeting with: sap checkin")
         # One UID for the series whatever the cadence, so agreeing a new cadence updates it.
-        event = self._event("meetings", "series", start, "Partnership meeting", lines)
+        event = self._event("meetings", "series", first, "Partnership meeting", lines)
+        if meets.time is not None:
+            _timed(event, dt.datetime.combine(first, _clock(meets.time)), meets.length_minutes)
+            # With a start that has a time, the standard asks for an end of the series with a time too.
+            rule["until"] = dt.datetime.combine(end, dt.time(23, 59, 59))
+        if meets.place is not None:
+            event.add("location", _line(meets.place))  # icalendar escapes commas, semicolons and backslashes
         event.add("rrule", rule)
         event.add("categories", ["Meeting"])
         return event
 
     def _people(self, ids: Iterable[str]) -> str:
         return ", ".join(self.names.get(i, i) for i in ids)
+
+
+def _clock(text: str) -> dt.time:
+    hour, minute = text.split(":")
+    return dt.time(int(hour), int(minute))
+
+
+def _timed(event: Event, begins: dt.datetime, minutes: int | None) -> None:
+    """Turn an all-day event into one that starts at `begins`, in floating local time.
+
+    Floating time (no time zone) means "14:00 on the clock where you are": right for partners who
+    meet in one place, and it needs no time-zone database on anyone's computer. A partner abroad
+    would see the meeting at 14:00 on their own clock, so the description says the time is local.
+    """
+    for name in ("dtstart", "dtend", "transp"):
+        del event[name]
+    event.add("dtstart", begins)
+    # No agreed length: an hour, as most calendar apps assume; the description says none was agreed.
+    event.add("duration", dt.timedelta(minutes=minutes or 60))
+    # A meeting takes the time it takes: shown as busy, unlike the all-day reminders.
+    event.add("transp", "OPAQUE")
 
 
 def project_key(partnership: Partnership) -> str:

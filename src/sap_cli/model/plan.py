@@ -7,7 +7,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from sap_cli.model import terms as setting
 from sap_cli.model.base import Email, Record, Slug, Text
+from sap_cli.model.terms import Contact, Funding, Meetings, Terms
 from sap_cli.model.vocab import (
     Area,
     Cadence,
@@ -197,6 +199,14 @@ class ProjectFile(Record):
         description="What partners will do when someone cannot keep to the agreement.",
         examples=["Raise it at the next check-in; if that does not settle it, ask the programme lead."],
     )
+    # Where the work sits, funding, an outside contact, meeting times and further terms (model/terms.py).
+    institution: Text | None = setting.INSTITUTION
+    school: Text | None = setting.SCHOOL
+    course_codes: list[Text] = setting.COURSE_CODES
+    funding: Funding = setting.FUNDING
+    outside_contact: Contact | None = setting.OUTSIDE_CONTACT
+    meetings: Meetings = setting.MEETINGS
+    terms: Terms = setting.TERMS
     review_date: dt.date | None = Field(
         default=None,
         description="When you will look at this agreement again together (YYYY-MM-DD).",

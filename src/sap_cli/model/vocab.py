@@ -46,6 +46,9 @@ EthicsStatus = Literal["not-needed", "not-yet-applied", "submitted", "approved",
 Deadline = Literal["soft", "hard"]
 
 
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
 AREA_LABELS: dict[str, str] = {
     "learning-teaching-assessment": "Learning, teaching and assessment",
     "subject-research": "Subject-based research and inquiry",
