@@ -9,6 +9,7 @@ from typer.testing import CliRunner, Result
 
 from conftest import assert_handled, replace_once
 from sap_cli import cli
+from sap_cli.agreement.fingerprint import signing_states
 from sap_cli.agreement.history import version_history
 from sap_cli.partnership.load import load_valid
 from sap_cli.review.figures import build_review
@@ -125,7 +126,8 @@ def test_a_typo_marked_editorial_keeps_everyone_signed_and_the_history_says_so(
 
     states = _signing(runner, demo)
     assert {p: s["state"] for p, s in states.items()} == {"amira-haddad": "signed", "lee-chen": "signed"}
-    assert states["amira-haddad"]["covered"] == f"signed version 1; version 2 was an editorial change: {NOTE}"
+    [amira, _] = signing_states(load_valid(demo))
+    assert amira.covered == f"signed version 1; version 2 was an editorial change: {NOTE}"
     assert _codes(demo, "sign-again") == []
     status = _run(runner, "status", str(demo), "--date", "2026-02-01")
     assert f"version 2 was an editorial change: {NOTE}" in " ".join(status.split())

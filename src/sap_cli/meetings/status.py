@@ -109,7 +109,7 @@ class Status:
                 "version": self.agreement_version,
                 "fingerprint": self.agreement_fingerprint,
                 "partners": [
-                    {**state.as_dict(), "reason": state.reason, "covered": state.covered}
+                    {**state.as_dict(), "reason": state.reason}
                     for state in self.signing
                 ],
             },
