@@ -53,7 +53,8 @@ def editorial(
         str, typer.Option("--note", metavar="TEXT", help="What the change was, in a few words.")
     ] = "",
     on: Annotated[
-        str | None, typer.Option("--date", help="The day partners agreed it, YYYY-MM-DD (default: today).")
+        str | None,
+        typer.Option("--date", metavar="YYYY-MM-DD", help="The day partners agreed it (default: today)."),
     ] = None,
 ) -> None:
     """Record that a change of wording needs no new signatures.
