@@ -108,10 +108,7 @@ class Status:
             "agreement": {
                 "version": self.agreement_version,
                 "fingerprint": self.agreement_fingerprint,
-                "partners": [
-                    {**state.as_dict(), "reason": state.reason}
-                    for state in self.signing
-                ],
+                "partners": [{**state.as_dict(), "reason": state.reason} for state in self.signing],
             },
         }
 
