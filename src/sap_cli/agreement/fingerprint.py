@@ -59,6 +59,13 @@ FINGERPRINT_LENGTH = 12
 PART_LENGTH = 8
 
 
+# The only wording partners may correct as an editorial change, without asking everyone to sign again:
+# none of it says what a partner does, gets, owns or risks. Every other part (and any part added later)
+# counts as terms, so a change there always asks every partner to read and sign again.
+EDITORIAL_WORDING: dict[str, tuple[str, ...]] = {"purpose": ("title", "summary", "why_partnership")}
+EDITORIAL_WORDS = "the title, the summary and why you work as partners"
+
+
 def agreement_parts(p: Partnership) -> dict[str, Any]:
     """The content of the agreement, part by part, as plain data (what a signature covers)."""
     project = p.project.model_dump(mode="json")
@@ -131,20 +138,39 @@ class Fingerprint:
 
     whole: str
     parts: dict[str, str]
+    terms: str = ""  # the whole without EDITORIAL_WORDING: equal terms, only wording changed
 
     def changed_since(self, signature: Signature) -> list[str]:
         """Labels of the parts that differ from what `signature` covered (all, if it kept no parts)."""
         if signature.fingerprint == self.whole:
             return []
-        changed = [name for name, digest in self.parts.items() if signature.parts.get(name) != digest]
-        return [PART_LABELS[name] for name in changed] or ["the agreement as a whole"]
+        return changed_parts(signature.parts, self.parts) or ["the agreement as a whole"]
+
+
+def changed_parts(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    """Labels of the parts whose fingerprints differ, in order: the words `sap agreement diff` uses."""
+    return [label for name, label in PART_LABELS.items() if name in new and old.get(name) != new[name]]
 
 
 def fingerprint(p: Partnership) -> Fingerprint:
     parts = agreement_parts(p)
+    terms = {
+        name: {k: v for k, v in value.items() if k not in EDITORIAL_WORDING[name]}
+        if name in EDITORIAL_WORDING
+        else value
+        for name, value in parts.items()
+    }
     return Fingerprint(
         whole=_digest(parts, FINGERPRINT_LENGTH),
         parts={name: _digest(value, PART_LENGTH) for name, value in parts.items()},
+        terms=_digest(terms, PART_LENGTH),
+    )
+
+
+def covered_words(version: int, editorial: list[tuple[int, str]]) -> str:
+    """'signed version 2; version 3 was an editorial change: <note>': why a partner need not sign again."""
+    return f"signed version {version}; " + "; ".join(
+        f"version {number} was an editorial change: {note}" for number, note in editorial
     )
 
 
@@ -162,6 +188,14 @@ class PartnerSignature:
     version: int | None = None
     fingerprint: str | None = None  # None for a signature from before sap kept fingerprints
     changed: list[str] = field(default_factory=list)  # what changed since they signed, in plain words
+    editorial: list[tuple[int, str]] = field(default_factory=list)  # (version, note) they count as signed for
+
+    @property
+    def covered(self) -> str:
+        """'signed version 2; version 3 was an editorial change: <note>' ('' without editorial changes)."""
+        if self.state != "signed" or not self.editorial or self.version is None:
+            return ""
+        return covered_words(self.version, self.editorial)
 
     @property
     def reason(self) -> str:
@@ -207,16 +241,37 @@ def partner_signature(p: Partnership, partner: Partner, current: Fingerprint) ->
         else:
             changed = current.changed_since(signature)
             outdated = bool(changed)
+        editorial = editorial_since(p, signature, current) if outdated else []
         return PartnerSignature(
             partner.id,
             partner.name,
-            "sign-again" if outdated else "signed",
+            "sign-again" if outdated and not editorial else "signed",
             signature.date,
             signature.version,
             signature.fingerprint,
-            changed,
+            [] if editorial else changed,
+            editorial,
         )
     return PartnerSignature(partner.id, partner.name, "not-signed")
+
+
+def editorial_since(p: Partnership, signature: Signature, current: Fingerprint) -> list[tuple[int, str]]:
+    """(version, note) of the editorial changes that carry `signature` to the agreement as it is now.
+
+    Only when the text now was marked editorial and its terms are the very terms `signature` covered:
+    a change of anything but wording, even one marked editorial in between, asks the partner again.
+    """
+    marks = [s for record in p.signatures for s in record.signatures if s.editorial and s.terms]
+    if signature.terms is None or signature.terms != current.terms:
+        return []
+    if not any(mark.fingerprint == current.whole for mark in marks):
+        return []
+    found = {
+        mark.version: mark.editorial or ""
+        for mark in sorted(marks, key=lambda mark: mark.date)
+        if mark.version > signature.version and mark.terms == signature.terms
+    }
+    return sorted(found.items())
 
 
 def signing_states(p: Partnership) -> list[PartnerSignature]:

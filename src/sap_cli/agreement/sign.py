@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.agreement.fingerprint import Fingerprint, fingerprint, latest_signature
+from sap_cli.agreement.fingerprint import (
+    Fingerprint,
+    covered_words,
+    editorial_since,
+    fingerprint,
+    latest_signature,
+)
 from sap_cli.agreement.signature_file import new_signature_file
 from sap_cli.errors import SapError, UsageProblem
 from sap_cli.files.atomic import atomic_write, create_exclusive, refuse_unsafe, taking_turns
@@ -31,13 +37,14 @@ class Signed:
     already: bool = False  # they had signed this very content before; nothing was written
     new_version_from: int | None = None  # the agreement moved to a new version with this signature
     finished_from: int | None = None  # a stopped `sap sign` had left agreement_version here; now raised
+    covered: str = ""  # "signed version 2; version 3 was an editorial change: ...": nothing to sign
 
 
 class SignUnfinished(SapError):
     """The signature was written but project.yaml could not take the new agreement_version."""
 
 
-def _recorded_version(p: Partnership) -> int:
+def recorded_version(p: Partnership) -> int:
     """The newest version of the agreement: project.yaml's, or one a stopped `sap sign` signed."""
     signed = [signature.version for record in p.signatures for signature in record.signatures]
     return max([p.project.agreement_version, *signed])
@@ -45,7 +52,7 @@ def _recorded_version(p: Partnership) -> int:
 
 def _signing_version(p: Partnership, current: Fingerprint) -> int:
     """The version this signature is for: a new one if the content changed since this version was signed."""
-    version = _recorded_version(p)
+    version = recorded_version(p)
     this_version = [
         signature
         for record in p.signatures
@@ -83,9 +90,12 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
     if found is not None and found[1].fingerprint == current.whole and found[1].version == version:
         if version > recorded:  # signed by a `sap sign` that stopped before raising the version
             refuse_unsafe(folder, ["project.yaml"])
-            _set_agreement_version(folder, version)
+            set_agreement_version(folder, version)
             return Signed(path, partner.name, version, current.whole, already=True, finished_from=recorded)
         return Signed(path, partner.name, version, current.whole, already=True)
+    if found is not None and (editorial := editorial_since(p, found[1], current)):
+        covered = covered_words(found[1].version, editorial)
+        return Signed(path, partner.name, found[1].version, current.whole, already=True, covered=covered)
     if found is not None and on < found[1].date:
         raise SapError(
             f"{partner.name} last signed on {found[1].date}, after {on}.",
@@ -96,6 +106,7 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
         "version": version,
         "fingerprint": current.whole,
         "parts": dict(current.parts),
+        "terms": current.terms,
     }
     # Both files are checked before either is written: no link on the way, in or out.
     refuse_unsafe(
@@ -105,10 +116,10 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
             *(["project.yaml"] if version > recorded else []),
         ],
     )
-    _append_signature(path, partner, entry)
+    append_signature(path, partner, entry)
     if version > recorded:
         try:
-            _set_agreement_version(folder, version)
+            set_agreement_version(folder, version)
         except OSError as exc:
             raise SignUnfinished(
                 f"{partner.name}'s signature for version {version} was written to "
@@ -127,7 +138,7 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
     )
 
 
-def _set_agreement_version(folder: Path, version: int) -> None:
+def set_agreement_version(folder: Path, version: int) -> None:
     """Raise agreement_version in project.yaml, keeping every other byte of the file."""
 
     path = folder / "project.yaml"
@@ -136,7 +147,7 @@ def _set_agreement_version(folder: Path, version: int) -> None:
     atomic_write(path, project.text())
 
 
-def _append_signature(path: Path, partner: Partner, entry: dict[str, Any]) -> None:
+def append_signature(path: Path, partner: Partner, entry: dict[str, Any]) -> None:
     """Add one signature at the end of the partner's file (made on first signing), atomically."""
 
     if not path.exists():

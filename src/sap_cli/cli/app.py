@@ -94,6 +94,7 @@ agreement_app = typer.Typer(
     no_args_is_help=True,
 )
 agreement_app.command("diff", cls=SapCommand)(agreement.diff)
+agreement_app.command("editorial", cls=SapCommand)(agreement.editorial)
 app.add_typer(agreement_app)
 
 

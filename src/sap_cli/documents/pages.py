@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.agreement.fingerprint import fingerprint, signing_states
+from sap_cli.agreement.history import version_history
 from sap_cli.documents.files import Document, finish_page
 from sap_cli.documents.jinja import make_environment, render_template, time_limit
 from sap_cli.meetings.ledger import ledger
@@ -146,7 +147,11 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
         "open_actions": [e.as_dict() for e in ledger(p, as_of) if e.done is None],
         "as_of": as_of,
         "fingerprint": fingerprint(p).whole,
-        "signing": [{**state.as_dict(), "reason": state.reason} for state in signing_states(p)],
+        "signing": [
+            {**state.as_dict(), "reason": state.reason, "covered": state.covered}
+            for state in signing_states(p)
+        ],
+        "history": [entry.as_dict() for entry in version_history(p)],
     }
 
 

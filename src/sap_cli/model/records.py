@@ -90,6 +90,17 @@ class Signature(Record):
         default_factory=dict,
         description="A fingerprint of each part of the agreement, so sap can say which part changed.",
     )
+    terms: Hex | None = Field(
+        default=None,
+        description="Made by `sap sign`: a fingerprint of the agreement without the wording partners may "
+        "correct as an editorial change (the title, the summary and why you work as partners).",
+    )
+    editorial: Text | None = Field(
+        default=None,
+        description="Set by `sap agreement editorial`: this entry marks a change of wording only, with the "
+        "partners' note on it; everyone who signed the version before counts as signed.",
+        examples=["Fixed a typo in the summary"],
+    )
 
 
 class SignatureFile(Record):

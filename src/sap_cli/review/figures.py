@@ -193,6 +193,19 @@ def _pulse_rows(p: Partnership) -> list[dict[str, Any]]:
     return [{"kind": kind, **point} for kind, points in pulse_by_kind(p).items() for point in points]
 
 
+def _enacted_lower(stages: list[dict[str, Any]]) -> list[str]:
+    """'Stage (planned: partnership; enacted: consult)' for each stage whose highest level fell short."""
+    found = []
+    for stage in stages:
+        if not stage["planned"] or not stage["enacted"]:
+            continue
+        planned = max((i["level"] for i in stage["planned"]), key=LEVEL_ORDER.__getitem__)
+        enacted = max((i["level"] for i in stage["enacted"]), key=LEVEL_ORDER.__getitem__)
+        if LEVEL_ORDER[enacted] < LEVEL_ORDER[planned]:
+            found.append(f"{stage['name']} (planned: {planned}; enacted: {enacted})")
+    return found
+
+
 def _challenges(review: dict[str, Any], p: Partnership) -> list[str]:
     """Everything the record shows went wrong or strained; the section is never left out."""
     found = []
@@ -240,6 +253,8 @@ def _challenges(review: dict[str, Any], p: Partnership) -> list[str]:
         found.append(f"{len(unsigned)} of {len(p.roles.partners)} partners never signed the agreement.")
     elif unsigned:
         found.append("Never signed the agreement: " + ", ".join(unsigned) + ".")
+    if lower := _enacted_lower(review["power"]["stages"]):
+        found.append("Students took part at a lower level than planned: " + "; ".join(lower) + ".")
     if review["power"]["power_transfer"]["verdict"] == "fails":
         found.append(
             "The partnership fails the power-transfer test: " + review["power"]["power_transfer"]["reason"]

@@ -92,6 +92,72 @@ def _staff_hold_all_control(p: Partnership) -> list[Spotted]:
     return []
 
 
+# Words in the plan that say the project gathers what people think or say: research that needs ethics.
+_PEOPLE_DATA_WORDS = ("interview", "focus group", "questionnaire", "survey", "participants", "consent")
+
+
+def _collects_from_people(p: Partnership) -> str | None:
+    """Why sap thinks the project collects data from people (for the message), or None."""
+    if "sotl" in p.project.areas:
+        return "it is scholarship of teaching and learning (areas: sotl)"
+    planned = [
+        *((f"goal '{g.title}'", f"{g.title} {g.description or ''} {g.success or ''}") for g in p.goals.goals),
+        *((f"deliverable '{d.title}'", d.title) for d in p.goals.deliverables),
+        *((f"milestone '{m.title}'", m.title) for m in p.timeline.milestones),
+        *(
+            (
+                f"matrix stage '{s.name}'",
+                " ".join([s.name, *(f"{i.who} {i.how or ''}" for i in s.involvements)]),
+            )
+            for s in p.matrix.stages
+        ),
+    ]
+    for where, text in planned:
+        word = next((w for w in _PEOPLE_DATA_WORDS if w in text.lower()), None)
+        if word is not None:
+            return f"the {where} mentions '{word}'"
+    return None
+
+
+def _ethics_empty(p: Partnership) -> list[Spotted]:
+    if p.project.ethics.status is not None:
+        return []
+    why = _collects_from_people(p)
+    if why is None:
+        return []
+    return [
+        (
+            ("ethics",),
+            f"the ethics status is empty, and the project seems to collect data from people: {why}",
+        )
+    ]
+
+
+_DATA_TERMS = {
+    "storage": "where things are kept",
+    "ip": "who owns what the partnership makes",
+    "confidentiality": "what stays between partners",
+}
+
+
+def _data_terms_to_agree(p: Partnership) -> list[Spotted]:
+    names = {partner.id: partner.name for partner in p.roles.partners}
+    signers = [names.get(r.partner, r.partner) for r in p.signatures if r.signatures]
+    if not signers:
+        return []
+    who = ", ".join(signers[:3]) + (f" and {len(signers) - 3} more" if len(signers) > 3 else "")
+    data = p.project.data
+    return [
+        (
+            ("data",),
+            f"data: {key} ({words}) is still 'to agree' in the agreement, yet {who} "
+            f"{'has' if len(signers) == 1 else 'have'} signed it",
+        )
+        for key, words in _DATA_TERMS.items()
+        if getattr(data, key) is None
+    ]
+
+
 HEALTH_RULES: tuple[HealthRule, ...] = (
     HealthRule(
         "no-student-partner",
@@ -144,6 +210,23 @@ HEALTH_RULES: tuple[HealthRule, ...] = (
         "Consider one stage where control is shared or held by students.",
         "Bovill (2017); NUS (2015)",
         _staff_hold_all_control,
+    ),
+    HealthRule(
+        "ethics-status-empty",
+        "project.yaml",
+        "Research that gathers people's views or data usually needs approval before anything is collected. "
+        "Ask your ethics office, then set ethics: status in project.yaml (not-needed, not-yet-applied, "
+        "submitted, approved or unsure).",
+        "Healey, Flint & Harrington (2014); institutional research ethics policy",
+        _ethics_empty,
+    ),
+    HealthRule(
+        "data-terms-to-agree",
+        "project.yaml",
+        "A signature cannot agree to a term that is not written down. Agree it together, write it under "
+        "data in project.yaml, and everyone signs again (`sap sign --partner ID`).",
+        "UQ Student-Staff Partnerships plan; McMaster Student Partners Program",
+        _data_terms_to_agree,
     ),
 )
 

@@ -49,6 +49,12 @@ def sign(
             f"{signed.version} (it said {signed.finished_from}), and nothing else was written."
         )
         return
+    if signed.covered:
+        out.print(
+            f"{escape(signed.name)} does not need to sign again: {escape(signed.covered)}. "
+            "Nothing was written."
+        )
+        return
     if signed.already:
         out.print(
             f"{escape(signed.name)} has already signed version {signed.version} of the agreement "

@@ -128,6 +128,8 @@ def _print_signing(data: Status) -> None:
     if partners and all(p.state == "signed" for p in partners):
         out.print(f"  signed by all {count(len(partners), 'partner')}")
     for p in partners:
+        if p.covered:
+            out.print(f"  {escape(p.name)}: {escape(p.covered)}")
         if p.state == "sign-again":
             out.print(f"  [yellow]sign again[/] {escape(p.name)}: {escape(p.reason)}")
     unsigned = [p.name for p in partners if p.state == "not-signed"]
