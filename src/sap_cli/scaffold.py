@@ -110,7 +110,7 @@ def _partners(request: InitRequest, roles: dict[str, Any]) -> list[dict[str, Any
     ):
         defaults = roles.get(kind) or {}
         for name in names:
-            # A name in a script without Latin letters still gets a readable id, e.g. student-2.
+            # A name in any script gets an id made from it (王芳: wang-fang); one with no letters, student-2.
             base = slugify(name) or f"{kind}-{sum(p['kind'] == kind for p in partners) + 1}"
             partner_id, n = base, 2
             while partner_id in taken:
