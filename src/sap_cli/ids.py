@@ -41,14 +41,18 @@ def _latin(char: str) -> str:
     return latin
 
 
-def slugify(text: str, limit: int = SLUG_LIMIT) -> str:
+def slugify(text: str, limit: int = SLUG_LIMIT, transliterate: bool = True) -> str:
     """A readable id from a name in any script: 'Dr Lee Chen' -> 'lee-chen', '王芳' -> 'wang-fang'.
 
     Only a-z, 0-9 and single hyphens survive, so an id used in a file name can never climb out of
     its folder ('..', '/', a drive letter); a long text is cut at a word, to at most `limit`; a
-    name Windows keeps for itself gets '-1' added ('Con' -> 'con-1').
+    name Windows keeps for itself gets '-1' added ('Con' -> 'con-1'). With `transliterate=False`,
+    letters that do not reduce to a-z are dropped, as sap 0.1 did: for keys that must never
+    change once given out, such as calendar UIDs.
     """
-    if not text.isascii():
+    if not transliterate:
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    elif not text.isascii():
         text = _GREEK_OU.sub("ou", text)  # Greek omicron-upsilon is 'ou' (ELOT 743), not 'oy'
     ascii_text = text if text.isascii() else "".join(_latin(char) for char in text)
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())

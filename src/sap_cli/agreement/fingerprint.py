@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from sap_cli.partnership.problems import Finding
@@ -37,6 +37,12 @@ PART_LABELS: dict[str, str] = {
 FINGERPRINT_LENGTH = 12
 
 
+# What a partner's entry says about the person, not a term of the agreement, so adding it (or their
+# leaving) sends nobody back to sign: other forms of the name (for anonymising), what to call them,
+# their pronouns, and the day they left and why.
+NOT_TERMS = frozenset({"aliases", "preferred_name", "pronouns", "left", "left_reason"})
+
+
 PART_LENGTH = 8
 
 
@@ -62,8 +68,7 @@ def agreement_parts(p: Partnership) -> dict[str, Any]:
             "own_objectives": p.goals.model_dump(mode="json")["own_objectives"],
             "deliverables": [d.model_dump(mode="json", exclude={"done"}) for d in p.goals.deliverables],
         },
-        # Other forms of a name only help anonymising: not a term of the agreement.
-        "roles": [partner.model_dump(mode="json", exclude={"aliases"}) for partner in p.roles.partners],
+        "roles": [partner.model_dump(mode="json", exclude=set(NOT_TERMS)) for partner in p.roles.partners],
         # `completes` only links a milestone to the deliverable it finishes: record-keeping, not a term.
         "timeline": [m.model_dump(mode="json", exclude={"done", "completes"}) for m in p.timeline.milestones],
         "matrix": {
@@ -107,7 +112,7 @@ def fingerprint(p: Partnership) -> Fingerprint:
     )
 
 
-SignState = Literal["signed", "sign-again", "not-signed"]
+SignState = Literal["signed", "sign-again", "not-signed", "left"]
 
 
 @dataclass(frozen=True)
@@ -122,9 +127,13 @@ class PartnerSignature:
     fingerprint: str | None = None  # None for a signature from before sap kept fingerprints
     changed: list[str] = field(default_factory=list)  # what changed since they signed, in plain words
 
+    left: dt.date | None = None  # the last day they were a partner, if they have left
+
     @property
     def reason(self) -> str:
-        """Why this partner needs to sign again, as the end of a sentence ('' when they need not)."""
+        """Why they must sign again, or are not asked to, as the end of a sentence ('' if signed)."""
+        if self.state == "left":
+            return f"they left the partnership on {self.left}, so they are not asked to sign"
         if self.state != "sign-again":
             return ""
         if self.fingerprint is None:
@@ -157,6 +166,14 @@ def latest_signature(p: Partnership, partner_id: str) -> tuple[int, Signature] |
 
 
 def partner_signature(p: Partnership, partner: Partner, current: Fingerprint) -> PartnerSignature:
+    """Where they stand; one who left is 'left' unless they had signed what the agreement says now."""
+    state = _signature_state(p, partner, current)
+    if partner.left is not None and state.state != "signed":
+        return replace(state, state="left", changed=[], left=partner.left)
+    return replace(state, left=partner.left)
+
+
+def _signature_state(p: Partnership, partner: Partner, current: Fingerprint) -> PartnerSignature:
     found = latest_signature(p, partner.id)
     if found is not None:
         signature = found[1]
@@ -168,14 +185,14 @@ def partner_signature(p: Partnership, partner: Partner, current: Fingerprint) ->
             outdated = bool(changed)
         return PartnerSignature(
             partner.id,
-            partner.name,
+            partner.called,
             "sign-again" if outdated else "signed",
             signature.date,
             signature.version,
             signature.fingerprint,
             changed,
         )
-    return PartnerSignature(partner.id, partner.name, "not-signed")
+    return PartnerSignature(partner.id, partner.called, "not-signed")
 
 
 def signing_states(p: Partnership) -> list[PartnerSignature]:

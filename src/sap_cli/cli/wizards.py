@@ -100,6 +100,16 @@ def ask_date(question: str, default: dt.date) -> dt.date:
             console().print("[red]Please write the date as YYYY-MM-DD, for example 2026-03-04.[/]")
 
 
+def _left_by(partnership: Partnership, owner: str, day: dt.date) -> str | None:
+    """Why an action cannot go to this partner on `day` (they had left), or None."""
+    gone = [p for p in partnership.roles.partners if p.id == owner and not p.partner_on(day)]
+    return (
+        f"{gone[0].called} left the partnership on {gone[0].left}: give it to someone still in it"
+        if gone
+        else None
+    )
+
+
 def ask_checkin(request: CheckinRequest, folder: Path, date_given: bool) -> None:
     """The interactive check-in: what the flags left out, each question skippable with Enter.
 
@@ -137,14 +147,15 @@ def ask_checkin(request: CheckinRequest, folder: Path, date_given: bool) -> None
             owner = parse_action(answer, partner_ids[0] if partner_ids else "ID")["owner"]
         except SapError as exc:
             return exc.message + (f". {exc.hint}" if exc.hint else "")
-        return known_ids(owner)
+        return known_ids(owner) or _left_by(partnership, owner, request.date)
 
     out.print("[bold]Log a meeting.[/] Press Enter to skip any question.\n")
     if not date_given:
         request.date = dt.date.fromisoformat(ask("Date of the meeting", _real_date, request.date.isoformat()))
     request.title = ask("Meeting title", default=request.title)
     if not request.attendees:
-        out.print("Partners: " + ", ".join(f"{p.id} ({escape(p.name)})" for p in partnership.roles.partners))
+        staying = [p for p in partnership.roles.partners if p.partner_on(request.date)]  # not who had left
+        out.print("Partners: " + ", ".join(f"{p.id} ({escape(p.called)})" for p in staying))
         request.attendees = names(ask("Who came? (ids, separated by commas)", known_ids))
     if not request.notes:
         request.notes = ask("Notes worth keeping") or None

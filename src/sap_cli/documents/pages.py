@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from sap_cli.model.folder import Partnership
+    from sap_cli.model.plan import Partner
 
 
 DOCUMENTS = ("agreement", "worksheets", "progress")
@@ -58,7 +59,7 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
     """Plain data for the templates: the files as dictionaries plus a few derived views."""
 
     p = partnership
-    names = {partner.id: partner.name for partner in p.roles.partners}
+    names = {partner.id: partner.called for partner in p.roles.partners}
 
     def who(ids: Sequence[str]) -> str:
         return ", ".join(names.get(i, i) for i in ids)
@@ -109,6 +110,8 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
     partners = [
         {
             **partner.model_dump(),
+            "called": partner.called,
+            "label": _label(partner),
             "objectives": p.goals.own_objectives.get(partner.id, []),
             "worksheet_kind": "student" if partner.kind == "student" else "faculty",
         }
@@ -146,8 +149,19 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
         "open_actions": [e.as_dict() for e in ledger(p, as_of) if e.done is None],
         "as_of": as_of,
         "fingerprint": fingerprint(p).whole,
-        "signing": [{**state.as_dict(), "reason": state.reason} for state in signing_states(p)],
+        "signing": [
+            {**state.as_dict(), "reason": state.reason, "label": _label(partner), "left": partner.left}
+            for state, partner in zip(signing_states(p), p.roles.partners, strict=True)
+        ],
+        "pronouns_given": any(partner.pronouns for partner in p.roles.partners),
     }
+
+
+def _label(partner: Partner) -> str:
+    """How the agreement names a partner: 'Kiri (Kiri Walker)' when they go by a name of their own."""
+    if partner.preferred_name and partner.preferred_name != partner.name:
+        return f"{partner.preferred_name} ({partner.name})"
+    return partner.name
 
 
 def render_documents(

@@ -90,6 +90,21 @@ def _require_goals(partnership: Partnership, statuses: dict[str, str]) -> None:
             raise UnknownName("goal status", status, list(GOAL_STATUSES), did_you_mean(status, GOAL_STATUSES))
 
 
+def _refuse_owners_who_left(partnership: Partnership, date: dt.date, owners: list[str]) -> None:
+    """A new action is for someone still in the partnership on the meeting's day."""
+    for owner in owners:
+        partner = partnership.partner(owner)
+        if not partner.partner_on(date):
+            staying = [p.id for p in partnership.roles.partners if p.partner_on(date)]
+            raise UsageProblem(
+                f"{partner.called} left the partnership on {partner.left}, so sap cannot give them an action "
+                f"from the meeting on {date.isoformat()}; nothing was written",
+                hint="Give it to someone still in the partnership"
+                + (f" ({', '.join(staying)})" if staying else "")
+                + f", or, if {partner.called} has come back, take `left:` out of their entry in roles.yaml.",
+            )
+
+
 def example_partner(partnership: Partnership) -> str:
     """A real partner id to show in an example, or ID in a partnership with no partners yet."""
     return partnership.roles.partners[0].id if partnership.roles.partners else "ID"
@@ -149,6 +164,7 @@ def _checkin_text(request: CheckinRequest, checkin_id: str, partnership: Partner
     _require_partners(
         partnership, [*request.attendees, *(a["owner"] for a in actions), *request.hours, *request.pulse]
     )
+    _refuse_owners_who_left(partnership, request.date, [a["owner"] for a in actions])
     _require_goals(partnership, request.goals)
     data: dict[str, Any] = {
         "id": checkin_id,

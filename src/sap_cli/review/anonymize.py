@@ -78,7 +78,8 @@ def replacements(partnership: Partnership) -> Replacements:
     by_form: dict[str, str] = {}
     for partner in partnership.roles.partners:
         alias = aliases[partner.id]
-        for form in [partner.id, *_name_forms(partner.name), *partner.aliases]:
+        preferred = _name_forms(partner.preferred_name) if partner.preferred_name else []
+        for form in [partner.id, *_name_forms(partner.name), *preferred, *partner.aliases]:
             folded = fold(form).strip()
             if folded:
                 by_form.setdefault(folded, alias)

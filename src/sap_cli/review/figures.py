@@ -75,21 +75,23 @@ def _meetings(p: Partnership, as_of: dt.date) -> dict[str, Any]:
     gaps = [(b - a).days for a, b in zip([project.start, *dates], dates, strict=False)]
     every = CADENCE_DAYS.get(project.cadence or "")
     expected = ((until - project.start).days // every + 1) if every else None
-    attended: dict[str, int] = {partner.id: 0 for partner in p.roles.partners}
-    for checkin in p.checkins:
-        for partner_id in checkin.attendees:
-            attended[partner_id] = attended.get(partner_id, 0) + 1
     held = len(p.checkins)
-    by_partner: list[dict[str, Any]] = [
-        {
-            "id": partner.id,
-            "name": partner.name,
-            "kind": partner.kind,
-            "attended": attended[partner.id],
-            "share": round(attended[partner.id] / held, 2) if held else None,
-        }
-        for partner in p.roles.partners
-    ]
+    by_partner: list[dict[str, Any]] = []
+    for partner in p.roles.partners:
+        # A partner who left is counted against the meetings held while they were still a partner.
+        while_partner = [c for c in p.checkins if partner.partner_on(c.date)]
+        attended = sum(partner.id in c.attendees for c in while_partner)
+        by_partner.append(
+            {
+                "id": partner.id,
+                "name": partner.called,
+                "kind": partner.kind,
+                "attended": attended,
+                "held_while_partner": len(while_partner),
+                "share": round(attended / len(while_partner), 2) if while_partner else None,
+                "left": _iso(partner.left),
+            }
+        )
     by_kind: dict[str, Any] = {}
     for kind in ("student", "faculty", "staff", "other"):
         shares = [row["share"] for row in by_partner if row["kind"] == kind and row["share"] is not None]
@@ -234,9 +236,13 @@ def _challenges(review: dict[str, Any], p: Partnership) -> list[str]:
                 f"On {row['date']}, {row['kind']} partners rated their workload {row['workload']} of 5."
             )
 
-    unsigned = [state.name for state in signing_states(p) if state.state == "not-signed"]
+    states = signing_states(p)
+    unsigned = [state.name for state in states if state.state == "not-signed"]
     if unsigned:
         found.append("Never signed the agreement: " + ", ".join(unsigned) + ".")
+    gone = [f"{state.name} (left on {state.left})" for state in states if state.state == "left"]
+    if gone:
+        found.append("Left the partnership without signing its current version: " + ", ".join(gone) + ".")
     if review["power"]["power_transfer"]["verdict"] == "fails":
         found.append(
             "The partnership fails the power-transfer test: " + review["power"]["power_transfer"]["reason"]
@@ -283,7 +289,7 @@ def build_review(
             "students_hours": [row for row in hours if row["kind"] == "student"],
         },
         "objectives": {
-            partner.name: p.goals.own_objectives.get(partner.id, []) for partner in p.roles.partners
+            partner.called: p.goals.own_objectives.get(partner.id, []) for partner in p.roles.partners
         },
         "dissemination": {
             "plan": p.project.dissemination.plan,
