@@ -104,7 +104,7 @@ def test_yaml_syntax_error_gives_line_column_and_plain_words(make_partnership: C
 def test_all_problems_are_reported_in_one_pass(make_partnership: Callable[..., Path]) -> None:
     folder = make_partnership(
         project=MINIMAL["project.yaml"].replace("start: 2026-01-12", "start: 12/01/2026"),
-        roles=MINIMAL["roles.yaml"].replace("kind: faculty", "kind: 3\n    pronouns: he/him"),
+        roles=MINIMAL["roles.yaml"].replace("kind: faculty", "kind: 3\n    pronoun: he/him"),
         goals=MINIMAL["goals.yaml"].replace("      - lee-chen", "      - lee"),
         timeline="milestones:\n  - id: [oops\n",
     )

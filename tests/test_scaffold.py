@@ -230,7 +230,7 @@ def test_names_in_any_script_get_an_id(tmp_path: Path) -> None:
     )
     partnership = check_folder(folder).partnership
     assert partnership is not None
-    assert [p.id for p in partnership.roles.partners] == ["student-1", "student-2", "lee-chen"]
+    assert [p.id for p in partnership.roles.partners] == ["li-ming", "sofia-p", "lee-chen"]
     assert partnership.roles.partners[0].name == "李明"
 
 

@@ -18,7 +18,8 @@ from sap_cli.files.atomic import atomic_write, create_exclusive, refuse_unsafe
 from sap_cli.ids import slugify
 from sap_cli.model.commented import commented_yaml
 from sap_cli.model.folder import FILE_MODELS
-from sap_cli.model.plan import GoalsFile, MatrixFile, ProjectFile, RolesFile, TimelineFile
+from sap_cli.model.people import RolesFile
+from sap_cli.model.plan import GoalsFile, MatrixFile, ProjectFile, TimelineFile
 from sap_cli.partnership.layout import PARTNERSHIP_FILES, partnership_above
 from sap_cli.partnership.modeline import SCHEMA_FOLDER, with_modeline
 from sap_cli.resources import bundled_yaml, kinds_folder
@@ -111,7 +112,7 @@ def _partners(request: InitRequest, roles: dict[str, Any]) -> list[dict[str, Any
     ):
         defaults = roles.get(kind) or {}
         for name in names:
-            # A name in a script without Latin letters still gets a readable id, e.g. student-2.
+            # A name in any script gets an id made from it (王芳: wang-fang); one with no letters, student-2.
             base = slugify(name) or f"{kind}-{sum(p['kind'] == kind for p in partners) + 1}"
             partner_id, n = base, 2
             while partner_id in taken:

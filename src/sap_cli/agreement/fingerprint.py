@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from sap_cli.partnership.problems import Finding
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
-    from sap_cli.model.plan import Partner
+    from sap_cli.model.people import Partner
     from sap_cli.model.records import Signature
 
 
@@ -56,6 +56,12 @@ def _filled(value: Any) -> bool:
 FINGERPRINT_LENGTH = 12
 
 
+# What a partner's entry says about the person, not a term of the agreement, so adding it (or their
+# leaving) sends nobody back to sign: other forms of the name (for anonymising), what to call them,
+# their pronouns, and the day they left and why.
+NOT_TERMS = frozenset({"aliases", "email", "preferred_name", "pronouns", "left", "left_reason"})
+
+
 PART_LENGTH = 8
 
 
@@ -91,10 +97,9 @@ def agreement_parts(p: Partnership) -> dict[str, Any]:
             "own_objectives": p.goals.model_dump(mode="json")["own_objectives"],
             "deliverables": [d.model_dump(mode="json", exclude={"done"}) for d in p.goals.deliverables],
         },
-        # Other forms of a name and an e-mail address are contact details: not terms of the agreement.
-        "roles": [
-            partner.model_dump(mode="json", exclude={"aliases", "email"}) for partner in p.roles.partners
-        ],
+        # Other forms of a name, an e-mail address, pronouns and the day someone left are about the
+        # people, not terms of the agreement (one student leaving must not send everyone back to sign).
+        "roles": [partner.model_dump(mode="json", exclude=set(NOT_TERMS)) for partner in p.roles.partners],
         # `completes` only links a milestone to the deliverable it finishes: record-keeping, not a term.
         "timeline": [m.model_dump(mode="json", exclude={"done", "completes"}) for m in p.timeline.milestones],
         "matrix": {
@@ -174,7 +179,7 @@ def covered_words(version: int, editorial: list[tuple[int, str]]) -> str:
     )
 
 
-SignState = Literal["signed", "sign-again", "not-signed"]
+SignState = Literal["signed", "sign-again", "not-signed", "left"]
 
 
 @dataclass(frozen=True)
@@ -197,9 +202,13 @@ class PartnerSignature:
             return ""
         return covered_words(self.version, self.editorial)
 
+    left: dt.date | None = None  # the last day they were a partner, if they have left
+
     @property
     def reason(self) -> str:
-        """Why this partner needs to sign again, as the end of a sentence ('' when they need not)."""
+        """Why they must sign again, or are not asked to, as the end of a sentence ('' if signed)."""
+        if self.state == "left":
+            return f"they left the partnership on {self.left}, so they are not asked to sign"
         if self.state != "sign-again":
             return ""
         if self.fingerprint is None:
@@ -232,6 +241,14 @@ def latest_signature(p: Partnership, partner_id: str) -> tuple[int, Signature] |
 
 
 def partner_signature(p: Partnership, partner: Partner, current: Fingerprint) -> PartnerSignature:
+    """Where they stand; one who left is 'left' unless they had signed what the agreement says now."""
+    state = _signature_state(p, partner, current)
+    if partner.left is not None and state.state != "signed":
+        return replace(state, state="left", changed=[], left=partner.left)
+    return replace(state, left=partner.left)
+
+
+def _signature_state(p: Partnership, partner: Partner, current: Fingerprint) -> PartnerSignature:
     found = latest_signature(p, partner.id)
     if found is not None:
         signature = found[1]
@@ -244,7 +261,7 @@ def partner_signature(p: Partnership, partner: Partner, current: Fingerprint) ->
         editorial = editorial_since(p, signature, current) if outdated else []
         return PartnerSignature(
             partner.id,
-            partner.name,
+            partner.called,
             "sign-again" if outdated and not editorial else "signed",
             signature.date,
             signature.version,
@@ -252,7 +269,7 @@ def partner_signature(p: Partnership, partner: Partner, current: Fingerprint) ->
             [] if editorial else changed,
             editorial,
         )
-    return PartnerSignature(partner.id, partner.name, "not-signed")
+    return PartnerSignature(partner.id, partner.called, "not-signed")
 
 
 def editorial_since(p: Partnership, signature: Signature, current: Fingerprint) -> list[tuple[int, str]]:

@@ -23,7 +23,7 @@ from sap_cli.partnership.load import load_valid
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
-    from sap_cli.model.plan import Partner
+    from sap_cli.model.people import Partner
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,13 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
         )
     p = load_valid(folder)
     partner = p.find_partner(partner_id)
+    if not partner.partner_on(on):
+        raise UsageProblem(
+            f"{partner.called} left the partnership on {partner.left}, so sap does not ask them to sign "
+            f"an agreement on {on.isoformat()}; nothing was written",
+            hint=f"If {partner.called} has come back, take `left:` out of their entry in roles.yaml; "
+            "if they agreed before they left, give that day with --date YYYY-MM-DD.",
+        )
     current = fingerprint(p)
     version = _signing_version(p, current)
     path = folder / "signatures" / f"{partner.id}.yaml"
@@ -91,14 +98,14 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
         if version > recorded:  # signed by a `sap sign` that stopped before raising the version
             refuse_unsafe(folder, ["project.yaml"])
             set_agreement_version(folder, version)
-            return Signed(path, partner.name, version, current.whole, already=True, finished_from=recorded)
-        return Signed(path, partner.name, version, current.whole, already=True)
+            return Signed(path, partner.called, version, current.whole, already=True, finished_from=recorded)
+        return Signed(path, partner.called, version, current.whole, already=True)
     if found is not None and (editorial := editorial_since(p, found[1], current)):
         covered = covered_words(found[1].version, editorial)
-        return Signed(path, partner.name, found[1].version, current.whole, already=True, covered=covered)
+        return Signed(path, partner.called, found[1].version, current.whole, already=True, covered=covered)
     if found is not None and on < found[1].date:
         raise SapError(
-            f"{partner.name} last signed on {found[1].date}, after {on}.",
+            f"{partner.called} last signed on {found[1].date}, after {on}.",
             hint="Give the date they agreed to the agreement as it is now, with --date YYYY-MM-DD.",
         )
     entry = {
@@ -122,7 +129,7 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
             set_agreement_version(folder, version)
         except OSError as exc:
             raise SignUnfinished(
-                f"{partner.name}'s signature for version {version} was written to "
+                f"{partner.called}'s signature for version {version} was written to "
                 f"signatures/{partner.id}.yaml, but project.yaml could not be changed to "
                 f"agreement_version: {version} ({(exc.strerror or str(exc)).lower()}); nothing else was "
                 "changed.",
@@ -131,7 +138,7 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
             ) from exc
     return Signed(
         path,
-        partner.name,
+        partner.called,
         version,
         current.whole,
         new_version_from=recorded if version > recorded else None,

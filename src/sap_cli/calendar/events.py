@@ -243,7 +243,7 @@ def project_key(partnership: Partnership) -> str:
     """
 
     title = partnership.project.title
-    slug = slugify(title)
+    slug = slugify(title, transliterate=False)  # UIDs already given out must never change
     if slug:
         return slug
     return "partnership-" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:12]

@@ -14,7 +14,7 @@ from sap_cli.cli.wizards import prompt
 if TYPE_CHECKING:
     from sap_cli.meetings.wizard_draft import WizardDraft
     from sap_cli.model.folder import Partnership
-    from sap_cli.model.plan import Partner
+    from sap_cli.model.people import Partner
 
 Check = Callable[[str], str | None]  # None when an answer is fine, else what to say about it
 

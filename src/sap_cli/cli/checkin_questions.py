@@ -64,9 +64,9 @@ def _partners_check(partnership: Partnership, allow_all: bool = False) -> Check:
     return known
 
 
-def _partner_ids(partnership: Partnership, answer: str) -> list[str]:
-    if answer.casefold() == "all":
-        return [p.id for p in partnership.roles.partners]
+def _partner_ids(partnership: Partnership, answer: str, day: dt.date) -> list[str]:
+    if answer.casefold() == "all":  # everyone still in the partnership that day
+        return [p.id for p in partnership.roles.partners if p.partner_on(day)]
     found = (partner_from_word(partnership, word) for word in names(answer))
     return list(dict.fromkeys(p.id for p in found if p is not None))
 
@@ -75,13 +75,14 @@ def who_came(request: CheckinRequest, partnership: Partnership, asker: Asker) ->
     out = console()
     out.print("Partners:")
     for number, partner in enumerate(partnership.roles.partners, start=1):
-        out.print(f"  {number}. {escape(partner.name)} ({escape(partner.id)})")
+        gone = "" if partner.partner_on(request.date) else f", left on {partner.left}"
+        out.print(f"  {number}. {escape(partner.called)} ({escape(partner.id)}{gone})")
     answer = asker.ask(
         "Who came? Numbers, names or ids, separated by commas, or all",
         _partners_check(partnership, allow_all=True),
         earlier=asker.before("attendees"),
     )
-    request.attendees = _partner_ids(partnership, answer)
+    request.attendees = _partner_ids(partnership, answer, request.date)
     asker.keep(", ".join(request.attendees), "attendees")  # ids, which mean the same people next time
 
 
@@ -200,7 +201,12 @@ def decisions_and_actions(request: CheckinRequest, partnership: Partnership, ask
             owner = parse_action(answer, example)["owner"]
         except SapError as exc:
             return exc.message + (f". {exc.hint}" if exc.hint else "")
-        return None if partner_from_word(partnership, owner) else _not_a_partner(owner, partnership)
+        partner = partner_from_word(partnership, owner)
+        if partner is None:
+            return _not_a_partner(owner, partnership)
+        if not partner.partner_on(request.date):
+            return f"{partner.called} left the partnership on {partner.left}: give it to someone still in it"
+        return None
 
     out.print(
         '\nActions, as "OWNER: TEXT by YYYY-MM-DD"; OWNER is a partner\'s number, name or id '

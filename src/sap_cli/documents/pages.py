@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from sap_cli.model.folder import Partnership
+    from sap_cli.model.people import Partner
 
 
 DOCUMENTS = ("agreement", "worksheets", "progress")
@@ -59,7 +60,7 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
     """Plain data for the templates: the files as dictionaries plus a few derived views."""
 
     p = partnership
-    names = {partner.id: partner.name for partner in p.roles.partners}
+    names = {partner.id: partner.called for partner in p.roles.partners}
 
     def who(ids: Sequence[str]) -> str:
         return ", ".join(names.get(i, i) for i in ids)
@@ -110,6 +111,8 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
     partners = [
         {
             **partner.model_dump(),
+            "called": partner.called,
+            "label": _label(partner),
             "objectives": p.goals.own_objectives.get(partner.id, []),
             "worksheet_kind": "student" if partner.kind == "student" else "faculty",
         }
@@ -148,11 +151,25 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
         "as_of": as_of,
         "fingerprint": fingerprint(p).whole,
         "signing": [
-            {**state.as_dict(), "reason": state.reason, "covered": state.covered}
-            for state in signing_states(p)
+            {
+                **state.as_dict(),
+                "reason": state.reason,
+                "covered": state.covered,
+                "label": _label(partner),
+                "left": partner.left,
+            }
+            for state, partner in zip(signing_states(p), p.roles.partners, strict=True)
         ],
         "history": [entry.as_dict() for entry in version_history(p)],
+        "pronouns_given": any(partner.pronouns for partner in p.roles.partners),
     }
+
+
+def _label(partner: Partner) -> str:
+    """How the agreement names a partner: 'Kiri (Kiri Walker)' when they go by a name of their own."""
+    if partner.preferred_name and partner.preferred_name != partner.name:
+        return f"{partner.preferred_name} ({partner.name})"
+    return partner.name
 
 
 def render_documents(

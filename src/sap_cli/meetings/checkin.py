@@ -18,6 +18,7 @@ from sap_cli.files.paths import create_inside, refuse_reading
 from sap_cli.files.yaml_splice import YamlText
 from sap_cli.ids import slugify
 from sap_cli.meetings.ledger import meeting_prompt, parse_action, parse_decision
+from sap_cli.meetings.named import attendee_ids, by_id, example_partner, refuse_owners_who_left
 from sap_cli.model.base import TEXT_LIMIT
 from sap_cli.model.commented import commented_yaml
 from sap_cli.model.records import CheckinFile
@@ -25,7 +26,7 @@ from sap_cli.model.vocab import GOAL_STATUSES
 from sap_cli.partnership.load import load_valid
 from sap_cli.partnership.modeline import for_new_file
 from sap_cli.validation.check import check_folder
-from sap_cli.words import did_you_mean, fold
+from sap_cli.words import did_you_mean
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
@@ -74,22 +75,6 @@ class Draft:
     path: Path  # checkins/<id>.yaml.draft, never read as a meeting by sap validate
 
 
-def _attendee_ids(partnership: Partnership, words: Sequence[str]) -> list[str]:
-    """Each attendee's id, from a name or an id; `all` means every partner. Each once, in order."""
-    ids: list[str] = []
-    for word in words:
-        if fold(word.strip()) == "all":
-            ids += [p.id for p in partnership.roles.partners]
-        else:
-            ids.append(partnership.find_partner(word).id)
-    return list(dict.fromkeys(ids))
-
-
-def _by_id(partnership: Partnership, given: dict[str, Any]) -> dict[str, Any]:
-    """`--hours` and `--pulse` pairs keyed by the partner's id, whichever way they were named."""
-    return {partnership.find_partner(word).id: value for word, value in given.items()}
-
-
 def _require_goals(partnership: Partnership, statuses: dict[str, str]) -> None:
 
     known = [g.id for g in partnership.goals.goals]
@@ -98,11 +83,6 @@ def _require_goals(partnership: Partnership, statuses: dict[str, str]) -> None:
             raise UnknownName("goal with the id", goal_id, known, did_you_mean(goal_id, known))
         if status not in GOAL_STATUSES:
             raise UnknownName("goal status", status, list(GOAL_STATUSES), did_you_mean(status, GOAL_STATUSES))
-
-
-def example_partner(partnership: Partnership) -> str:
-    """A real partner id to show in an example, or ID in a partnership with no partners yet."""
-    return partnership.roles.partners[0].id if partnership.roles.partners else "ID"
 
 
 def _all_actions(partnership: Partnership) -> dict[str, tuple[CheckinFile, Action]]:
@@ -157,8 +137,9 @@ def _checkin_text(request: CheckinRequest, checkin_id: str, partnership: Partner
         parsed = parse_action(raw, example_id)
         parsed["owner"] = partnership.find_partner(parsed["owner"]).id  # a name, written as the id
         actions.append({"id": f"{checkin_id}-a{number}", **parsed})
-    attendees = _attendee_ids(partnership, request.attendees)
-    hours, pulse = _by_id(partnership, request.hours), _by_id(partnership, request.pulse)
+    attendees = attendee_ids(partnership, request.attendees, request.date)
+    hours, pulse = by_id(partnership, request.hours), by_id(partnership, request.pulse)
+    refuse_owners_who_left(partnership, request.date, [a["owner"] for a in actions])
     _require_goals(partnership, request.goals)
     data: dict[str, Any] = {
         "id": checkin_id,

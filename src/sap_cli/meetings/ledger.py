@@ -106,7 +106,7 @@ class LedgerEntry:
 
 def ledger(partnership: Partnership, today: dt.date, include_done: bool = False) -> list[LedgerEntry]:
     """Every action from every meeting, open ones first by due date; done ones only when asked."""
-    names = {p.id: p.name for p in partnership.roles.partners}
+    names = {p.id: p.called for p in partnership.roles.partners}
     entries = []
     for checkin in partnership.checkins:
         for action in checkin.actions:
@@ -277,7 +277,6 @@ def hours_by_partner(partnership: Partnership, as_of: dt.date) -> list[dict[str,
             for partner_id, hours in checkin.hours.items():
                 logged[partner_id] = logged.get(partner_id, 0.0) + hours
     project = partnership.project
-    weeks_so_far = max((min(as_of, project.end) - project.start).days / 7, 0)
     per_week = project.recognition.hours_per_week
     agreed = hours_agreed_in_all(partnership)
     rows = []
@@ -285,12 +284,13 @@ def hours_by_partner(partnership: Partnership, as_of: dt.date) -> list[dict[str,
         student = partner.kind == "student"
         expected = None
         if student and per_week is not None:
-            expected = per_week * weeks_so_far
+            until = min(as_of, project.end, partner.left or project.end)  # nothing expected after leaving
+            expected = per_week * max((until - project.start).days / 7, 0)
             expected = min(expected, agreed) if agreed is not None else expected
         rows.append(
             {
                 "id": partner.id,
-                "name": partner.name,
+                "name": partner.called,
                 "kind": partner.kind,
                 "logged": round(logged.get(partner.id, 0.0), 1),
                 "expected": round(expected, 1) if expected is not None else None,
@@ -313,7 +313,7 @@ PULSE_QUESTIONS = {
 
 def low_scores(partnership: Partnership) -> list[dict[str, Any]]:
     """Every single pulse score of 1 or 2: who, which question, which meeting; oldest first."""
-    names = {p.id: p.name for p in partnership.roles.partners}
+    names = {p.id: p.called for p in partnership.roles.partners}
     found = []
     for checkin in partnership.checkins:
         for partner_id, pulse in checkin.pulse.items():

@@ -12,7 +12,8 @@ from typing import Literal
 from sap_cli.errors import AmbiguousPartner, UnknownPartner
 from sap_cli.ids import _HONORIFICS
 from sap_cli.model.base import Record
-from sap_cli.model.plan import GoalsFile, MatrixFile, Partner, ProjectFile, RolesFile, TimelineFile
+from sap_cli.model.people import Partner, RolesFile
+from sap_cli.model.plan import GoalsFile, MatrixFile, ProjectFile, TimelineFile
 from sap_cli.model.records import CheckinFile, SignatureFile
 from sap_cli.words import did_you_mean, fold
 

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from sap_cli.model import terms as setting
-from sap_cli.model.base import Email, Record, Slug, Text
+from sap_cli.model.base import Record, Slug, Text
 from sap_cli.model.terms import Contact, Funding, Meetings, Terms
 from sap_cli.model.vocab import (
     Area,
@@ -17,7 +17,6 @@ from sap_cli.model.vocab import (
     Deadline,
     EthicsStatus,
     Level,
-    PartnerKind,
     Proposition,
     Value,
 )
@@ -227,58 +226,6 @@ class ProjectFile(Record):
     def weeks(self) -> int:
         """The project's length in whole weeks, from its first day to its last."""
         return (self.end - self.start).days // 7
-
-
-class Partner(Record):
-    id: Slug = Field(
-        description="A short id used everywhere else: lowercase letters, digits and hyphens.",
-        examples=["amira-haddad"],
-    )
-    name: Text = Field(description="The partner's name as they want it written.", examples=["Amira Haddad"])
-    kind: PartnerKind = Field(description="student, faculty, staff or other.", examples=["student"])
-    aliases: list[Text] = Field(
-        default_factory=list,
-        description="Other ways the partner's name is written (another script, a nickname, a handle, an "
-        "e-mail address), so `sap report --anonymize` removes those too.",
-        examples=[["张伟", "@weiz"]],
-    )
-    email: Email | None = Field(
-        default=None,
-        description="The partner's e-mail address, if the team wants it kept here. Anonymised output "
-        "never shows it, nor the part before the @ written on its own.",
-        examples=["amira.haddad@uni.example"],
-    )
-    role: Text | None = Field(
-        default=None,
-        description="Their role in this project, in a few words.",
-        examples=["Student co-designer"],
-    )
-    responsibilities: list[Text] = Field(
-        default_factory=list,
-        description="What they have agreed to do.",
-        examples=[["Run the student focus group", "Draft the new lab rubric"]],
-    )
-    strengths: list[Text] = Field(
-        default_factory=list,
-        description="What they bring to the team.",
-        examples=[["Took BIOL 201 last year"]],
-    )
-    time_commitment: Text | None = Field(
-        default=None, description="Time they can give.", examples=["3 hours a week in term time"]
-    )
-    feedback_preference: Text | None = Field(
-        default=None,
-        description="How they like to receive feedback.",
-        examples=["Written comments first, then a chat"],
-    )
-
-
-class RolesFile(Record):
-    """roles.yaml: who the partners are and what each has agreed to do."""
-
-    partners: list[Partner] = Field(
-        default_factory=list, description="Everyone in the partnership, students and staff alike."
-    )
 
 
 class Goal(Record):

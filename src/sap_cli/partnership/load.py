@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from sap_cli.errors import InvalidProject
 from sap_cli.files.yaml_read import load_file, load_folder
 from sap_cli.model.folder import FILE_MODELS, Partnership
-from sap_cli.model.plan import GoalsFile, MatrixFile, ProjectFile, RolesFile, TimelineFile
+from sap_cli.model.people import RolesFile
+from sap_cli.model.plan import GoalsFile, MatrixFile, ProjectFile, TimelineFile
 from sap_cli.model.records import CheckinFile, SignatureFile
 from sap_cli.partnership.format import format_is_foreign
 from sap_cli.partnership.layout import PARTNERSHIP_FILES, yaml_files

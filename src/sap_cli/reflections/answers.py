@@ -14,7 +14,7 @@ from sap_cli.resources import worksheet_prompts
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
-    from sap_cli.model.plan import Partner
+    from sap_cli.model.people import Partner
     from sap_cli.partnership.problems import Problem
 
 

@@ -23,7 +23,7 @@ from sap_cli.words import did_you_mean
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
-    from sap_cli.model.plan import Partner
+    from sap_cli.model.people import Partner
 
 
 def reflection_text(p: Partnership, partner: Partner, phase: str, private: bool) -> str:

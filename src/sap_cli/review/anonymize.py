@@ -157,6 +157,8 @@ def replacements(partnership: Partnership) -> Replacements:
         alias = aliases[partner.id]
         owners.append((partner.id, alias, partner.name))
         written = [(partner.id, False), *_name_forms(partner.name)]
+        if partner.preferred_name:
+            written += _name_forms(partner.preferred_name)
         for other in [*partner.aliases, *([partner.email] if partner.email else [])]:
             written += _address_forms(other)
         for form, part in written:

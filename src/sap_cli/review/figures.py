@@ -76,21 +76,23 @@ def _meetings(p: Partnership, as_of: dt.date) -> dict[str, Any]:
     gaps = [(b - a).days for a, b in zip([project.start, *dates], dates, strict=False)]
     every = CADENCE_DAYS.get(project.cadence or "")
     expected = ((until - project.start).days // every + 1) if every else None
-    attended: dict[str, int] = {partner.id: 0 for partner in p.roles.partners}
-    for checkin in p.checkins:
-        for partner_id in checkin.attendees:
-            attended[partner_id] = attended.get(partner_id, 0) + 1
     held = len(p.checkins)
-    by_partner: list[dict[str, Any]] = [
-        {
-            "id": partner.id,
-            "name": partner.name,
-            "kind": partner.kind,
-            "attended": attended[partner.id],
-            "share": round(attended[partner.id] / held, 2) if held else None,
-        }
-        for partner in p.roles.partners
-    ]
+    by_partner: list[dict[str, Any]] = []
+    for partner in p.roles.partners:
+        # A partner who left is counted against the meetings held while they were still a partner.
+        while_partner = [c for c in p.checkins if partner.partner_on(c.date)]
+        attended = sum(partner.id in c.attendees for c in while_partner)
+        by_partner.append(
+            {
+                "id": partner.id,
+                "name": partner.called,
+                "kind": partner.kind,
+                "attended": attended,
+                "held_while_partner": len(while_partner),
+                "share": round(attended / len(while_partner), 2) if while_partner else None,
+                "left": _iso(partner.left),
+            }
+        )
     by_kind: dict[str, Any] = {}
     for kind in ("student", "faculty", "staff", "other"):
         shares = [row["share"] for row in by_partner if row["kind"] == kind and row["share"] is not None]
@@ -206,6 +208,27 @@ def _enacted_lower(stages: list[dict[str, Any]]) -> list[str]:
     return found
 
 
+def _unsigned(p: Partnership, counted: bool) -> list[str]:
+    """Who never signed, and who left without signing; anonymised, counts of everyone instead."""
+    states = signing_states(p)
+    unsigned = [state.name for state in states if state.state == "not-signed"]
+    gone = [f"{state.name} (left on {state.left})" for state in states if state.state == "left"]
+    found = []
+    if unsigned:
+        found.append(
+            f"{len(unsigned)} of {len(states)} partners never signed the agreement."
+            if counted
+            else "Never signed the agreement: " + ", ".join(unsigned) + "."
+        )
+    if gone:
+        found.append(
+            f"{len(gone)} of {len(states)} partners left without signing its current version."
+            if counted
+            else "Left the partnership without signing its current version: " + ", ".join(gone) + "."
+        )
+    return found
+
+
 def _challenges(review: dict[str, Any], p: Partnership) -> list[str]:
     """Everything the record shows went wrong or strained; the section is never left out."""
     found = []
@@ -248,11 +271,7 @@ def _challenges(review: dict[str, Any], p: Partnership) -> list[str]:
                 f"On {row['date']}, {row['kind']} partners rated their workload {row['workload']} of 5."
             )
 
-    unsigned = [state.name for state in signing_states(p) if state.state == "not-signed"]
-    if unsigned and review["small_groups"]:  # a count of everyone, not a list of pseudonyms
-        found.append(f"{len(unsigned)} of {len(p.roles.partners)} partners never signed the agreement.")
-    elif unsigned:
-        found.append("Never signed the agreement: " + ", ".join(unsigned) + ".")
+    found += _unsigned(p, counted=review["small_groups"] is not None)
     if lower := _enacted_lower(review["power"]["stages"]):
         found.append("Students took part at a lower level than planned: " + "; ".join(lower) + ".")
     if review["power"]["power_transfer"]["verdict"] == "fails":
@@ -324,7 +343,7 @@ def build_review(
             "students_hours": [row for row in hours if row["kind"] == "student"],
         },
         "objectives": {
-            partner.name: p.goals.own_objectives.get(partner.id, []) for partner in p.roles.partners
+            partner.called: p.goals.own_objectives.get(partner.id, []) for partner in p.roles.partners
         },
         "dissemination": {
             "plan": p.project.dissemination.plan,

@@ -21,6 +21,7 @@ FINDINGS: tuple[Callable[[Partnership], list[Finding]], ...] = (
     fingerprint.findings,
     schemas.findings,
     practice.future_meetings,
+    practice.after_leaving,
 )
 
 

@@ -257,3 +257,58 @@ def future_meetings(partnership: Partnership) -> list[Finding]:
         for checkin in partnership.checkins
         if checkin.date > today
     ]
+
+
+def after_leaving(partnership: Partnership) -> list[Finding]:
+    """A warning where a meeting after a partner's `left` day still counts them in: they are not
+    expected there, so a name kept by mistake (copied from the last meeting) would skew the figures."""
+    found = []
+    for index, partner in enumerate(partnership.roles.partners):
+        if partner.left is None:
+            if partner.left_reason is not None:
+                found.append(_reason_without_day(index, partner.called))
+            continue
+        for checkin in partnership.checkins:
+            if partner.partner_on(checkin.date):
+                continue
+            places: list[tuple[tuple[str | int, ...], str, bool]] = []
+            if partner.id in checkin.attendees:
+                places.append(
+                    (("attendees", checkin.attendees.index(partner.id)), "lists them as attending", False)
+                )
+            for i, action in enumerate(checkin.actions):
+                if action.owner == partner.id:
+                    places.append((("actions", i, "owner"), f"gives them the action '{action.text}'", False))
+            for key, what in (("hours", "logs hours for them"), ("pulse", "records how they felt")):
+                if partner.id in getattr(checkin, key):
+                    places.append(((key, partner.id), what, True))
+            found += [
+                Finding(
+                    f"checkins/{checkin.id}.yaml",
+                    loc,
+                    "after-leaving",
+                    f"this meeting on {checkin.date} {what}, but {partner.called} left the partnership on "
+                    f"{partner.left}",
+                    (
+                        "Give the action to someone still in the partnership"
+                        if loc[0] == "actions"
+                        else f"Take {partner.id} out of this meeting if they were not there"
+                    )
+                    + f"; if {partner.called} came back, change or remove their `left:` in roles.yaml.",
+                    "meeting records",
+                    at_key=at_key,
+                )
+                for loc, what, at_key in places
+            ]
+    return found
+
+
+def _reason_without_day(index: int, name: str) -> Finding:
+    return Finding(
+        "roles.yaml",
+        ("partners", index, "left_reason"),
+        "left-reason-without-day",
+        f"{name} has a left_reason but no `left:` day, so sap still counts them as a partner",
+        "Add `left: YYYY-MM-DD` with the last day they were a partner, or remove left_reason.",
+        "meeting records",
+    )

@@ -123,10 +123,14 @@ def _print_people(data: Status) -> None:
 
 def _print_signing(data: Status) -> None:
     out = console()
-    partners = data.signing
+    gone = [p for p in data.signing if p.state == "left"]
+    partners = [p for p in data.signing if p.state != "left"]
     out.print(f"\n[bold]Agreement[/] (version {data.agreement_version})")
     if partners and all(p.state == "signed" for p in partners):
-        out.print(f"  signed by all {count(len(partners), 'partner')}")
+        still = " still in the partnership" if gone else ""
+        out.print(f"  signed by all {count(len(partners), 'partner')}{still}")
+    for p in gone:
+        out.print(f"  {escape(p.name)} left on {p.left}, so is not asked to sign")
     for p in partners:
         if p.covered:
             out.print(f"  {escape(p.name)}: {escape(p.covered)}")
