@@ -69,7 +69,7 @@ def team(make_partnership: Callable[..., Path], monkeypatch: pytest.MonkeyPatch)
 
 
 def anonymised(folder: Path, min_group: int | None = None) -> tuple[dict[str, object], str]:
-    figures, page = review_and_page(load_valid(folder), anonymized=True, min_group=min_group)
+    figures, page, _ = review_and_page(load_valid(folder), anonymized=True, min_group=min_group)
     return figures, page
 
 
@@ -160,12 +160,12 @@ def test_report_takes_min_group_only_with_anonymize(runner: CliRunner, team: Pat
         cli.app, ["report", str(team), "--anonymize", "--min-group", "5", "--format", "json"]
     )
     assert_handled(result)
-    assert json.loads(result.output)["small_groups"]["min_group"] == 5
+    assert json.loads(result.stdout)["small_groups"]["min_group"] == 5
 
 
 def test_the_team_review_is_unchanged(team: Path) -> None:
     """Small groups apply to anonymised output only; the team's own review names each partner."""
     write_team(team, (2, 2, 4.0), "staff", STUDENTS)
-    figures, _ = review_and_page(load_valid(team))
+    figures, _, _ = review_and_page(load_valid(team))
     assert figures["small_groups"] is None
     assert len(figures["meetings"]["attendance"]) == 6

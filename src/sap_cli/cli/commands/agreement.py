@@ -52,10 +52,10 @@ def editorial(
     folder: PartnershipFolder = None,
     partner: Annotated[
         str,
-        typer.Option("--partner", metavar="ID", help="Id of the partner recording it (from roles.yaml)."),
+        typer.Option("--partner", metavar="PARTNER", help="Who is recording it: their name or id."),
     ] = "",
     note: Annotated[
-        str, typer.Option("--note", metavar="TEXT", help="What the change was, in a few words.")
+        str, typer.Option("--note", metavar="NOTE", help="What the change was, in a few words.")
     ] = "",
     on: Annotated[
         str | None,
@@ -67,7 +67,8 @@ def editorial(
     Only the title, the summary and why you work as partners can be corrected this way; sap refuses
     any other change, so that every partner is asked again about a change that can affect them.
 
-    Example: sap agreement editorial --partner lee-chen --note "Fixed a typo in the summary"
+    \f
+    sap agreement editorial --partner "Lee Chen" --note "A typo in the summary"
     """
     from sap_cli.agreement.editorial import mark_editorial
     from sap_cli.partnership.layout import find_project
@@ -76,7 +77,7 @@ def editorial(
     if not partner:
         ids = partner_ids_in(folder)
         raise UsageProblem(
-            "say who is recording the change with --partner ID; nothing was written",
+            "say who is recording the change with --partner NAME; nothing was written",
             hint=f"The ids are in roles.yaml: {', '.join(ids)}." if ids else "The ids are in roles.yaml.",
         )
     project_folder = find_project(folder_or_here(folder))

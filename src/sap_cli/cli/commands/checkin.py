@@ -27,7 +27,8 @@ def checkin(
         str, typer.Option(metavar="TITLE", help='A short name for the meeting, e.g. "Week 6".')
     ] = "Check-in",
     attendee: Annotated[
-        list[str], typer.Option(metavar="PARTNER", help="Id of a partner who came; repeat for each.")
+        list[str],
+        typer.Option(metavar="PARTNER", help="A partner who came (name or id); repeat for each, or all."),
     ] = [],  # noqa: B006
     note: Annotated[str | None, typer.Option(metavar="NOTES", help="Notes worth keeping.")] = None,
     decision: Annotated[
@@ -56,12 +57,15 @@ def checkin(
         ),
     ] = [],  # noqa: B006
     hours: Annotated[
-        list[str], typer.Option(metavar="ID=HOURS", help="Hours a partner spent since the last meeting.")
+        list[str],
+        typer.Option(
+            metavar="PARTNER=HOURS", help="Hours a partner (name or id) spent since the last meeting."
+        ),
     ] = [],  # noqa: B006
     pulse: Annotated[
         list[str],
         typer.Option(
-            metavar="ID=HEARD/WORKLOAD",
+            metavar="PARTNER=HEARD/WORKLOAD",
             help="How heard a partner felt (1 not at all, 5 fully) and how their workload felt "
             "(1 far too much, 5 just right), e.g. --pulse amira-haddad=4/2.",
         ),
@@ -142,7 +146,7 @@ def _nothing_to_record() -> UsageProblem:
         "there is nothing to record: no option said who came or what happened, and sap cannot ask "
         "here (--no-input, CI or no terminal); no meeting was written",
         hint='Say what happened with options, e.g. --attendee ID --note "What we discussed" '
-        '--decision TEXT --action "ID: TEXT by YYYY-MM-DD" --goal ID=STATUS (see `sap checkin --help`), '
+        '--decision TEXT --action "OWNER: TEXT by YYYY-MM-DD" --goal ID=STATUS (see `sap checkin --help`), '
         "or add --edit to write the record in your editor.",
     )
 

@@ -24,7 +24,7 @@ def reflect(
         ),
     ] = "",
     partner: Annotated[
-        str, typer.Option("--partner", metavar="ID", help="Whose reflection (their id from roles.yaml).")
+        str, typer.Option("--partner", metavar="PARTNER", help="Whose reflection: their name or id.")
     ] = "",
     private: Annotated[
         bool, typer.Option("--private", help="Keep it in private/, which git leaves out, for your eyes only.")

@@ -58,7 +58,9 @@ def render(
     private: Annotated[
         str | None,
         typer.Option(
-            "--private", metavar="ID", help="Write this partner's own worksheets into private/ instead."
+            "--private",
+            metavar="PARTNER",
+            help="Write this partner's own worksheets (name or id) into private/ instead.",
         ),
     ] = None,
     force: Annotated[

@@ -14,7 +14,7 @@ from sap_cli.errors import UsageProblem
 def sign(
     folder: PartnershipFolder = None,
     partner: Annotated[
-        str, typer.Option("--partner", metavar="ID", help="Id of the partner who agrees (from roles.yaml).")
+        str, typer.Option("--partner", metavar="PARTNER", help="The partner who agrees: their name or id.")
     ] = "",
     on: Annotated[
         str | None,
@@ -34,7 +34,7 @@ def sign(
     if not partner:
         ids = partner_ids_in(folder)
         raise UsageProblem(
-            "say who is signing with --partner ID",
+            "say who is signing with --partner NAME",
             hint=f"The ids are in roles.yaml: {', '.join(ids)}; e.g. --partner {ids[0]}"
             if ids
             else "The ids are in roles.yaml, under partners: --partner ID",
