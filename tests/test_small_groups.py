@@ -169,3 +169,28 @@ def test_the_team_review_is_unchanged(team: Path) -> None:
     figures, _, _ = review_and_page(load_valid(team))
     assert figures["small_groups"] is None
     assert len(figures["meetings"]["attendance"]) == 6
+
+
+def test_project_yaml_sets_the_group_size_for_report_and_render(runner: CliRunner, team: Path) -> None:
+    """`sap render` remakes the anonymised review with project.yaml's size, never the default 3."""
+    write_team(team, (2, 2, 4.0), "staff", STUDENTS)
+    project = team / "project.yaml"
+    project.write_text(project.read_text(encoding="utf-8") + "anonymize:\n  min_group: 5\n", encoding="utf-8")
+    result = runner.invoke(cli.app, ["report", str(team), "--anonymize"])
+    assert_handled(result)
+    page = (team / "docs" / "review-anonymized.md").read_text(encoding="utf-8")
+    assert "fewer than 5 people" in page and "| all partners | 6 |" in page
+    (team / "docs" / "review-anonymized.md").unlink()
+    result = runner.invoke(cli.app, ["report", str(team), "--anonymize", "--min-group", "2"])
+    assert_handled(result)
+    assert "set it there to keep 2" in " ".join(result.stdout.split())
+    result = runner.invoke(cli.app, ["render", str(team)])
+    assert_handled(result)
+    assert "fewer than 5 people" in (team / "docs" / "review-anonymized.md").read_text(encoding="utf-8")
+
+
+def test_quiet_prints_no_list_of_names(runner: CliRunner, team: Path) -> None:
+    write_team(team, (2, 2, 4.0), "staff", STUDENTS)
+    result = runner.invoke(cli.app, ["--quiet", "report", str(team), "--anonymize", "-o", "-"])
+    assert_handled(result)
+    assert result.exit_code == 0 and "Amira Haddad" not in result.stderr

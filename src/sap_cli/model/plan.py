@@ -127,6 +127,14 @@ class Anonymize(Record):
         "in the order listed. List a surname on its own too if it is used alone.",
         examples=[["Prof. Mary Byrne", "Byrne", "BIOL 201", "Northfield Academy"]],
     )
+    min_group: int | None = Field(
+        default=None,
+        ge=1,
+        description="In anonymised output, no figure describes fewer than this many people; smaller "
+        "groups are merged or left out. 3 when not given; `sap report --min-group N` overrides it "
+        "for one run.",
+        examples=[5],
+    )
 
 
 class ProjectFile(Record):

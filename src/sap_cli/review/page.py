@@ -30,9 +30,11 @@ def review_and_page(
     """The review's figures and its Markdown, computed once and anonymised once if asked, with
     what anonymising replaced (None when not anonymised).
 
-    Anonymised, no figure describes fewer than `min_group` people (3 unless said).
+    Anonymised, no figure describes fewer than `min_group` people: as given, else as project.yaml's
+    `anonymize.min_group` says, else 3.
     """
-    groups_of = (min_group or DEFAULT_MIN_GROUP) if anonymized else None
+    agreed = partnership.project.anonymize.min_group
+    groups_of = (min_group or agreed or DEFAULT_MIN_GROUP) if anonymized else None
     context = {
         "review": build_review(partnership, as_of, include_private, groups_of),
         "end_prompts": worksheet_prompts()["end"],

@@ -9,6 +9,7 @@ import typer
 from sap_cli.cli.options import PartnershipFolder, ReportFormat, folder_or_here, parse_date
 from sap_cli.cli.output import as_json, console, escape
 from sap_cli.cli.replaced import print_replaced
+from sap_cli.cli.state import state
 from sap_cli.cli.terminal import visible
 
 
@@ -36,7 +37,7 @@ def report(
             "--min-group",
             metavar="N",
             help="With --anonymize: no figure about fewer than N people; smaller groups are merged or "
-            "left out (default 3).",
+            "left out (default: anonymize.min_group in project.yaml, else 3).",
         ),
     ] = None,
     output_format: Annotated[
@@ -86,7 +87,7 @@ def report(
         # A review on the terminal: its text may quote files, so control characters are shown, not obeyed
         # (JSON escapes them itself).
         typer.echo(text if as_data else visible(text), nl=False)
-        if replaced is not None:  # on standard error, so a pipe receives the review alone
+        if replaced is not None and not state().quiet:  # on standard error: a pipe gets the review alone
             print_replaced(replaced, console(stderr=True))
         return
     for backup in saved.backups:
@@ -97,3 +98,9 @@ def report(
         console().print(f"{escape(display_path(saved.path))} is already up to date.")
     if replaced is not None:
         print_replaced(replaced, console())
+    if min_group is not None and output is None:
+        console().print(
+            f"[dim]Made with groups of at least {min_group}. `sap render` remakes this file with "
+            "anonymize.min_group from project.yaml (3 if not set): set it there to keep "
+            f"{min_group}.[/]"
+        )
