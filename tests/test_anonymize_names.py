@@ -114,3 +114,32 @@ def test_particles_and_ordinary_words_are_left_alone_on_their_own(named: Path) -
     text = anonymize("de la Cruz and van Dijk met O Connor; Ní Bhriain came", found)
     assert text.startswith("de la Cruz and van Dijk met O Connor; ")
     assert "Bhriain" not in text and " Ní " not in text
+
+
+def test_reflections_and_the_plan_for_sharing_name_no_partner(named: Path, runner: CliRunner) -> None:
+    """A shared reflection and the dissemination plan are partners' own words: caught the same way."""
+    result = runner.invoke(cli.app, ["reflect", "demo", "--phase", "end", "--partner", "Wei Zhang"])
+    assert_handled(result)
+    assert result.exit_code == 0, result.output
+    reflection = named / "reflections" / "end-wei-zhang.md"
+    text = reflection.read_text(encoding="utf-8")
+    markers = [line for line in text.splitlines() if line.startswith("<!-- answer ")]
+    assert len(markers) >= 3
+    for marker, mention in zip(markers, MENTIONS, strict=False):
+        text = text.replace(marker + "\n", f"{marker}\n{mention}, said with 张伟.\n", 1)
+    reflection.write_text(text, encoding="utf-8")
+    project = named / "project.yaml"
+    plan = "; ".join(MENTIONS[:8]).replace('"', "'")
+    project.write_text(
+        project.read_text(encoding="utf-8") + f'dissemination:\n  plan: "{plan}"\n', encoding="utf-8"
+    )
+    page = runner.invoke(cli.app, ["report", "demo", "--anonymize", "-o", "-"])
+    figures = runner.invoke(cli.app, ["report", "demo", "--anonymize", "--format", "json"])
+    for result in (page, figures):
+        assert_handled(result)
+        assert result.exit_code == 0, result.output
+    data = json.loads(figures.stdout)
+    answers = json.dumps(data["reflections"], ensure_ascii=False)
+    assert "said with" in answers and "Student" in answers  # the answers are there, names replaced
+    assert "Student A" in data["dissemination"]["plan"]
+    assert _leaks(page.stdout) == [] and _leaks(figures.stdout) == []
