@@ -240,3 +240,29 @@ def test_actions_never_cut_an_id(
     assert "send them round" in words  # the text is wrapped, not cut
     assert all(len(line) <= int(columns) for line in lines if line != LONG_ID)
     assert re.search(r"^  \S", lines[1])  # the details sit under the id, indented
+
+
+OTHER_LETTERS = """\
+partners:
+  - {id: soren-o-briain, name: Søren Ó Briain, kind: student}
+  - {id: wang-fang, name: 王芳, kind: student}
+  - {id: sam-lee, name: Sam Lee, kind: student}
+  - {id: aoife-ni-bhriain, name: Łukasz Wójcik, kind: faculty, preferred_name: Luke}
+"""
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Soren", "soren-o-briain"),  # ø is no accented o: folding must still read it as o
+        ("SØREN Ó BRIAIN", "soren-o-briain"),
+        ("Wang Fang", "wang-fang"),  # 王芳 written the way its id was made
+        ("Lukasz", "aoife-ni-bhriain"),
+        ("luke", "aoife-ni-bhriain"),  # the preferred name
+    ],
+)
+def test_letters_without_accents_preferred_names_and_names_written_as_their_id(
+    make_partnership: Callable[..., Path], word: str, expected: str
+) -> None:
+    folder = make_partnership(roles=OTHER_LETTERS, goals=GOALS, timeline=TIMELINE)
+    assert load_valid(folder).find_partner(word).id == expected

@@ -9,10 +9,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
+# Latin letters that are not a plain letter with an accent, so no decomposition removes anything
+# from them: 'Søren' is still written 'Soren', 'Łukasz' 'Lukasz'. (ß becomes ss through casefold.)
+_UNACCENTED = str.maketrans(
+    {"ø": "o", "ı": "i", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ħ": "h"}
+)
+
+
 def fold(text: str) -> str:
-    """Text compared without case or accents: 'NÍ BHRIAIN', 'Ni Bhriain' and NFD forms alike."""
+    """Text compared without case or accents: 'NÍ BHRIAIN', 'Ni Bhriain', 'Søren' and 'Soren' and NFD
+    forms alike."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().translate(_UNACCENTED)
 
 
 def did_you_mean(word: object, candidates: Iterable[str]) -> str | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from sap_cli.errors import AmbiguousPartner, UnknownPartner
-from sap_cli.ids import _HONORIFICS
+from sap_cli.ids import _HONORIFICS, slugify
 from sap_cli.model.base import Record
 from sap_cli.model.people import Partner, RolesFile
 from sap_cli.model.plan import GoalsFile, MatrixFile, ProjectFile, TimelineFile
@@ -79,9 +79,10 @@ class Partnership:
         Raises AmbiguousPartner listing those it could be, or UnknownPartner with the closest.
         """
         wanted = fold(" ".join(word.split()))
+        as_id = slugify(word)  # 'Wang Fang' for 王芳, whose id was made from the name that way
         partners = self.roles.partners
         for partner in partners:
-            if wanted in _whole_forms(partner):
+            if wanted in _whole_forms(partner) or as_id == partner.id:
                 return partner
         matches = [p for p in partners if wanted in _part_forms(p.name)]
         if len(matches) == 1:
@@ -132,8 +133,9 @@ def _words(name: str) -> list[str]:
 
 def _whole_forms(partner: Partner) -> set[str]:
     """What names exactly this partner: the id, the full name (with or without a title), an alias."""
+    others = [*partner.aliases, *([partner.preferred_name] if partner.preferred_name else [])]
     return {partner.id, fold(" ".join(partner.name.split())), " ".join(_words(partner.name))} | {
-        fold(" ".join(alias.split())) for alias in partner.aliases
+        fold(" ".join(alias.split())) for alias in others
     }
 
 
