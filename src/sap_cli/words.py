@@ -8,11 +8,10 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
-
 # Latin letters that are not a plain letter with an accent, so no decomposition removes anything
 # from them: 'Søren' is still written 'Soren', 'Łukasz' 'Lukasz'. (ß becomes ss through casefold.)
 _UNACCENTED = str.maketrans(
-    {"ø": "o", "ı": "i", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ħ": "h"}
+    {"ø": "o", "\u0131": "i", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ħ": "h"}
 )
 
 
