@@ -11,12 +11,13 @@ A run has three moments, and a Ctrl-C means something different in each:
   (Python itself, while shutting down, would otherwise die of the signal with no message.)
 
 Only the console script (entry.py) installs this; a program or test that imports sap_cli keeps
-its own Ctrl-C. It imports only `os` and `signal`, which Python has loaded by then: every
+its own Ctrl-C. It imports only `os`, `signal` and `sys`, which Python has loaded by then: every
 import before `install()` runs is a moment where Python's own Ctrl-C (a traceback) still applies.
 """
 
 import os
 import signal
+import sys
 
 STOPPED = 130
 _SAID = b"\nStopped.\n"  # the boundary prints the same words when it stops a running command
@@ -25,6 +26,7 @@ _SAID = b"\nStopped.\n"  # the boundary prints the same words when it stops a ru
 class _Run:
     installed = False
     command_running = False
+    unraisable = sys.unraisablehook
 
 
 def install() -> None:
@@ -33,6 +35,8 @@ def install() -> None:
         return  # started with Ctrl-C ignored (`nohup`, a background job): keep it so
     signal.signal(signal.SIGINT, _on_ctrl_c)
     _Run.installed = True
+    _Run.unraisable = sys.unraisablehook
+    sys.unraisablehook = _swallowed
 
 
 def command_started() -> None:
@@ -53,6 +57,19 @@ def _on_ctrl_c(signum: int, frame: object) -> None:
     if _Run.command_running:
         raise KeyboardInterrupt
     stop_now()
+
+
+def _swallowed(unraisable: "sys.UnraisableHookArgs") -> None:
+    """A Ctrl-C that landed where Python cannot raise it (a finaliser, or a callback from compiled
+    code such as pydantic's while it builds a model) would be printed as a traceback and lost,
+    and the command would carry on: send it again, so it is raised at the next line that can."""
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        import _thread  # built in: no file to read. Raised again from here it would be lost again,
+        # so another thread asks for it, and the main thread takes it after this hook returns.
+
+        _thread.start_new_thread(_thread.interrupt_main, ())
+        return
+    _Run.unraisable(unraisable)
 
 
 def stop_now() -> None:
