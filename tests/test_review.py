@@ -20,7 +20,7 @@ from sap_cli.validation.check import check_folder
 from test_render import GANTT_TASK, _cells
 
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir())
-GANTT_HEADINGS = ("    title ", "    dateFormat ", "    section ")
+GANTT_HEADINGS = ("    title ", "    dateFormat ", "    axisFormat ", "    tickInterval ", "    section ")
 
 
 def review_of(folder: Path) -> dict:  # type: ignore[type-arg]

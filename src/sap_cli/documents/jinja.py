@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import os
 import re
@@ -96,6 +97,12 @@ def _gantt_text(value: object) -> str:
 
 def _gantt_title(value: object) -> str:
     return re.sub(r"[;#%\s]+", " ", str(value)).strip() or "Timeline"
+
+
+def _gantt_ticks(start: object, end: object) -> str:
+    """A Mermaid gantt tickInterval whose labels do not overlap: weekly up to four months, else monthly."""
+    first, last = (d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for d in (start, end))
+    return "1week" if (last - first).days <= 122 else "1month"
 
 
 def _one_line(value: object) -> str:
@@ -208,6 +215,7 @@ def make_environment(project_folder: Path | None) -> Environment:
     env.filters["cell"] = _cell
     env.filters["gantt"] = _gantt_text
     env.filters["gantt_title"] = _gantt_title
+    env.filters["gantt_ticks"] = _gantt_ticks
     env.filters["oneline"] = _one_line
     env.filters["number"] = _number
     env.bound_filters()  # type: ignore[attr-defined]
