@@ -26,6 +26,7 @@ from sap_cli.documents.budget import (
     _spec_widths,
     text_size,
 )
+from sap_cli.documents.markdown import MarkdownText, escape_markdown, markdown_cell, markdown_line
 from sap_cli.errors import TemplateFailed
 from sap_cli.files.paths import read_refusal
 from sap_cli.resources import templates_root
@@ -76,12 +77,6 @@ def _refuse_large_template(folder: Path, template: str) -> None:
         )
 
 
-def _cell(value: object) -> str:
-    """Text safe inside a Markdown table cell: no pipes or line breaks to split the row."""
-    text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
-
-
 _GANTT_KEYWORDS = re.compile(
     r"^(?:gantt|section|title|click|call|excludes|includes|weekday|weekend|dateformat|axisformat|"
     r"tickinterval|todaymarker|inclusiveenddates|topaxis|displaymode|acctitle|accdescr)\b",
@@ -89,28 +84,25 @@ _GANTT_KEYWORDS = re.compile(
 )
 
 
-def _gantt_text(value: object) -> str:
-    """A Mermaid gantt task name on one line, free of the characters and words its syntax claims."""
-    text = re.sub(r"[:;#%\s]+", " ", str(value)).strip() or "untitled"
-    return f"- {text}" if _GANTT_KEYWORDS.match(text) else text
+def _gantt_text(value: object) -> MarkdownText:
+    """A Mermaid gantt task name on one line, free of the characters and words its syntax claims
+    (and of backticks, which could close the code block it stands in)."""
+    text = re.sub(r"[:;#%`\s]+", " ", str(value)).strip() or "untitled"
+    return MarkdownText(f"- {text}" if _GANTT_KEYWORDS.match(text) else text)
 
 
-def _gantt_title(value: object) -> str:
-    return re.sub(r"[;#%\s]+", " ", str(value)).strip() or "Timeline"
+def _gantt_title(value: object) -> MarkdownText:
+    return MarkdownText(re.sub(r"[;#%`\s]+", " ", str(value)).strip() or "Timeline")
 
 
-def _gantt_ticks(start: object, end: object) -> str:
+def _gantt_ticks(start: object, end: object) -> MarkdownText:
     """A Mermaid gantt tickInterval whose labels do not overlap: weekly up to four months, else monthly."""
     first, last = (d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)) for d in (start, end))
-    return "1week" if (last - first).days <= 122 else "1month"
+    return MarkdownText("1week" if (last - first).days <= 122 else "1month")
 
 
-def _one_line(value: object) -> str:
-    return " ".join(str(value).split())
-
-
-def _number(value: float | int) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+def _number(value: float | int) -> MarkdownText:
+    return MarkdownText(str(int(value)) if float(value).is_integer() else str(value))
 
 
 @functools.cache
@@ -141,8 +133,9 @@ def _limited_sandbox() -> Any:
 
     @pass_environment
     def bounded_output(env: Any, value: Any) -> Any:
+        """Every `{{ }}` goes through here: measured, and escaped unless it is Markdown already."""
         _charge(env, text_size(value))
-        return value
+        return escape_markdown(value)
 
     class LimitedSandbox(ImmutableSandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**", "+", "%"})
@@ -150,7 +143,8 @@ def _limited_sandbox() -> Any:
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, finalize=bounded_output, **kwargs)
-            self.concat = _bounded_concat  # type: ignore[method-assign]
+            # What a template writes itself (a macro, a `{% set %}` block) is its own Markdown.
+            self.concat = lambda pieces: MarkdownText(_bounded_concat(pieces))  # type: ignore[method-assign]
             self.built_chars = 0
             # lipsum() makes up to gigabytes of Latin on request; no document needs it.
             self.globals.pop("lipsum", None)
@@ -212,11 +206,14 @@ def make_environment(project_folder: Path | None) -> Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters["cell"] = _cell
+    # Every value printed is escaped as Markdown text (see bounded_output); these say what else
+    # it is: a table cell, one line, a Mermaid name, or (`md`) Markdown the template means.
+    env.filters["cell"] = markdown_cell
     env.filters["gantt"] = _gantt_text
     env.filters["gantt_title"] = _gantt_title
     env.filters["gantt_ticks"] = _gantt_ticks
-    env.filters["oneline"] = _one_line
+    env.filters["oneline"] = markdown_line
+    env.filters["md"] = MarkdownText
     env.filters["number"] = _number
     env.bound_filters()  # type: ignore[attr-defined]
     return env

@@ -172,7 +172,7 @@ def _power(p: Partnership) -> dict[str, Any]:
         verdict = "not shown yet"
         reason = (
             f"Only the plan gives students a share of decisions.{pending} "
-            "Record what happened under `enacted` in matrix.yaml."
+            "Record what happened under 'enacted' in matrix.yaml."
         )
     else:
         verdict = "fails"
