@@ -217,3 +217,17 @@ def test_hostile_partner_text_through_the_whole_command(runner: CliRunner, demo:
         assert dangers(text) == [], page
         seen |= "onerror=alert(1)" in "".join(parse(text).text)  # shown as the words typed
     assert seen
+
+
+def test_the_anonymised_review_comes_too_once_report_made_it(
+    runner: CliRunner, example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert runner.invoke(cli.app, ["report", str(example), "--anonymize"]).exit_code == 0
+    monkeypatch.chdir(example)
+    result = runner.invoke(cli.app, ["export"])
+    assert_handled(result)
+    assert "wrote export/review-anonymized.html" in result.output
+    page = (example / "export" / "review-anonymized.html").read_text(encoding="utf-8")
+    assert "Sofia Martins" not in page and dangers(page) == []
+    one = runner.invoke(cli.app, ["export", "agreement"])  # a document named inside the partnership
+    assert one.exit_code == 0 and one.output == "1 page in export already up to date.\n"
