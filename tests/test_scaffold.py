@@ -81,6 +81,11 @@ def test_gitignore_keeps_private_reflections_out(tmp_path: Path) -> None:
     assert "private/" in (created.folder / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 
+def test_gitignore_keeps_exported_pages_out(tmp_path: Path) -> None:
+    created = create_partnership(request(tmp_path / "demo"), today=FIXED_TODAY)
+    assert "export/" in (created.folder / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
 def test_existing_gitignore_is_extended_not_replaced(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
     folder.mkdir()

@@ -204,31 +204,50 @@ def require_committed(folder: Path, paths: Sequence[Path], option: str = "--comm
 def gitignore_with_private(folder: Path) -> bytes | None:
     """The .gitignore to write, or None if the existing one already keeps private/ out of git.
 
-    An existing file is extended byte for byte, whatever its encoding and line endings.
+    An existing file is extended byte for byte, whatever its encoding and line endings. A new one
+    also keeps export/ out: the documents `sap export` makes are for handing out, not for diffing.
     """
+    return _gitignore_with(
+        folder,
+        GITIGNORE_LINE,
+        b"# Reflections a partner keeps to themself never go into git.\nprivate/\n" + EXPORT_IGNORE,
+    )
+
+
+EXPORT_IGNORE = b"# Documents `sap export` makes for handing out; remade from the files.\nexport/\n"
+
+
+def keep_export_out_of_git(folder: Path) -> bool:
+    """Make sure .gitignore lists export/; True if it wrote."""
+    gitignore = _gitignore_with(folder, "export/", EXPORT_IGNORE)
+    if gitignore is None:
+        return False
+    write_inside(folder, ".gitignore", gitignore)
+    return True
+
+
+def _gitignore_with(folder: Path, line: str, new_file: bytes) -> bytes | None:
     path = folder / ".gitignore"
     # A linked .gitignore would have sap add a line to whatever file it points at.
     refuse_unsafe(
         folder,
         [".gitignore"] if path.is_symlink() else [],
-        f"Replace the link with a plain .gitignore file that lists {GITIGNORE_LINE}, then run the "
-        "command again.",
+        f"Replace the link with a plain .gitignore file that lists {line}, then run the command again.",
     )
     if not path.exists():
-        return b"# Reflections a partner keeps to themself never go into git.\nprivate/\n"
+        return new_file
     if not path.is_file():
         raise SapError(
-            f"{display_path(path)} is not a file, so sap cannot add {GITIGNORE_LINE} to it; "
-            "nothing was changed.",
-            hint="Rename or remove it, then run sap init again.",
+            f"{display_path(path)} is not a file, so sap cannot add {line} to it; nothing was changed.",
+            hint="Rename or remove it, then run the command again.",
         )
     current = path.read_bytes()
-    lines = {line.strip() for line in current.splitlines()}
-    if {GITIGNORE_LINE.encode(), b"/" + GITIGNORE_LINE.encode()} & lines:
+    present = {existing.strip() for existing in current.splitlines()}
+    if {line.encode(), b"/" + line.encode()} & present:
         return None
     newline = b"\r\n" if b"\r\n" in current else b"\n"
     separator = b"" if not current or current.endswith(b"\n") else newline
-    return current + separator + GITIGNORE_LINE.encode() + newline
+    return current + separator + line.encode() + newline
 
 
 def history(folder: Path, names: Sequence[str], before: str | None = None) -> list[tuple[str, str]]:

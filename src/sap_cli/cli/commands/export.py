@@ -1,0 +1,165 @@
+"""`sap export`: the documents as pages for people who do not use git (HTML in this version)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sap_cli.cli.options import folder_or_here, parse_date
+from sap_cli.cli.output import console, count, escape
+from sap_cli.errors import UsageProblem
+from sap_cli.export import EXPORTS
+
+
+class ExportFormat(str, Enum):
+    """`sap export --format`."""
+
+    html = "html"
+    pdf = "pdf"
+    docx = "docx"
+
+
+class Paper(str, Enum):
+    """`sap export --paper`: the page size the print stylesheet asks for."""
+
+    a4 = "a4"
+    letter = "letter"
+
+
+def _complete_export(incomplete: str) -> list[str]:
+    return [name for name in EXPORTS if name.startswith(incomplete)]
+
+
+def export(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="FOLDER",
+            help="The partnership folder (default: the one you are in).",
+            show_default=False,
+        ),
+    ] = None,
+    what: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="DOCUMENT",
+            help="Which documents: agreement, worksheets, progress, review, review-anonymized "
+            "(default: all but the anonymised review, which comes too once `sap report --anonymize` "
+            "has made it).",
+            show_default=False,
+            autocompletion=_complete_export,
+        ),
+    ] = None,
+    output_format: Annotated[
+        ExportFormat,
+        typer.Option("--format", help="html: one page per document, to open, print or send."),
+    ] = ExportFormat.html,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FOLDER",
+            help="Where to put the pages (default: export/ in the partnership, kept out of git).",
+        ),
+    ] = None,
+    paper: Annotated[
+        Paper, typer.Option("--paper", help="The paper size for printing: a4 or letter.")
+    ] = Paper.a4,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="Measure progress at this date (default: the latest in the data).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace pages edited by hand too, after saving each as a .backup copy."
+        ),
+    ] = False,
+) -> None:
+    """Make the documents into pages for people who do not use git: open, print or send them.
+
+    Each page is one file with everything in it: no internet, no other files, no scripts. To get
+    a PDF, open the page in a browser and print it (or save it as PDF).
+
+    \f
+    sap export
+    sap export agreement --paper letter
+    sap export -o ~/Desktop/for-partners
+    """
+    from sap_cli.partnership.layout import find_project
+
+    names = list(what or [])
+    if folder is not None and not folder.exists() and str(folder) in EXPORTS:
+        names.insert(0, str(folder))  # `sap export agreement` inside the partnership
+        folder = None
+    _check_names(names)
+    if output_format is not ExportFormat.html:
+        raise UsageProblem(
+            f"sap cannot make {output_format.value.upper()} files yet; nothing was written",
+            hint="Run `sap export --format html`, open the page in a browser and print it, or save it "
+            "as PDF from the print window.",
+        )
+    project_folder = find_project(folder_or_here(folder))
+    if not _export_one(project_folder, names, output, paper.value, as_of, force):
+        raise typer.Exit(1)
+
+
+def _check_names(names: list[str]) -> None:
+    unknown = [name for name in names if name not in EXPORTS]
+    if unknown:
+        from sap_cli.words import did_you_mean
+
+        guess = did_you_mean(unknown[0].lower(), EXPORTS)
+        raise typer.BadParameter(
+            f"'{unknown[0]}' is not a document sap exports"
+            + (f" (did you mean '{guess}'?)" if guess else "")
+            + f"; choose from {', '.join(EXPORTS)}",
+            param_hint="DOCUMENT",
+        )
+
+
+def _export_one(
+    project_folder: Path, names: list[str], output: Path | None, paper: str, as_of: str | None, force: bool
+) -> bool:
+    """Export one partnership's documents and say what happened; False if some were kept."""
+    from sap_cli.export.documents import export_project
+    from sap_cli.words import command_path, display_path
+
+    result = export_project(
+        project_folder,
+        names or None,
+        output=output.expanduser().absolute() if output is not None else None,
+        paper=paper,
+        as_of=parse_date(as_of, "--date"),
+        force=force,
+    )
+    out = console()
+    if result.gitignore is not None:
+        out.print(f"added export/ to {escape(display_path(result.gitignore))}, so git leaves these pages out")
+    for edited, backup in result.backups:
+        out.print(f"saved your edited {escape(display_path(edited))} as {escape(display_path(backup))}")
+    for written in result.written:
+        out.print(f"wrote {escape(display_path(written))}")
+    if result.unchanged:
+        listed = "" if result.written else f" in {escape(display_path(result.folder))}"
+        out.print(f"{count(len(result.unchanged), 'page')}{listed} already up to date.")
+    if result.kept:
+        err = console(stderr=True)
+        err.print("[bold red]error:[/] these pages were edited by hand, so sap left them as they are:")
+        for path in result.kept:
+            err.print(f"  {escape(display_path(path))}")
+        err.print(
+            "[dim]hint:[/] the pages are remade from the partnership files; change those instead. "
+            "To replace the pages, keeping yours as .backup copies: "
+            f"sap export{escape(command_path(project_folder))} --force"
+        )
+        return False
+    return True

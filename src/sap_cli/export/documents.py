@@ -1,0 +1,118 @@
+"""`sap export`: the documents sap renders as Markdown, made into pages for people outside git."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from sap_cli.documents.files import Document, RenderResult, finish_page, write_documents
+from sap_cli.documents.pages import render_documents
+from sap_cli.export.html import ChartFor, markdown_to_html
+from sap_cli.export.page import html_page
+from sap_cli.files.atomic import refuse_unsafe
+from sap_cli.files.git import keep_export_out_of_git
+from sap_cli.files.paths import first_link
+from sap_cli.partnership.load import load_valid
+from sap_cli.review.page import render_review
+
+if TYPE_CHECKING:
+    from sap_cli.model.folder import Partnership
+
+DEFAULT_FOLDER = "export"
+_ANONYMIZED_REVIEW = "docs/review-anonymized.md"
+
+
+@dataclass
+class ExportResult:
+    """What `sap export` wrote, left as it was, or kept because someone edited it."""
+
+    folder: Path  # where the pages went
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+    backups: list[tuple[Path, Path]] = field(default_factory=list)
+    gitignore: Path | None = None  # .gitignore, when this run added export/ to it
+
+
+def default_exports(folder: Path) -> list[str]:
+    """Every document, and the anonymised review when `sap report --anonymize` made one."""
+    names = ["agreement", "worksheets", "progress", "review"]
+    if first_link(folder, _ANONYMIZED_REVIEW) is None and (folder / _ANONYMIZED_REVIEW).is_file():
+        names.append("review-anonymized")
+    return names
+
+
+def charts_for(partnership: Partnership, markdown_path: str) -> ChartFor | None:
+    """The hook for drawn charts: a function giving the SVG for each mermaid block of a document.
+
+    None for now, so the HTML leaves the mermaid blocks out; the charts of documents/charts.py
+    plug in here.
+    """
+    return None
+
+
+def markdown_documents(
+    partnership: Partnership, which: Sequence[str], as_of: dt.date | None
+) -> list[Document]:
+    """The Markdown `sap render` and `sap report` make, in memory: the one source of every export."""
+    documents = render_documents(
+        partnership, [name for name in which if name in ("agreement", "worksheets", "progress")], as_of
+    )
+    for anonymized, name in ((False, "review"), (True, "review-anonymized")):
+        if name in which:
+            path = _ANONYMIZED_REVIEW if anonymized else "docs/review.md"
+            documents.append(Document(path, render_review(partnership, anonymized, as_of)))
+    return documents
+
+
+def export_path(markdown_path: str, extension: str = "html") -> str:
+    """docs/worksheets/start-student.md -> worksheets/start-student.html, inside the export folder."""
+    relative = PurePosixPath(markdown_path).relative_to("docs")
+    return str(relative.with_suffix(f".{extension}"))
+
+
+def as_html(partnership: Partnership, document: Document, paper: str = "a4") -> Document:
+    """One Markdown document as one self-contained HTML page, with sap's marker after it."""
+    converted = markdown_to_html(document.text, charts_for(partnership, document.path))
+    title = converted.title or partnership.project.title
+    footer = f"{partnership.project.title}: made by sap from the partnership files."
+    page = html_page(converted.body, title, paper=paper, footer=footer)
+    return Document(export_path(document.path), finish_page(page))
+
+
+def export_project(
+    folder: Path,
+    which: Sequence[str] | None = None,
+    output: Path | None = None,
+    paper: str = "a4",
+    as_of: dt.date | None = None,
+    force: bool = False,
+) -> ExportResult:
+    """`sap export --format html`: write the pages into export/ (or `output`), changed ones only."""
+    partnership = load_valid(folder)
+    names = list(which) if which else default_exports(folder)
+    pages = [as_html(partnership, doc, paper) for doc in markdown_documents(partnership, names, as_of)]
+    in_partnership = output is None
+    base = folder if in_partnership else output
+    assert base is not None
+    prefix = f"{DEFAULT_FOLDER}/" if in_partnership else ""
+    pages = [Document(prefix + page.path, page.text) for page in pages]
+    refuse_unsafe(
+        base,
+        [page.path for page in pages],
+        "Replace the link or the odd file with a plain folder or file, or choose another folder "
+        "with -o, then run `sap export` again.",
+    )
+    result = ExportResult(folder=base / DEFAULT_FOLDER if in_partnership else base)
+    # .gitignore first: these pages are for handing out, not for diffing.
+    if in_partnership and keep_export_out_of_git(folder):
+        result.gitignore = folder / ".gitignore"
+    written: RenderResult = write_documents(base, pages, force=force)
+    result.written = written.written
+    result.unchanged = written.unchanged
+    result.kept = [base / relative for relative in written.kept]
+    result.backups = [(base / edited, base / backup) for edited, backup in written.backups]
+    return result

@@ -1,0 +1,64 @@
+"""What every exported page must be, read with a real HTML parser: nothing active, nothing fetched."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "footer", "span"}
+BODY_TAGS = {
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code",
+    "ul", "ol", "li", "strong", "em", "s", "del", "a", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.comments: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_comment(self, data: str) -> None:
+        self.comments.append(data)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(page: str) -> _Elements:
+    parser = _Elements()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+def dangers(page: str) -> list[str]:
+    """Everything in `page` that could run, fetch or point at a file; empty for a safe page."""
+    found = []
+    parsed = parse(page)
+    for tag, attrs in parsed.elements:
+        if tag not in PAGE_TAGS | BODY_TAGS:
+            found.append(f"<{tag}>")
+        for name, value in attrs.items():
+            value = (value or "").strip().lower()
+            if name.startswith("on"):
+                found.append(f"{tag} {name}=")
+            fetches = name in ("src", "srcset", "data", "action", "formaction", "poster", "background")
+            if fetches and not value.startswith("data:"):
+                found.append(f"{tag} {name}={value}")
+            if name == "href" and not value.startswith(("mailto:", "#")):
+                found.append(f"{tag} href={value}")
+            if name == "style" and ("url(" in value or "expression" in value):
+                found.append(f"{tag} style={value}")
+            if tag == "meta" and name == "http-equiv" and value == "refresh":
+                found.append("meta refresh")
+    styles = page.split("<style>", 1)[-1].split("</style>", 1)[0] if "<style>" in page else ""
+    if "url(" in styles or "@import" in styles:
+        found.append("a stylesheet that fetches")
+    return found
