@@ -231,3 +231,18 @@ def test_the_anonymised_review_comes_too_once_report_made_it(
     assert "Sofia Martins" not in page and dangers(page) == []
     one = runner.invoke(cli.app, ["export", "agreement"])  # a document named inside the partnership
     assert one.exit_code == 0 and one.output == "1 page in export already up to date.\n"
+
+
+def test_the_progress_and_review_pages_show_the_timeline_drawn(runner: CliRunner, example: Path) -> None:
+    """The mermaid block becomes sap's own SVG timeline, from the same day as the page's figures;
+    the anonymised review gets none (its milestone titles would come from before anonymising)."""
+    assert runner.invoke(cli.app, ["report", str(example), "--anonymize"]).exit_code == 0
+    result = runner.invoke(cli.app, ["export", str(example)])
+    assert_handled(result)
+    assert result.exit_code == 0, result.output
+    for name in ("progress.html", "review.html"):
+        page = (example / "export" / name).read_text(encoding="utf-8")
+        assert page.count("<svg") == 1 and 'role="img"' in page and "<title" in page, name
+        assert 'class="milestone"' in page and dangers(page) == [], name
+    anonymized = (example / "export" / "review-anonymized.html").read_text(encoding="utf-8")
+    assert "<svg" not in anonymized and "gantt" not in anonymized

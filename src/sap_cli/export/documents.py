@@ -45,13 +45,19 @@ def default_exports(folder: Path) -> list[str]:
     return names
 
 
-def charts_for(partnership: Partnership, markdown_path: str) -> ChartFor | None:
-    """The hook for drawn charts: a function giving the SVG for each mermaid block of a document.
+def charts_for(partnership: Partnership, markdown_path: str, as_of: dt.date | None) -> ChartFor | None:
+    """The drawn chart for each mermaid block of a document: the timeline, seen from the same day
+    as the Markdown's own figures.
 
-    None for now, so the HTML leaves the mermaid blocks out; the charts of documents/charts.py
-    plug in here.
+    The anonymised review gets none: its timeline would show milestone titles before anonymising,
+    so its mermaid block is left out of the page instead.
     """
-    return None
+    if markdown_path not in ("docs/progress.md", "docs/review.md"):
+        return None
+    from sap_cli.documents.charts import timeline_svg
+
+    day = as_of or partnership.latest_recorded_day()
+    return lambda index, source: timeline_svg(partnership, day) if "gantt" in source else None
 
 
 def markdown_documents(
@@ -74,9 +80,11 @@ def export_path(markdown_path: str, extension: str = "html") -> str:
     return str(relative.with_suffix(f".{extension}"))
 
 
-def as_html(partnership: Partnership, document: Document, paper: str = "a4") -> Document:
+def as_html(
+    partnership: Partnership, document: Document, paper: str = "a4", as_of: dt.date | None = None
+) -> Document:
     """One Markdown document as one self-contained HTML page, with sap's marker after it."""
-    converted = markdown_to_html(document.text, charts_for(partnership, document.path))
+    converted = markdown_to_html(document.text, charts_for(partnership, document.path, as_of))
     title = converted.title or partnership.project.title
     footer = f"{partnership.project.title}: made by sap from the partnership files."
     page = html_page(converted.body, title, paper=paper, footer=footer)
@@ -94,7 +102,8 @@ def export_project(
     """`sap export --format html`: write the pages into export/ (or `output`), changed ones only."""
     partnership = load_valid(folder)
     names = list(which) if which else default_exports(folder)
-    pages = [as_html(partnership, doc, paper) for doc in markdown_documents(partnership, names, as_of)]
+    documents = markdown_documents(partnership, names, as_of)
+    pages = [as_html(partnership, doc, paper, as_of) for doc in documents]
     in_partnership = output is None
     base = folder if in_partnership else output
     assert base is not None
