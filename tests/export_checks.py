@@ -10,7 +10,10 @@ BODY_TAGS = {
     "ul", "ol", "li", "strong", "em", "s", "del", "a", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 # The charts sap draws itself (documents/charts.py) and puts in after sanitising: shapes and words.
-SVG_TAGS = {"svg", "title", "desc", "g", "rect", "circle", "ellipse", "line", "path", "polygon", "polyline", "text", "tspan"}  # fmt: skip
+SVG_TAGS = {
+    "svg", "title", "desc", "g", "rect", "circle", "ellipse", "line", "path", "polygon", "polyline",
+    "text", "tspan",
+}  # fmt: skip
 
 
 class _Elements(HTMLParser):
