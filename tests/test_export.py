@@ -244,5 +244,7 @@ def test_the_progress_and_review_pages_show_the_timeline_drawn(runner: CliRunner
         page = (example / "export" / name).read_text(encoding="utf-8")
         assert page.count("<svg") == 1 and 'role="img"' in page and "<title" in page, name
         assert 'class="milestone"' in page and dangers(page) == [], name
+        drawn = page[page.index("<svg") : page.index("</svg>")]
+        assert "<span" not in drawn and "<p>" not in drawn, name  # an HTML tag would end the SVG
     anonymized = (example / "export" / "review-anonymized.html").read_text(encoding="utf-8")
     assert "<svg" not in anonymized and "gantt" not in anonymized

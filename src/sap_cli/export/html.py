@@ -109,11 +109,13 @@ def markdown_to_html(markdown: str, chart_for: ChartFor | None = None) -> Conver
     md.add_render_rule("fence", fence)
     env: dict[str, Any] = {}
     tokens = md.parse(markdown, env)
-    body = sanitize(md.renderer.render(tokens, md.options, env))
+    # Dates are kept whole before the charts go in: a <span> inside an SVG's text would end the
+    # SVG for the browser (HTML's rules for foreign content) and spill its words onto the page.
+    body = keep_dates_whole(sanitize(md.renderer.render(tokens, md.options, env)))
     for index, source in enumerate(charts):
         chart = chart_for(index, source) if chart_for else None
         body = body.replace(f"<p>sap-chart-{nonce}-{index}</p>", chart or "")
-    return Converted(body=keep_dates_whole(body), title=_first_heading(tokens), charts=charts)
+    return Converted(body=body, title=_first_heading(tokens), charts=charts)
 
 
 def _keep_link(tag: str, attribute: str, value: str) -> str | None:
