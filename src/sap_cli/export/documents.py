@@ -91,6 +91,24 @@ def as_html(
     return Document(export_path(document.path), finish_page(page))
 
 
+def as_pdf(
+    partnership: Partnership, document: Document, paper: str = "a4", as_of: dt.date | None = None
+) -> tuple[str, bytes]:
+    """One Markdown document as one PDF, from the same tokens as the HTML page."""
+    from sap_cli.export.pdf import compile_pdf
+    from sap_cli.export.typst_source import markdown_to_typst
+
+    footer = f"{partnership.project.title}: made by sap from the partnership files."
+    source = markdown_to_typst(
+        document.text,
+        charts_for(partnership, document.path, as_of),
+        paper=paper,
+        footer=footer,
+        title=partnership.project.title,
+    )
+    return export_path(document.path, "pdf"), compile_pdf(source)
+
+
 def export_project(
     folder: Path,
     which: Sequence[str] | None = None,
@@ -98,20 +116,35 @@ def export_project(
     paper: str = "a4",
     as_of: dt.date | None = None,
     force: bool = False,
+    output_format: str = "html",
 ) -> ExportResult:
-    """`sap export --format html`: write the pages into export/ (or `output`), changed ones only."""
+    """`sap export`: write the pages (or PDFs) into export/ (or `output`), changed ones only."""
+    if output_format == "pdf":
+        from sap_cli.export.pdf import typst_available
+
+        typst_available()  # before anything is read or written
     partnership = load_valid(folder)
     names = list(which) if which else default_exports(folder)
     documents = markdown_documents(partnership, names, as_of)
+    if output_format == "pdf":
+        files = [as_pdf(partnership, doc, paper, as_of) for doc in documents]
+        return _write(folder, output, files, force)
     pages = [as_html(partnership, doc, paper, as_of) for doc in documents]
+    return _write(folder, output, [(page.path, page.text) for page in pages], force)
+
+
+def _write(
+    folder: Path, output: Path | None, files: Sequence[tuple[str, str | bytes]], force: bool
+) -> ExportResult:
+    """Write the files into export/ (kept out of git) or into `output`: pages as text, PDFs as bytes."""
     in_partnership = output is None
     base = folder if in_partnership else output
     assert base is not None
     prefix = f"{DEFAULT_FOLDER}/" if in_partnership else ""
-    pages = [Document(prefix + page.path, page.text) for page in pages]
+    files = [(prefix + relative, data) for relative, data in files]
     refuse_unsafe(
         base,
-        [page.path for page in pages],
+        [relative for relative, _ in files],
         "Replace the link or the odd file with a plain folder or file, or choose another folder "
         "with -o, then run `sap export` again.",
     )
@@ -119,7 +152,14 @@ def export_project(
     # .gitignore first: these pages are for handing out, not for diffing.
     if in_partnership and keep_export_out_of_git(folder):
         result.gitignore = folder / ".gitignore"
-    written: RenderResult = write_documents(base, pages, force=force)
+    written: RenderResult
+    if all(isinstance(data, str) for _, data in files):
+        pages = [Document(relative, str(data)) for relative, data in files]
+        written = write_documents(base, pages, force=force)
+    else:
+        from sap_cli.export.pdf import write_files
+
+        written = write_files(base, [(rel, data) for rel, data in files if isinstance(data, bytes)], force)
     result.written = written.written
     result.unchanged = written.unchanged
     result.kept = [base / relative for relative in written.kept]

@@ -55,7 +55,11 @@ def export(
     ] = None,
     output_format: Annotated[
         ExportFormat,
-        typer.Option("--format", help="html: one page per document, to open, print or send."),
+        typer.Option(
+            "--format",
+            help="html: one page per document, to open, print or send. pdf: one PDF per document "
+            "(needs the extra: pip install 'sap-cli[pdf]').",
+        ),
     ] = ExportFormat.html,
     output: Annotated[
         Path | None,
@@ -87,11 +91,12 @@ def export(
     """Make the documents into pages for people who do not use git: open, print or send them.
 
     Each page is one file with everything in it: no internet, no other files, no scripts. To get
-    a PDF, open the page in a browser and print it (or save it as PDF).
+    a PDF, use --format pdf (with the PDF extra installed), or open the page in a browser and
+    print it (or save it as PDF).
 
     \f
     sap export
-    sap export agreement --paper letter
+    sap export agreement --format pdf --paper letter
     sap export -o ~/Desktop/for-partners
     """
     from sap_cli.partnership.layout import find_project
@@ -101,14 +106,14 @@ def export(
         names.insert(0, str(folder))  # `sap export agreement` inside the partnership
         folder = None
     _check_names(names)
-    if output_format is not ExportFormat.html:
+    if output_format is ExportFormat.docx:
         raise UsageProblem(
             f"sap cannot make {output_format.value.upper()} files yet; nothing was written",
             hint="Run `sap export --format html`, open the page in a browser and print it, or save it "
             "as PDF from the print window.",
         )
     project_folder = find_project(folder_or_here(folder))
-    if not _export_one(project_folder, names, output, paper.value, as_of, force):
+    if not _export_one(project_folder, names, output, paper.value, as_of, force, output_format.value):
         raise typer.Exit(1)
 
 
@@ -127,7 +132,13 @@ def _check_names(names: list[str]) -> None:
 
 
 def _export_one(
-    project_folder: Path, names: list[str], output: Path | None, paper: str, as_of: str | None, force: bool
+    project_folder: Path,
+    names: list[str],
+    output: Path | None,
+    paper: str,
+    as_of: str | None,
+    force: bool,
+    output_format: str = "html",
 ) -> bool:
     """Export one partnership's documents and say what happened; False if some were kept."""
     from sap_cli.export.documents import export_project
@@ -140,6 +151,7 @@ def _export_one(
         paper=paper,
         as_of=parse_date(as_of, "--date"),
         force=force,
+        output_format=output_format,
     )
     out = console()
     if result.gitignore is not None:

@@ -1,0 +1,124 @@
+"""`sap export --format pdf`: the Typst source of a document compiled by the `typst` wheel.
+
+The wheel is an optional extra (`pip install 'sap-cli[pdf]'`): it carries its own compiler and
+fonts, so no system package is needed. Each compile runs in a new empty folder as Typst's root,
+so the document can read no file, and with a fixed timestamp, so two runs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+from sap_cli.documents.files import RenderResult
+from sap_cli.errors import SapError
+from sap_cli.export.typst_source import SAP_KEYWORD, TypstSource
+from sap_cli.files.atomic import create_exclusive, write_temp_beside
+
+# 2000-01-01: the PDF's creation time, the same on every run (the document itself has no date).
+_TIMESTAMP = 946684800
+
+
+class PdfExtraMissing(SapError):
+    """The `typst` wheel is not installed, so no PDF can be made."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "sap needs the PDF extra to make PDF files, and it is not installed; nothing was written.",
+            hint="Install it with: pip install 'sap-cli[pdf]' (or pipx inject sap-cli typst), then run "
+            "the command again. Or run `sap export --format html`, open the page in a browser and print "
+            "it to PDF.",
+        )
+
+
+class PdfFailed(SapError):
+    """Typst could not compile a document: a fault in sap, not in the partnership's files."""
+
+
+def _typst() -> ModuleType:
+    try:
+        return importlib.import_module("typst")
+    except ImportError as exc:
+        raise PdfExtraMissing() from exc
+
+
+def typst_available() -> None:
+    """Raise PdfExtraMissing now, before anything is written, when the extra is not installed."""
+    _typst()
+
+
+def compile_pdf(document: TypstSource) -> bytes:
+    """The PDF's bytes; Typst sees only an empty folder and no package."""
+    typst = _typst()
+    with tempfile.TemporaryDirectory(prefix="sap-pdf-") as root:
+        try:
+            pdf = typst.compile(
+                document.source.encode("utf-8"), root=root, format="pdf", timestamp=_TIMESTAMP
+            )
+        except typst.TypstError as exc:
+            raise PdfFailed(
+                f"sap could not make the PDF of '{document.title}': {exc.message}; nothing was written.",
+                hint="This is a fault in sap. Run `sap export --format html` for now, and please report it.",
+            ) from exc
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def _state(path: Path, data: bytes) -> str:
+    """missing, current, outdated (a PDF sap made) or edited (anything else in its place)."""
+    if not path.exists():
+        return "missing"
+    try:
+        current = path.read_bytes()
+    except OSError as exc:
+        raise SapError(f"sap cannot read {path}: {exc.strerror}.") from exc
+    if current == data:
+        return "current"
+    made_by_sap = current.startswith(b"%PDF") and SAP_KEYWORD.encode() in current
+    return "outdated" if made_by_sap else "edited"
+
+
+def _back_up(path: Path) -> Path:
+    """Copy a file sap did not make to the first free name like agreement.backup.pdf."""
+    data = path.read_bytes()
+    for n in range(1, 1000):
+        backup = path.with_name(f"{path.stem}.backup{'' if n == 1 else f'-{n}'}{path.suffix}")
+        try:
+            create_exclusive(backup, data)
+        except FileExistsError:
+            continue
+        return backup
+    raise SapError(f"sap found no free name for a backup of {path}; nothing was replaced.")
+
+
+def write_files(folder: Path, files: Sequence[tuple[str, bytes]], force: bool = False) -> RenderResult:
+    """Write each PDF that changed, all at once; a file sap did not make is kept (or, with
+    `force`, saved as a .backup copy first). The caller has refused links and odd files."""
+    result = RenderResult()
+    pending: list[tuple[str, Path]] = []
+    try:
+        for relative, data in files:
+            path = folder / relative
+            state = _state(path, data)
+            if state == "current":
+                result.unchanged.append(path)
+                continue
+            if state == "edited" and not force:
+                result.kept.append(relative)
+                continue
+            if state == "edited":
+                backup = _back_up(path)
+                result.backups.append((relative, str(backup.relative_to(folder))))
+            pending.append((write_temp_beside(path, data), path))
+    except BaseException:
+        for tmp_name, _ in pending:
+            os.unlink(tmp_name)
+        raise
+    for tmp_name, path in pending:
+        os.replace(tmp_name, path)
+        result.written.append(path)
+    return result
