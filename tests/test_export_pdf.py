@@ -178,3 +178,18 @@ def test_without_the_extra_the_message_says_how_to_install_it_or_print_the_html(
     assert "pip install 'sap-cli[pdf]'" in words and "nothing was written" in words
     assert "--format html" in words and "browser" in words and "Traceback" not in words
     assert not (example / "export").exists()
+
+
+def test_hostile_partner_text_through_the_whole_command(runner: CliRunner, demo: Path) -> None:
+    pytest.importorskip("typst")
+    hostile = '#read("/etc/passwd") ] $x$ <label> @ref \\ " #import "@preview/x:0.1.0"'
+    goals = (demo / "goals.yaml").read_text(encoding="utf-8")
+    quoted = "'" + hostile.replace("'", "''") + "'"
+    (demo / "goals.yaml").write_text(
+        goals.replace("A lab rubric students understand", quoted), encoding="utf-8"
+    )
+    result = runner.invoke(cli.app, ["export", "demo", "agreement", "--format", "pdf"])
+    assert_handled(result)
+    assert result.exit_code == 0, result.output
+    text = _flat(_text((demo / "export" / "agreement.pdf").read_bytes()))
+    assert hostile in text and "root:" not in text
