@@ -178,7 +178,7 @@ def test_export_refuses_a_linked_export_folder(runner: CliRunner, example: Path,
     assert list(elsewhere.iterdir()) == []
 
 
-@pytest.mark.parametrize("output_format", ["pdf", "docx"])
+@pytest.mark.parametrize("output_format", ["pdf"])
 def test_pdf_and_word_are_not_built_yet_and_say_how_to_print(
     runner: CliRunner, example: Path, output_format: str
 ) -> None:

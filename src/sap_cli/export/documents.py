@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from sap_cli.documents.files import Document, RenderResult, finish_page, write_documents
+from sap_cli.documents.files import Document, finish_page, write_documents
 from sap_cli.documents.pages import render_documents
 from sap_cli.export.html import ChartFor, markdown_to_html
 from sap_cli.export.page import html_page
@@ -91,6 +91,26 @@ def as_html(
     return Document(export_path(document.path), finish_page(page))
 
 
+# --- DOCX (issue 19): the same Markdown walked into a Word file by export/docx.py ---
+def as_docx(
+    partnership: Partnership, document: Document, reference: Path | None, as_of: dt.date | None
+) -> tuple[str, bytes]:
+    """One Markdown document as one Word file (its relative path and bytes), the same bytes each run."""
+    from sap_cli.export.docx import markdown_to_docx
+    from sap_cli.export.docx_file import docx_bytes
+
+    footer = f"{partnership.project.title}: made by sap from the partnership files."
+    charts = charts_for(partnership, document.path, as_of) is not None
+    word = markdown_to_docx(document.text, reference, footer, charts)
+    title = _markdown_title(document.text) or partnership.project.title
+    day = as_of or partnership.latest_recorded_day()
+    return export_path(document.path, "docx"), docx_bytes(word, title, day)
+
+
+def _markdown_title(markdown: str) -> str:
+    return markdown_to_html(markdown.split("\n\n", 1)[0]).title
+
+
 def export_project(
     folder: Path,
     which: Sequence[str] | None = None,
@@ -98,12 +118,22 @@ def export_project(
     paper: str = "a4",
     as_of: dt.date | None = None,
     force: bool = False,
+    output_format: str = "html",
+    reference: Path | None = None,
 ) -> ExportResult:
-    """`sap export --format html`: write the pages into export/ (or `output`), changed ones only."""
+    """`sap export`: write the pages into export/ (or `output`), changed ones only."""
+    if output_format == "docx":
+        from sap_cli.export.docx import require_python_docx
+
+        require_python_docx()
     partnership = load_valid(folder)
     names = list(which) if which else default_exports(folder)
     documents = markdown_documents(partnership, names, as_of)
-    pages = [as_html(partnership, doc, paper, as_of) for doc in documents]
+    if output_format == "docx":  # issue 19: Word files, written as bytes below
+        files = [as_docx(partnership, doc, reference, as_of) for doc in documents]
+        pages = [Document(path, "") for path, _ in files]
+    else:
+        pages = [as_html(partnership, doc, paper, as_of) for doc in documents]
     in_partnership = output is None
     base = folder if in_partnership else output
     assert base is not None
@@ -119,7 +149,12 @@ def export_project(
     # .gitignore first: these pages are for handing out, not for diffing.
     if in_partnership and keep_export_out_of_git(folder):
         result.gitignore = folder / ".gitignore"
-    written: RenderResult = write_documents(base, pages, force=force)
+    if output_format == "docx":
+        from sap_cli.export.docx_file import write_files
+
+        written = write_files(base, [(prefix + path, data) for path, data in files], force=force)
+    else:
+        written = write_documents(base, pages, force=force)
     result.written = written.written
     result.unchanged = written.unchanged
     result.kept = [base / relative for relative in written.kept]

@@ -55,7 +55,11 @@ def export(
     ] = None,
     output_format: Annotated[
         ExportFormat,
-        typer.Option("--format", help="html: one page per document, to open, print or send."),
+        typer.Option(
+            "--format",
+            help="html: one page per document, to open, print or send. docx: one Word file per "
+            "document (needs pip install 'sap-cli[docx]').",
+        ),
     ] = ExportFormat.html,
     output: Annotated[
         Path | None,
@@ -83,6 +87,14 @@ def export(
             "--force", help="Replace pages edited by hand too, after saving each as a .backup copy."
         ),
     ] = False,
+    reference: Annotated[
+        Path | None,
+        typer.Option(
+            "--reference",
+            metavar="FILE",
+            help="docx only: a Word file whose styles (fonts, headings, page size, letterhead) to use.",
+        ),
+    ] = None,
 ) -> None:
     """Make the documents into pages for people who do not use git: open, print or send them.
 
@@ -101,14 +113,21 @@ def export(
         names.insert(0, str(folder))  # `sap export agreement` inside the partnership
         folder = None
     _check_names(names)
-    if output_format is not ExportFormat.html:
+    if reference is not None and output_format is not ExportFormat.docx:  # issue 19
+        raise UsageProblem(
+            "--reference gives the styles of a Word file, so it only goes with --format docx; "
+            "nothing was written",
+            hint="Add --format docx, or leave --reference out.",
+        )
+    if output_format is ExportFormat.pdf:
         raise UsageProblem(
             f"sap cannot make {output_format.value.upper()} files yet; nothing was written",
             hint="Run `sap export --format html`, open the page in a browser and print it, or save it "
             "as PDF from the print window.",
         )
     project_folder = find_project(folder_or_here(folder))
-    if not _export_one(project_folder, names, output, paper.value, as_of, force):
+    docx = (output_format.value, reference.expanduser().absolute() if reference else None)  # issue 19
+    if not _export_one(project_folder, names, output, paper.value, as_of, force, docx):
         raise typer.Exit(1)
 
 
@@ -127,7 +146,13 @@ def _check_names(names: list[str]) -> None:
 
 
 def _export_one(
-    project_folder: Path, names: list[str], output: Path | None, paper: str, as_of: str | None, force: bool
+    project_folder: Path,
+    names: list[str],
+    output: Path | None,
+    paper: str,
+    as_of: str | None,
+    force: bool,
+    docx: tuple[str, Path | None] = ("html", None),
 ) -> bool:
     """Export one partnership's documents and say what happened; False if some were kept."""
     from sap_cli.export.documents import export_project
@@ -140,6 +165,8 @@ def _export_one(
         paper=paper,
         as_of=parse_date(as_of, "--date"),
         force=force,
+        output_format=docx[0],
+        reference=docx[1],
     )
     out = console()
     if result.gitignore is not None:
