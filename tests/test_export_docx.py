@@ -266,3 +266,39 @@ def test_the_anonymised_review_has_no_chart_note_and_no_names(runner: CliRunner,
     _export(runner, str(example), "review-anonymized", "--format", "docx")
     text = _all_text(docx.Document(str(example / "export" / "review-anonymized.docx")))
     assert "Sofia Martins" not in text and "gantt" not in text and "The chart that goes here" not in text
+
+
+def test_dates_do_not_break_and_the_footer_counts_pages(runner: CliRunner, example: Path) -> None:
+    _export(runner, str(example), "progress", "--format", "docx")
+    path = example / "export" / "progress.docx"
+    with zipfile.ZipFile(path) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+        footers = [archive.read(n).decode("utf-8") for n in archive.namelist() if "footer" in n]
+    assert ">2026-03-06<" not in body and "2026</w:t><w:noBreakHyphen/><w:t>03</w:t>" in body
+    word = docx.Document(str(path))
+    assert "2026-03-06" in _all_text(word)  # still reads as the date
+    assert any('w:instr="PAGE"' in f and 'w:instr="NUMPAGES"' in f for f in footers)
+    assert word.sections[0].footer.paragraphs[0].text.startswith("Redesigning GEOG 210")
+
+
+def test_a_word_template_dotx_works_as_the_reference(
+    runner: CliRunner, example: Path, tmp_path: Path
+) -> None:
+    document = _reference(tmp_path / "centre.docx")
+    template = tmp_path / "centre.dotx"
+    with zipfile.ZipFile(document) as source, zipfile.ZipFile(template, "w") as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                part = part.replace(b"document.main+xml", b"template.main+xml")
+            target.writestr(info, part)
+    _export(runner, str(example), "agreement", "--format", "docx", "--reference", str(template))
+    word = docx.Document(str(example / "export" / "agreement.docx"))
+    assert word.styles["Heading 2"].font.name == "Comic Sans MS"
+
+
+@pytest.mark.parametrize(("paper", "width_mm"), [("a4", 210), ("letter", 216)])
+def test_the_page_size_follows_paper(runner: CliRunner, example: Path, paper: str, width_mm: int) -> None:
+    _export(runner, str(example), "agreement", "--format", "docx", "--paper", paper)
+    section = docx.Document(str(example / "export" / "agreement.docx")).sections[0]
+    assert round(section.page_width.mm) == width_mm

@@ -93,7 +93,11 @@ def as_html(
 
 # --- DOCX (issue 19): the same Markdown walked into a Word file by export/docx.py ---
 def as_docx(
-    partnership: Partnership, document: Document, reference: Path | None, as_of: dt.date | None
+    partnership: Partnership,
+    document: Document,
+    reference: Path | None,
+    as_of: dt.date | None,
+    paper: str = "a4",
 ) -> tuple[str, bytes]:
     """One Markdown document as one Word file (its relative path and bytes), the same bytes each run."""
     from sap_cli.export.docx import markdown_to_docx
@@ -101,7 +105,7 @@ def as_docx(
 
     footer = f"{partnership.project.title}: made by sap from the partnership files."
     charts = charts_for(partnership, document.path, as_of) is not None
-    word = markdown_to_docx(document.text, reference, footer, charts)
+    word = markdown_to_docx(document.text, reference, footer, charts, paper)
     title = _markdown_title(document.text) or partnership.project.title
     day = as_of or partnership.latest_recorded_day()
     return export_path(document.path, "docx"), docx_bytes(word, title, day)
@@ -130,7 +134,7 @@ def export_project(
     names = list(which) if which else default_exports(folder)
     documents = markdown_documents(partnership, names, as_of)
     if output_format == "docx":  # issue 19: Word files, written as bytes below
-        files = [as_docx(partnership, doc, reference, as_of) for doc in documents]
+        files = [as_docx(partnership, doc, reference, as_of, paper) for doc in documents]
         pages = [Document(path, "") for path, _ in files]
     else:
         pages = [as_html(partnership, doc, paper, as_of) for doc in documents]

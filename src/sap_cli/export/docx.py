@@ -10,6 +10,7 @@ with a one-line note pointing to the HTML page, which has it.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +33,10 @@ CHART_NOTE = "The chart that goes here is in the HTML page (sap export --format 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ALIGN = re.compile(r"text-align:\s*(left|right|center)")
 _MONOSPACE = "Consolas"
+# The hyphens of a YYYY-MM-DD date: Word would break a narrow table cell there.
+_DATE_HYPHEN = re.compile(r"(?<=\b\d{4})-(?=\d{2}-\d{2}\b)|(?<=\b\d{4}-\d{2})-(?=\d{2}\b)")
+_TEMPLATE = b"wordprocessingml.template.main+xml"
+_DOCUMENT = b"wordprocessingml.document.main+xml"
 
 
 def require_python_docx() -> None:
@@ -62,7 +67,7 @@ def open_reference(reference: Path | None) -> WordDocument:
         problem = "is not there" if not reference.exists() else "is not an ordinary file"
     else:
         try:
-            document = docx.Document(str(reference))
+            document = docx.Document(io.BytesIO(_as_document(reference.read_bytes())))
         except Exception:  # a zip, XML or python-docx error: an odd file, not a bug in sap
             problem = "is not a Word document sap can read"
     if problem is not None:
@@ -76,6 +81,57 @@ def open_reference(reference: Path | None) -> WordDocument:
         if not child.tag.endswith("}sectPr"):
             body.remove(child)  # its styles, headers and page size stay; its words do not
     return document
+
+
+def _text_run(paragraph: Paragraph, text: str) -> Any:
+    """A run holding `text`, each date's hyphens made ones Word does not break a line at."""
+    from docx.oxml import OxmlElement
+
+    pieces = _DATE_HYPHEN.split(text)
+    if len(pieces) == 1:
+        return paragraph.add_run(text)
+    run = paragraph.add_run()
+    for number, piece in enumerate(pieces):
+        if number:
+            run._r.append(OxmlElement("w:noBreakHyphen"))
+        if piece:
+            run.add_text(piece)
+    return run
+
+
+def _page_numbers(paragraph: Paragraph) -> None:
+    """`page N of M`, as Word fields each reader's program fills in."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for words, field in ((" · page ", "PAGE"), (" of ", "NUMPAGES")):
+        paragraph.add_run(words)
+        simple = OxmlElement("w:fldSimple")
+        simple.set(qn("w:instr"), field)
+        number = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = "1"
+        number.append(text)
+        simple.append(number)
+        paragraph._p.append(simple)
+
+
+def _as_document(data: bytes) -> bytes:
+    """A Word template (.dotx) read as a document: only its declared type differs."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    types = source.read("[Content_Types].xml")
+    if _TEMPLATE not in types:
+        return data
+    out = io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                part = part.replace(_TEMPLATE, _DOCUMENT)
+            target.writestr(info, part)
+    return out.getvalue()
 
 
 class _Writer:
@@ -160,7 +216,7 @@ class _Writer:
             if name in marks:
                 marks[name] = kind.endswith("_open") or (name == "strong" and bold)
             elif kind in ("text", "code_inline") and child.content:
-                run = paragraph.add_run(xml_safe(child.content))
+                run = _text_run(paragraph, xml_safe(child.content))
                 run.bold = marks["strong"] or None
                 run.italic = marks["em"] or None
                 run.font.strike = marks["s"] or None
@@ -222,18 +278,30 @@ class _Writer:
 
 
 def markdown_to_docx(
-    markdown: str, reference: Path | None = None, footer: str = "", charts: bool = False
+    markdown: str,
+    reference: Path | None = None,
+    footer: str = "",
+    charts: bool = False,
+    paper: str = "a4",
 ) -> Any:
     """The Markdown as a python-docx Document (not yet saved), on the reference file's styles if given.
 
     A mermaid block becomes a one-line note that the HTML page has its chart when `charts`, else nothing.
+    The page is `paper` (a4 or letter) unless the reference file sets its own.
     """
     from sap_cli.export.html import _parser
 
     document = open_reference(reference)
+    if reference is None:
+        from docx.shared import Inches, Mm
+
+        width, height = (Mm(210), Mm(297)) if paper == "a4" else (Inches(8.5), Inches(11))
+        for section in document.sections:
+            section.page_width, section.page_height = width, height
     _Writer(document, charts).walk(_parser().parse(markdown))
     if footer:
         section_footer = document.sections[-1].footer
         if not any(paragraph.text.strip() for paragraph in section_footer.paragraphs):
             section_footer.paragraphs[0].text = xml_safe(footer)
+            _page_numbers(section_footer.paragraphs[0])
     return document
