@@ -302,3 +302,21 @@ def test_the_page_size_follows_paper(runner: CliRunner, example: Path, paper: st
     _export(runner, str(example), "agreement", "--format", "docx", "--paper", paper)
     section = docx.Document(str(example / "export" / "agreement.docx")).sections[0]
     assert round(section.page_width.mm) == width_mm
+
+
+def test_each_numbered_list_counts_from_its_own_start(tmp_path: Path) -> None:
+    from sap_cli.export.docx import markdown_to_docx
+
+    markdown_to_docx("# T\n\n1. a\n2. b\n\nBetween.\n\n1. c\n\nAgain.\n\n3. d\n4. e\n").save(
+        str(tmp_path / "n.docx")
+    )
+    word = docx.Document(str(tmp_path / "n.docx"))
+    items = [p for p in word.paragraphs if p.style.name == "List Number"]
+    ids = [p._p.pPr.numPr.numId.val for p in items]
+    assert [p.text for p in items] == ["a", "b", "c", "d", "e"]
+    assert ids[0] == ids[1] and len({ids[0], ids[2], ids[3]}) == 3 and ids[3] == ids[4]
+    starts = {
+        num.numId: num.xpath("./w:lvlOverride/w:startOverride/@w:val")
+        for num in word.part.numbering_part.element.num_lst
+    }
+    assert [starts[i] for i in (ids[0], ids[2], ids[3])] == [["1"], ["1"], ["3"]]

@@ -142,6 +142,7 @@ class _Writer:
         self.charts = charts  # whether the HTML page draws the mermaid blocks (a note says so here)
         self.styles = {style.name for style in document.styles}
         self.lists: list[str] = []  # "bullet" or "number", innermost last
+        self.numbering: int | None = None  # the Word list of the outermost numbered list, if its own
         self.quote = 0
 
     def style(self, *names: str) -> str | None:
@@ -169,6 +170,8 @@ class _Writer:
             return index + 3
         if kind in ("bullet_list_open", "ordered_list_open"):
             self.lists.append("bullet" if kind == "bullet_list_open" else "number")
+            if kind == "ordered_list_open" and len(self.lists) == 1:
+                self.numbering = self._new_numbering(int(str(token.attrGet("start") or 1)))
         elif kind in ("bullet_list_close", "ordered_list_close"):
             self.lists.pop()
         elif kind == "blockquote_open":
@@ -188,10 +191,33 @@ class _Writer:
             depth = len(self.lists)
             name = "List Bullet" if self.lists[-1] == "bullet" else "List Number"
             deeper = f"{name} {depth}" if depth > 1 else name
-            return self.paragraph(deeper, name, "List Paragraph")
+            paragraph = self.paragraph(deeper, name, "List Paragraph")
+            if depth == 1 and self.lists[0] == "number" and self.numbering is not None:
+                properties = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+                properties.get_or_add_ilvl().val = 0
+                properties.get_or_add_numId().val = self.numbering
+            return paragraph
         if self.quote:
             return self.paragraph("Quote")
         return self.paragraph()
+
+    def _new_numbering(self, start: int) -> int | None:
+        """A Word list of its own for a numbered list, counting from `start` (not on from the last list)."""
+        style = self.style("List Number")
+        if style is None:
+            return None
+        properties = self.document.styles[style].element.pPr
+        num_pr = properties.numPr if properties is not None else None
+        if num_pr is None or num_pr.numId is None:
+            return None
+        numbering = self.document.part.numbering_part.element
+        try:
+            existing = numbering.num_having_numId(num_pr.numId.val)
+        except KeyError:
+            return None
+        fresh = numbering.add_num(existing.abstractNumId.val)
+        fresh.add_lvlOverride(ilvl=0).add_startOverride(start)
+        return int(fresh.numId)
 
     def code(self, token: Token) -> None:
         if token.info.strip().split()[:1] == ["mermaid"]:
