@@ -178,17 +178,6 @@ def test_export_refuses_a_linked_export_folder(runner: CliRunner, example: Path,
     assert list(elsewhere.iterdir()) == []
 
 
-@pytest.mark.parametrize("output_format", ["docx"])
-def test_word_is_not_built_yet_and_says_how_to_print(
-    runner: CliRunner, example: Path, output_format: str
-) -> None:
-    result = runner.invoke(cli.app, ["export", str(example), "--format", output_format])
-    assert_handled(result)
-    assert result.exit_code == 2
-    assert f"cannot make {output_format.upper()} files yet" in result.output
-    assert "browser" in result.output and not (example / "export").exists()
-
-
 def test_an_unknown_document_is_a_usage_error(runner: CliRunner, example: Path) -> None:
     result = runner.invoke(cli.app, ["export", str(example), "agreemnt"])
     assert_handled(result)

@@ -109,6 +109,30 @@ def as_pdf(
     return export_path(document.path, "pdf"), compile_pdf(source)
 
 
+# --- DOCX (issue 19): the same Markdown walked into a Word file by export/docx.py ---
+def as_docx(
+    partnership: Partnership,
+    document: Document,
+    reference: Path | None,
+    as_of: dt.date | None,
+    paper: str = "a4",
+) -> tuple[str, bytes]:
+    """One Markdown document as one Word file (its relative path and bytes), the same bytes each run."""
+    from sap_cli.export.docx import markdown_to_docx
+    from sap_cli.export.docx_file import docx_bytes
+
+    footer = f"{partnership.project.title}: made by sap from the partnership files."
+    charts = charts_for(partnership, document.path, as_of) is not None
+    word = markdown_to_docx(document.text, reference, footer, charts, paper)
+    title = _markdown_title(document.text) or partnership.project.title
+    day = as_of or partnership.latest_recorded_day()
+    return export_path(document.path, "docx"), docx_bytes(word, title, day)
+
+
+def _markdown_title(markdown: str) -> str:
+    return markdown_to_html(markdown.split("\n\n", 1)[0]).title
+
+
 def export_project(
     folder: Path,
     which: Sequence[str] | None = None,
@@ -117,26 +141,40 @@ def export_project(
     as_of: dt.date | None = None,
     force: bool = False,
     output_format: str = "html",
+    reference: Path | None = None,
 ) -> ExportResult:
-    """`sap export`: write the pages (or PDFs) into export/ (or `output`), changed ones only."""
+    """`sap export`: write the pages, PDFs or Word files into export/ (or `output`), changed ones only."""
     if output_format == "pdf":
         from sap_cli.export.pdf import typst_available
 
         typst_available()  # before anything is read or written
+    if output_format == "docx":
+        from sap_cli.export.docx import require_python_docx
+
+        require_python_docx()
     partnership = load_valid(folder)
     names = list(which) if which else default_exports(folder)
     documents = markdown_documents(partnership, names, as_of)
+    files: list[tuple[str, str | bytes]]
     if output_format == "pdf":
         files = [as_pdf(partnership, doc, paper, as_of) for doc in documents]
-        return _write(folder, output, files, force)
-    pages = [as_html(partnership, doc, paper, as_of) for doc in documents]
-    return _write(folder, output, [(page.path, page.text) for page in pages], force)
+    elif output_format == "docx":
+        files = [as_docx(partnership, doc, reference, as_of, paper) for doc in documents]
+    else:
+        pages = [as_html(partnership, doc, paper, as_of) for doc in documents]
+        files = [(page.path, page.text) for page in pages]
+    return _write(folder, output, files, force, output_format)
 
 
 def _write(
-    folder: Path, output: Path | None, files: Sequence[tuple[str, str | bytes]], force: bool
+    folder: Path,
+    output: Path | None,
+    files: Sequence[tuple[str, str | bytes]],
+    force: bool,
+    output_format: str = "html",
 ) -> ExportResult:
-    """Write the files into export/ (kept out of git) or into `output`: pages as text, PDFs as bytes."""
+    """Write the files into export/ (kept out of git) or into `output`: pages as text, PDFs and Word
+    files as bytes, each kind with its own way of telling a file sap made from one edited by hand."""
     in_partnership = output is None
     base = folder if in_partnership else output
     assert base is not None
@@ -153,13 +191,18 @@ def _write(
     if in_partnership and keep_export_out_of_git(folder):
         result.gitignore = folder / ".gitignore"
     written: RenderResult
-    if all(isinstance(data, str) for _, data in files):
+    binary = [(rel, data) for rel, data in files if isinstance(data, bytes)]
+    if output_format == "pdf":
+        from sap_cli.export.pdf import write_files as write_pdfs
+
+        written = write_pdfs(base, binary, force)
+    elif output_format == "docx":
+        from sap_cli.export.docx_file import write_files as write_word
+
+        written = write_word(base, binary, force=force)
+    else:
         pages = [Document(relative, str(data)) for relative, data in files]
         written = write_documents(base, pages, force=force)
-    else:
-        from sap_cli.export.pdf import write_files
-
-        written = write_files(base, [(rel, data) for rel, data in files if isinstance(data, bytes)], force)
     result.written = written.written
     result.unchanged = written.unchanged
     result.kept = [base / relative for relative in written.kept]

@@ -58,7 +58,8 @@ def export(
         typer.Option(
             "--format",
             help="html: one page per document, to open, print or send. pdf: one PDF per document "
-            "(needs the extra: pip install 'sap-cli[pdf]').",
+            "(needs pip install 'sap-cli[pdf]'). docx: one Word file per document (needs pip "
+            "install 'sap-cli[docx]').",
         ),
     ] = ExportFormat.html,
     output: Annotated[
@@ -87,6 +88,14 @@ def export(
             "--force", help="Replace pages edited by hand too, after saving each as a .backup copy."
         ),
     ] = False,
+    reference: Annotated[
+        Path | None,
+        typer.Option(
+            "--reference",
+            metavar="FILE",
+            help="docx only: a Word file whose styles (fonts, headings, page size, letterhead) to use.",
+        ),
+    ] = None,
 ) -> None:
     """Make the documents into pages for people who do not use git: open, print or send them.
 
@@ -106,14 +115,15 @@ def export(
         names.insert(0, str(folder))  # `sap export agreement` inside the partnership
         folder = None
     _check_names(names)
-    if output_format is ExportFormat.docx:
+    if reference is not None and output_format is not ExportFormat.docx:  # issue 19
         raise UsageProblem(
-            f"sap cannot make {output_format.value.upper()} files yet; nothing was written",
-            hint="Run `sap export --format html`, open the page in a browser and print it, or save it "
-            "as PDF from the print window.",
+            "--reference gives the styles of a Word file, so it only goes with --format docx; "
+            "nothing was written",
+            hint="Add --format docx, or leave --reference out.",
         )
     project_folder = find_project(folder_or_here(folder))
-    if not _export_one(project_folder, names, output, paper.value, as_of, force, output_format.value):
+    kind = (output_format.value, reference.expanduser().absolute() if reference else None)
+    if not _export_one(project_folder, names, output, paper.value, as_of, force, kind):
         raise typer.Exit(1)
 
 
@@ -138,7 +148,7 @@ def _export_one(
     paper: str,
     as_of: str | None,
     force: bool,
-    output_format: str = "html",
+    kind: tuple[str, Path | None] = ("html", None),
 ) -> bool:
     """Export one partnership's documents and say what happened; False if some were kept."""
     from sap_cli.export.documents import export_project
@@ -151,7 +161,8 @@ def _export_one(
         paper=paper,
         as_of=parse_date(as_of, "--date"),
         force=force,
-        output_format=output_format,
+        output_format=kind[0],
+        reference=kind[1],
     )
     out = console()
     if result.gitignore is not None:
