@@ -143,7 +143,7 @@ def test_export_writes_each_page_prints_its_path_and_keeps_export_out_of_git(
 
     again = runner.invoke(cli.app, ["export", str(example)])
     assert again.exit_code == 0
-    assert again.output == "9 pages in course-redesign/export already up to date.\n"
+    assert again.output == "9 files in course-redesign/export already up to date.\n"
 
 
 def test_export_one_document_into_another_folder_on_letter_paper(runner: CliRunner, example: Path) -> None:
@@ -219,7 +219,7 @@ def test_the_anonymised_review_comes_too_once_report_made_it(
     page = (example / "export" / "review-anonymized.html").read_text(encoding="utf-8")
     assert "Sofia Martins" not in page and dangers(page) == []
     one = runner.invoke(cli.app, ["export", "agreement"])  # a document named inside the partnership
-    assert one.exit_code == 0 and one.output == "1 page in export already up to date.\n"
+    assert one.exit_code == 0 and one.output == "1 file in export already up to date.\n"
 
 
 def test_the_progress_and_review_pages_show_the_timeline_drawn(runner: CliRunner, example: Path) -> None:

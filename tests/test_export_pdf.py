@@ -126,7 +126,7 @@ def test_two_runs_give_identical_bytes_and_the_second_writes_nothing(
     one = (example.parent / "one" / "progress.pdf").read_bytes()
     assert one.startswith(b"%PDF") and one == (example.parent / "two" / "progress.pdf").read_bytes()
     again = runner.invoke(cli.app, ["export", str(example), "progress", "-o", "one", "--format", "pdf"])
-    assert again.output == "1 page in one already up to date.\n"
+    assert again.output == "1 file in one already up to date.\n"
     assert "Timeline" in _text(one)  # sap's own SVG chart, in place of the mermaid block
 
 

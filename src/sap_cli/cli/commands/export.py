@@ -1,4 +1,4 @@
-"""`sap export`: the documents as pages for people who do not use git (HTML in this version)."""
+"""`sap export`: the documents as web pages, PDFs or Word files for people who do not use git."""
 
 from __future__ import annotations
 
@@ -173,7 +173,7 @@ def _export_one(
         out.print(f"wrote {escape(display_path(written))}")
     if result.unchanged:
         listed = "" if result.written else f" in {escape(display_path(result.folder))}"
-        out.print(f"{count(len(result.unchanged), 'page')}{listed} already up to date.")
+        out.print(f"{count(len(result.unchanged), 'file')}{listed} already up to date.")
     if result.kept:
         err = console(stderr=True)
         err.print("[bold red]error:[/] these pages were edited by hand, so sap left them as they are:")
