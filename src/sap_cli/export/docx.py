@@ -315,7 +315,7 @@ def markdown_to_docx(
     A mermaid block becomes a one-line note that the HTML page has its chart when `charts`, else nothing.
     The page is `paper` (a4 or letter) unless the reference file sets its own.
     """
-    from sap_cli.export.html import _parser
+    from sap_cli.export.html import markdown_parser
 
     document = open_reference(reference)
     if reference is None:
@@ -324,7 +324,7 @@ def markdown_to_docx(
         width, height = (Mm(210), Mm(297)) if paper == "a4" else (Inches(8.5), Inches(11))
         for section in document.sections:
             section.page_width, section.page_height = width, height
-    _Writer(document, charts).walk(_parser().parse(markdown))
+    _Writer(document, charts).walk(markdown_parser().parse(markdown))
     if footer:
         section_footer = document.sections[-1].footer
         if not any(paragraph.text.strip() for paragraph in section_footer.paragraphs):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import re
 import zipfile
 from collections.abc import Sequence
@@ -20,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sap_cli.documents.files import RenderResult
-from sap_cli.errors import SapError
-from sap_cli.files.atomic import create_exclusive, write_temp_beside
+from sap_cli.export.binary_files import write_binary
 
 _CORE = "docProps/core.xml"
 _PLACEHOLDER = "sap:" + "0" * 16
@@ -81,55 +79,6 @@ def made_by_sap_untouched(data: bytes) -> bool:
     return match is not None and match.group(1).decode() == _digest(parts)
 
 
-def _state(path: Path, data: bytes) -> str:
-    if not path.exists():
-        return "missing"
-    try:
-        current = path.read_bytes()
-    except OSError as exc:
-        raise SapError(f"sap cannot read {path}: {exc.strerror}; nothing was written.") from exc
-    if current == data:
-        return "current"
-    return "outdated" if made_by_sap_untouched(current) else "edited"
-
-
-def _back_up(path: Path) -> Path:
-    data = path.read_bytes()
-    for n in range(1, 1000):
-        backup = path.with_name(f"{path.stem}.backup{'' if n == 1 else f'-{n}'}{path.suffix}")
-        try:
-            create_exclusive(backup, data)
-        except FileExistsError:
-            continue
-        return backup
-    raise SapError(f"sap found no free name for a backup of {path}; nothing was replaced.")
-
-
 def write_files(base: Path, files: Sequence[tuple[str, bytes]], force: bool = False) -> RenderResult:
-    """Write every Word file that changed, all at once; one edited by hand is kept (or backed up with force).
-
-    Paths are relative to `base` and already checked by the caller (no links, no odd files).
-    """
-    result = RenderResult()
-    pending: list[tuple[str, Path]] = []
-    try:
-        for relative, data in files:
-            path = base / relative
-            state = _state(path, data)
-            if state == "current":
-                result.unchanged.append(path)
-            elif state == "edited" and not force:
-                result.kept.append(relative)
-            else:
-                if state == "edited":
-                    backup = _back_up(path)
-                    result.backups.append((relative, str(backup.relative_to(base))))
-                pending.append((write_temp_beside(path, data), path))
-    except BaseException:
-        for tmp_name, _ in pending:
-            os.unlink(tmp_name)
-        raise
-    for tmp_name, path in pending:
-        os.replace(tmp_name, path)
-        result.written.append(path)
-    return result
+    """Write every Word file that changed (see export/binary_files.py)."""
+    return write_binary(base, files, made_by_sap_untouched, force)

@@ -72,7 +72,7 @@ def _comment(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _parser() -> MarkdownIt:
+def markdown_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -82,7 +82,7 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def _first_heading(tokens: Sequence[Token]) -> str:
+def first_heading(tokens: Sequence[Token]) -> str:
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and index + 1 < len(tokens):
             inline = tokens[index + 1]
@@ -95,7 +95,7 @@ def _first_heading(tokens: Sequence[Token]) -> str:
 
 def markdown_to_html(markdown: str, chart_for: ChartFor | None = None) -> Converted:
     """The Markdown as a safe HTML fragment; mermaid blocks become `chart_for`'s charts, or nothing."""
-    md = _parser()
+    md = markdown_parser()
     nonce = secrets.token_hex(8)  # placeholders partner text cannot guess
     charts: list[str] = []
 
@@ -115,7 +115,7 @@ def markdown_to_html(markdown: str, chart_for: ChartFor | None = None) -> Conver
     for index, source in enumerate(charts):
         chart = chart_for(index, source) if chart_for else None
         body = body.replace(f"<p>sap-chart-{nonce}-{index}</p>", chart or "")
-    return Converted(body=body, title=_first_heading(tokens), charts=charts)
+    return Converted(body=body, title=first_heading(tokens), charts=charts)
 
 
 def _keep_link(tag: str, attribute: str, value: str) -> str | None:

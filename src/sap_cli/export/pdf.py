@@ -8,7 +8,6 @@ so the document can read no file, and with a fixed timestamp, so two runs give t
 from __future__ import annotations
 
 import importlib
-import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,8 +15,8 @@ from types import ModuleType
 
 from sap_cli.documents.files import RenderResult
 from sap_cli.errors import SapError
+from sap_cli.export.binary_files import write_binary
 from sap_cli.export.typst_source import SAP_KEYWORD, TypstSource
-from sap_cli.files.atomic import create_exclusive, write_temp_beside
 
 # 2000-01-01: the PDF's creation time, the same on every run (the document itself has no date).
 _TIMESTAMP = 946684800
@@ -68,57 +67,11 @@ def compile_pdf(document: TypstSource) -> bytes:
     return pdf
 
 
-def _state(path: Path, data: bytes) -> str:
-    """missing, current, outdated (a PDF sap made) or edited (anything else in its place)."""
-    if not path.exists():
-        return "missing"
-    try:
-        current = path.read_bytes()
-    except OSError as exc:
-        raise SapError(f"sap cannot read {path}: {exc.strerror}.") from exc
-    if current == data:
-        return "current"
-    made_by_sap = current.startswith(b"%PDF") and SAP_KEYWORD.encode() in current
-    return "outdated" if made_by_sap else "edited"
-
-
-def _back_up(path: Path) -> Path:
-    """Copy a file sap did not make to the first free name like agreement.backup.pdf."""
-    data = path.read_bytes()
-    for n in range(1, 1000):
-        backup = path.with_name(f"{path.stem}.backup{'' if n == 1 else f'-{n}'}{path.suffix}")
-        try:
-            create_exclusive(backup, data)
-        except FileExistsError:
-            continue
-        return backup
-    raise SapError(f"sap found no free name for a backup of {path}; nothing was replaced.")
+def made_by_sap(data: bytes) -> bool:
+    """A PDF sap exported: it carries sap's keyword."""
+    return data.startswith(b"%PDF") and SAP_KEYWORD.encode() in data
 
 
 def write_files(folder: Path, files: Sequence[tuple[str, bytes]], force: bool = False) -> RenderResult:
-    """Write each PDF that changed, all at once; a file sap did not make is kept (or, with
-    `force`, saved as a .backup copy first). The caller has refused links and odd files."""
-    result = RenderResult()
-    pending: list[tuple[str, Path]] = []
-    try:
-        for relative, data in files:
-            path = folder / relative
-            state = _state(path, data)
-            if state == "current":
-                result.unchanged.append(path)
-                continue
-            if state == "edited" and not force:
-                result.kept.append(relative)
-                continue
-            if state == "edited":
-                backup = _back_up(path)
-                result.backups.append((relative, str(backup.relative_to(folder))))
-            pending.append((write_temp_beside(path, data), path))
-    except BaseException:
-        for tmp_name, _ in pending:
-            os.unlink(tmp_name)
-        raise
-    for tmp_name, path in pending:
-        os.replace(tmp_name, path)
-        result.written.append(path)
-    return result
+    """Write each PDF that changed (see export/binary_files.py)."""
+    return write_binary(folder, files, made_by_sap, force)

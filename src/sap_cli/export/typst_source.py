@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sap_cli.export.html import ChartFor, _first_heading, _parser
+from sap_cli.export.html import ChartFor, first_heading, markdown_parser
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -205,7 +205,7 @@ def markdown_to_typst(
     markdown: str, chart_for: ChartFor | None = None, paper: str = "a4", footer: str = "", title: str = ""
 ) -> TypstSource:
     """The Markdown as a whole Typst document; mermaid blocks become `chart_for`'s charts, or nothing."""
-    tokens = _parser().parse(markdown)
-    shown = _first_heading(tokens) or title
+    tokens = markdown_parser().parse(markdown)
+    shown = first_heading(tokens) or title
     body = "".join(_blocks(tokens, chart_for))
     return TypstSource(source=_preamble(shown, paper, footer) + body, title=shown)
