@@ -228,3 +228,28 @@ def test_a_ctrl_c_python_cannot_raise_where_it_lands_still_stops_the_command() -
     )  # fmt: skip
     assert result.stdout.strip() == "stopped", result.stdout + result.stderr
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+
+
+def test_installing_twice_keeps_other_unraisable_errors_reported() -> None:
+    """entry.py installs at import and again in main(): the hook must not end up calling itself."""
+    import sys
+
+    from sap_cli import interrupts
+
+    before_hook, before_saved = sys.unraisablehook, interrupts._Run.unraisable
+    seen: list[object] = []
+    sys.unraisablehook = seen.append
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(signal, "signal", lambda *args: None)
+            patch.setattr(signal, "getsignal", lambda *args: None)
+            interrupts.install()
+            interrupts.install()
+
+            class Args:
+                exc_type = ValueError
+
+            sys.unraisablehook(Args())  # type: ignore[arg-type]
+        assert len(seen) == 1
+    finally:
+        sys.unraisablehook, interrupts._Run.unraisable = before_hook, before_saved

@@ -35,8 +35,9 @@ def install() -> None:
         return  # started with Ctrl-C ignored (`nohup`, a background job): keep it so
     signal.signal(signal.SIGINT, _on_ctrl_c)
     _Run.installed = True
-    _Run.unraisable = sys.unraisablehook
-    sys.unraisablehook = _swallowed
+    if sys.unraisablehook is not _swallowed:  # install() runs twice (import, then main())
+        _Run.unraisable = sys.unraisablehook
+        sys.unraisablehook = _swallowed
 
 
 def command_started() -> None:

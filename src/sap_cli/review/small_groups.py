@@ -33,9 +33,6 @@ class Groups:
     members: dict[str, list[str]]  # side (or EVERYONE) -> partner ids, only for groups shown
     withheld: list[str]  # sides whose figures are left out
 
-    def of(self) -> dict[str, str]:
-        return {partner_id: side for side, ids in self.members.items() for partner_id in ids}
-
 
 def groups(people: Mapping[str, str], min_group: int) -> Groups:
     """Partner id -> kind, grouped so that no group shown has fewer than `min_group` people.

@@ -100,7 +100,7 @@ def report(
         print_replaced(replaced, console())
     if min_group is not None and output is None:
         console().print(
-            f"[dim]Made with groups of at least {min_group}. `sap render` remakes this file with "
-            "anonymize.min_group from project.yaml (3 if not set): set it there to keep "
-            f"{min_group}.[/]"
+            f"[dim]No figure in this review is about fewer than {min_group} people. `sap render` "
+            "remakes this file with the size written in project.yaml (anonymize: min_group, 3 if not "
+            f"there): set it there to keep {min_group}.[/]"
         )
