@@ -61,8 +61,9 @@ def test_the_block_names_the_version_and_fingerprint_and_how_to_record_a_paper_s
     assert partnership is not None
     block = _block(_agreement(folder))
     assert f"Agreement version 1, fingerprint `{fingerprint(partnership).whole}`." in block
-    assert '`sap sign --partner "<name or id>" --date YYYY-MM-DD`' in block
-    assert "`sap sign --partner amira-haddad --date YYYY-MM-DD`" in block
+    whole = fingerprint(partnership).whole
+    assert '`sap sign --partner "<name or id>"`' in block
+    assert f"`sap sign --partner amira-haddad --date YYYY-MM-DD --how paper --fingerprint {whole}`" in block
 
 
 def test_a_recorded_signature_shows_in_the_block(
@@ -78,7 +79,7 @@ def test_a_recorded_signature_shows_in_the_block(
     assert "Recorded in sap: signed version 1 on 2026-01-14." in mira
     assert block.count("Recorded in sap: not signed yet.") == 1
     # the command's example goes to someone who has not signed yet
-    assert "`sap sign --partner lee-chen --date YYYY-MM-DD`" in block
+    assert "`sap sign --partner lee-chen --date YYYY-MM-DD --how paper --fingerprint " in block
 
 
 def test_the_signature_lines_stay_plain_text_when_printed(make_partnership: Callable[..., Path]) -> None:

@@ -194,6 +194,7 @@ class PartnerSignature:
     fingerprint: str | None = None  # None for a signature from before sap kept fingerprints
     changed: list[str] = field(default_factory=list)  # what changed since they signed, in plain words
     editorial: list[tuple[int, str]] = field(default_factory=list)  # (version, note) they count as signed for
+    how: str | None = None  # paper, e-signature, e-mail or in-person, when someone else recorded it
 
     @property
     def covered(self) -> str:
@@ -228,6 +229,7 @@ class PartnerSignature:
             "version": self.version,
             "fingerprint": self.fingerprint,
             "changed": self.changed,
+            "how": self.how,
         }
 
 
@@ -268,6 +270,7 @@ def _signature_state(p: Partnership, partner: Partner, current: Fingerprint) -> 
             signature.fingerprint,
             [] if editorial else changed,
             editorial,
+            signature.how,
         )
     return PartnerSignature(partner.id, partner.called, "not-signed")
 

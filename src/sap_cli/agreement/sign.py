@@ -44,6 +44,40 @@ class SignUnfinished(SapError):
     """The signature was written but project.yaml could not take the new agreement_version."""
 
 
+class SignedAnotherText(SapError):
+    """The copy a partner signed (on paper, say) shows a fingerprint the agreement no longer has."""
+
+
+def _check_copy(p: Partnership, partner: Partner, printed: str, current: Fingerprint) -> None:
+    """Refuse a signature given on a copy of the agreement that is not what it says now."""
+    given = printed.strip().strip("`").lower()
+    if len(given) >= 6 and current.whole.startswith(given):
+        return
+    signed_before = [
+        signature.version
+        for record in p.signatures
+        for signature in record.signatures
+        if signature.fingerprint and signature.fingerprint.startswith(given) and len(given) >= 6
+    ]
+    if signed_before:
+        problem = (
+            f"the copy {partner.called} signed has fingerprint {printed.strip()}, the text of version "
+            f"{signed_before[0]}, but the agreement has changed since (fingerprint now {current.whole}), "
+            "so sap cannot record this signature for the agreement as it stands; nothing was written"
+        )
+    else:
+        problem = (
+            f"the fingerprint {printed.strip()!r} is not this agreement's ({current.whole}) nor one sap "
+            f"has recorded, so sap cannot tell what {partner.called} signed; nothing was written"
+        )
+    raise SignedAnotherText(
+        problem,
+        hint="Check the code was copied exactly from the sign-off of the copy they signed. If it was, "
+        "the agreement changed after that copy was made: `sap agreement diff` shows what changed; give "
+        "them the agreement as it is now (`sap export`) to read and sign.",
+    )
+
+
 def recorded_version(p: Partnership) -> int:
     """The newest version of the agreement: project.yaml's, or one a stopped `sap sign` signed."""
     signed = [signature.version for record in p.signatures for signature in record.signatures]
@@ -66,8 +100,17 @@ def _signing_version(p: Partnership, current: Fingerprint) -> int:
     return version
 
 
-def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
+def sign_partner(
+    folder: Path,
+    partner_id: str,
+    on: dt.date,
+    how: str | None = None,
+    printed_fingerprint: str | None = None,
+) -> Signed:
     """Record that a partner agrees to the agreement as it stands, with its fingerprint.
+
+    `how` says how they agreed when someone records it for them (paper, e-signature...);
+    `printed_fingerprint`, the fingerprint on the copy they signed, must be the agreement's now.
 
     Two files change when the agreement moves to a new version: the signature is written first,
     project.yaml's agreement_version second. Stopped in between, the folder still validates (a
@@ -90,6 +133,8 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
             "if they agreed before they left, give that day with --date YYYY-MM-DD.",
         )
     current = fingerprint(p)
+    if printed_fingerprint is not None:
+        _check_copy(p, partner, printed_fingerprint, current)
     version = _signing_version(p, current)
     path = folder / "signatures" / f"{partner.id}.yaml"
     recorded = p.project.agreement_version
@@ -114,6 +159,7 @@ def sign_partner(folder: Path, partner_id: str, on: dt.date) -> Signed:
         "fingerprint": current.whole,
         "parts": dict(current.parts),
         "terms": current.terms,
+        **({"how": how} if how else {}),
     }
     # Both files are checked before either is written: no link on the way, in or out.
     refuse_unsafe(

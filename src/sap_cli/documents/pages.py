@@ -21,6 +21,7 @@ from sap_cli.model.vocab import (
     LEVEL_LABELS,
     PHASES,
     PROPOSITION_LABELS,
+    SIGNING_WAY_LABELS,
 )
 from sap_cli.resources import worksheet_prompts
 
@@ -155,6 +156,7 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
                 **state.as_dict(),
                 "reason": state.reason,
                 "covered": state.covered,
+                "how_words": SIGNING_WAY_LABELS.get(state.how or "", ""),
                 "label": _label(partner),
                 "left": partner.left,
             }

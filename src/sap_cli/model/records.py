@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import Field
 
 from sap_cli.model.base import Hex, Hours, Record, Score, Slug, Text
-from sap_cli.model.vocab import DecidedBy, GoalStatus
+from sap_cli.model.vocab import DecidedBy, GoalStatus, SigningWay
 
 
 class Decision(Record):
@@ -94,6 +94,12 @@ class Signature(Record):
         default=None,
         description="Made by `sap sign`: a fingerprint of the agreement without the wording partners may "
         "correct as an editorial change (the title, the summary and why you work as partners).",
+    )
+    how: SigningWay | None = Field(
+        default=None,
+        description="How they agreed when someone else recorded it (`sap sign --how`): paper, e-signature, "
+        "e-mail or in-person. Empty when the partner ran `sap sign` themselves.",
+        examples=["paper"],
     )
     editorial: Text | None = Field(
         default=None,

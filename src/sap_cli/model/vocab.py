@@ -114,6 +114,17 @@ Phase = Literal["start", "during", "end"]  # of a partnership, for reflections a
 PHASES: tuple[str, ...] = get_args(Phase)
 
 
+# How a partner gave a signature that someone else recorded with `sap sign --how`.
+SigningWay = Literal["paper", "e-signature", "e-mail", "in-person"]
+SIGNING_WAYS: tuple[str, ...] = get_args(SigningWay)
+SIGNING_WAY_LABELS: dict[str, str] = {
+    "paper": "on paper",
+    "e-signature": "by e-signature",
+    "e-mail": "by e-mail",
+    "in-person": "in person",
+}
+
+
 # Who made a decision, when the record says so as a group rather than by naming partners.
 DecidedBy = Literal["students", "staff", "joint"]
 DECIDED_BY: tuple[str, ...] = get_args(DecidedBy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -9,6 +10,15 @@ import typer
 from sap_cli.cli.options import PartnershipFolder, folder_or_here, partner_ids_in, today_or
 from sap_cli.cli.output import console, escape
 from sap_cli.errors import UsageProblem
+
+
+class SigningWay(str, Enum):
+    """`sap sign --how`: the same words as model/vocab.py's SigningWay (a test keeps them equal)."""
+
+    paper = "paper"
+    e_signature = "e-signature"
+    e_mail = "e-mail"
+    in_person = "in-person"
 
 
 def sign(
@@ -20,12 +30,28 @@ def sign(
         str | None,
         typer.Option("--date", metavar="YYYY-MM-DD", help="The day they agreed (default: today)."),
     ] = None,
+    how: Annotated[
+        SigningWay | None,
+        typer.Option(
+            "--how",
+            help="How they agreed, when you record it for them: paper, e-signature, e-mail or in-person.",
+        ),
+    ] = None,
+    printed: Annotated[
+        str | None,
+        typer.Option(
+            "--fingerprint",
+            metavar="FINGERPRINT",
+            help="The fingerprint on the copy they signed; sap refuses if the agreement changed since.",
+        ),
+    ] = None,
 ) -> None:
     """Record that a partner agrees to the agreement as it stands now.
 
     \f
     sap sign --partner amira-haddad
     sap sign --partner lee-chen --date 2026-02-02
+    sap sign --partner "Lee Chen" --how paper --fingerprint 3f9a2c41d0b7
     """
     from sap_cli.agreement.sign import sign_partner
     from sap_cli.partnership.layout import find_project
@@ -40,7 +66,7 @@ def sign(
             else "The ids are in roles.yaml, under partners: --partner ID",
         )
     project_folder = find_project(folder_or_here(folder))
-    signed = sign_partner(project_folder, partner, today_or(on))
+    signed = sign_partner(project_folder, partner, today_or(on), how.value if how else None, printed)
     out = console()
     if signed.finished_from is not None:
         out.print(
