@@ -66,15 +66,23 @@ def _meeting(data: dict[str, Any]) -> str:
 
 
 def _print_table(rows: list[Row], as_of: str) -> None:
-    from rich import box
     from rich.table import Table
 
     table = Table(
-        title=f"Partnerships as of {as_of}", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False
+        title=f"Partnerships as of {as_of}",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+        padding=(0, 1),
+        header_style="bold underline",
     )
+    # The figures have fixed widths (longer words wrap: "not shown / yet"), the path takes the rest,
+    # so the table fits 80 columns.
     table.add_column("Partnership", overflow="fold", ratio=1)
-    for header in ("Phase", "Met", "Late", "Goals", "Signed", "Power", "Health"):
-        table.add_column(header, no_wrap=header != "Phase")
+    for header, width in (
+        ("Phase", 8), ("Met", 8), ("Late", 4), ("Goals", 5), ("Signed", 7), ("Power", 9), ("Health", 7)
+    ):  # fmt: skip
+        table.add_column(header, width=width, overflow="fold")
     for row in rows:
         data = row.data
         if not row.valid:
@@ -94,7 +102,7 @@ def _print_table(rows: list[Row], as_of: str) -> None:
         )
     console().print(table)
     console().print(
-        "[dim]Met: days since the last meeting (red: longer than agreed). Late: overdue actions. "
+        "\n[dim]Met: days since the last meeting (red: longer than agreed). Late: overdue actions. "
         "Signed: who still has to sign the current agreement. Health: notes from sap status and "
         "sap validate (all of them with --format json).[/]"
     )
