@@ -64,7 +64,17 @@ ACTUAL: dict[str, Callable[[], Any]] = {
     "report `small_groups` (with `--anonymize`; otherwise `null`)": lambda: as_json(
         "report", str(EXAMPLE), "--anonymize", "-o", "-"
     )["small_groups"],
+    "`sap programme --format json`": lambda: programme(),
+    "programme `partnerships`": lambda: programme()["partnerships"][0],
+    "programme `rollup`": lambda: programme()["rollup"],
+    "programme `problems`": lambda: json.loads(
+        sap("programme", str(with_problems()), "--format", "json").stdout
+    )["problems"][0],
 }
+
+
+def programme() -> Any:
+    return as_json("programme", str(EXAMPLES), "--date", ON)
 
 
 _WITH_PROBLEMS: list[Path] = []
@@ -104,7 +114,7 @@ def test_every_command_that_prints_json_has_a_row_in_the_readme() -> None:
         source = inspect.getsource(callback)
         if re.search(r'typer\.Option\(\s*"--format"', source) and "json" in source:
             speaks_json.append(command.name or callback.__name__)
-    assert sorted(speaks_json) == ["actions", "report", "status", "validate"]
+    assert sorted(speaks_json) == ["actions", "programme", "report", "status", "validate"]
     for name in speaks_json:
         assert f"`sap {name} --format json`" in documented_keys(), name
 

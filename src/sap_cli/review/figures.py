@@ -195,15 +195,21 @@ def _pulse_rows(p: Partnership) -> list[dict[str, Any]]:
     return [{"kind": kind, **point} for kind, points in pulse_by_kind(p).items() for point in points]
 
 
+def highest_level(involvements: list[dict[str, Any]] | None) -> str | None:
+    """The highest Bovill level among a stage's involvements (as `_power` lists them); None if none."""
+    if not involvements:
+        return None
+    return str(max((i["level"] for i in involvements), key=LEVEL_ORDER.__getitem__))
+
+
 def _enacted_lower(stages: list[dict[str, Any]]) -> list[str]:
     """'Stage (planned: partnership; enacted: consult)' for each stage whose highest level fell short."""
     found = []
     for stage in stages:
         if not stage["planned"] or not stage["enacted"]:
             continue
-        planned = max((i["level"] for i in stage["planned"]), key=LEVEL_ORDER.__getitem__)
-        enacted = max((i["level"] for i in stage["enacted"]), key=LEVEL_ORDER.__getitem__)
-        if LEVEL_ORDER[enacted] < LEVEL_ORDER[planned]:
+        planned, enacted = highest_level(stage["planned"]), highest_level(stage["enacted"])
+        if planned is not None and enacted is not None and LEVEL_ORDER[enacted] < LEVEL_ORDER[planned]:
             found.append(f"{stage['name']} (planned: {planned}; enacted: {enacted})")
     return found
 

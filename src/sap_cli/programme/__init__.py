@@ -1,0 +1,1 @@
+"""The programme view: many partnerships read through `partnership/`, as rows and roll-up figures."""
