@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from html.parser import HTMLParser
+from pathlib import Path
 
 PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "footer", "span"}
 BODY_TAGS = {
@@ -67,3 +70,32 @@ def dangers(page: str) -> list[str]:
     if "url(" in styles or "@import" in styles:
         found.append("a stylesheet that fetches")
     return found
+
+
+# Partner names in three scripts: Irish (Latin with fadas), Vietnamese (stacked diacritics), Chinese.
+NAMES_IN_THREE_SCRIPTS = {
+    "Sofia Martins": "Siobhán Ó Briain",
+    "Jamal Osei": "Nguyễn Thị Minh Khai",
+    "Kiri Walker": "王芳",
+}
+
+
+def rename_partners(folder: Path) -> list[str]:
+    """Rename three partners of a copy of the course-redesign example (roles.yaml only)."""
+    roles = folder / "roles.yaml"
+    text = roles.read_text(encoding="utf-8")
+    for old, new in NAMES_IN_THREE_SCRIPTS.items():
+        assert f"    name: {old}\n" in text
+        text = text.replace(f"    name: {old}\n", f"    name: {new}\n")
+    roles.write_text(text, encoding="utf-8")
+    return list(NAMES_IN_THREE_SCRIPTS.values())
+
+
+def chinese_fonts() -> list[str]:
+    """The families of the installed fonts with Chinese glyphs, as fontconfig sees them."""
+    if shutil.which("fc-list") is None:
+        return []
+    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
+    return sorted(
+        {name.strip() for line in found.stdout.splitlines() for name in line.split(",") if name.strip()}
+    )

@@ -148,3 +148,47 @@ def test_the_pulse_from_grouped_rows_keeps_group_names_as_text() -> None:
     assert len(points) == 4
     assert {g.get("data-group") for g in points} == {HOSTILE, "all partners"}
     assert ET.fromstring(pulse_svg_from_rows([])).find(f"{SVG}title") is not None
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(ink: str, paper: str) -> float:
+    light, dark = sorted((_luminance(ink), _luminance(paper)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _low_contrast_words(svg: str) -> list[tuple[str, str, str, float]]:
+    """Each text whose ink on the rectangle drawn last under it is below WCAG AA's 4.5 to 1."""
+    rects: list[tuple[float, float, float, float, str]] = []
+    low = []
+    for element in ET.fromstring(svg).iter():
+        if element.tag == f"{SVG}rect" and element.get("fill", "none").startswith("#"):
+            x, y = float(element.get("x", "0")), float(element.get("y", "0"))
+            w, h = float(element.get("width", "0")), float(element.get("height", "0"))
+            rects.append((x, y, w, h, element.get("fill", "")))
+        elif element.tag == f"{SVG}text":
+            x, y, ink = (
+                float(element.get("x", "0")),
+                float(element.get("y", "0")) - 4,
+                element.get("fill", "#000000"),
+            )
+            under = [fill for rx, ry, w, h, fill in rects if rx <= x <= rx + w and ry <= y <= ry + h]
+            paper = under[-1] if under else "#ffffff"
+            if _contrast(ink, paper) < 4.5:
+                low.append((element.text or "", ink, paper, round(_contrast(ink, paper), 2)))
+    return low
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2026, 3, 10), dt.date(2026, 6, 30)])
+def test_every_word_in_a_chart_is_dark_enough_to_read(
+    make_partnership: Callable[..., Path], as_of: dt.date
+) -> None:
+    p = _load(make_partnership(timeline=TIMELINE))
+    assert _low_contrast_words(timeline_svg(p, as_of)) == []  # on time, late, overdue, missed, open
+    for example in EXAMPLE_NAMES:
+        for name, svg in _all_charts(_load(EXAMPLES / example)).items():
+            assert _low_contrast_words(svg) == [], (example, name)

@@ -18,6 +18,7 @@ from sap_cli.export.documents import markdown_documents
 from sap_cli.partnership.load import load_valid
 
 docx = pytest.importorskip("docx")
+pypdf = pytest.importorskip("pypdf")
 
 REPEAT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader"
 DOCUMENTS = ("agreement", "progress", "review")
@@ -258,7 +259,13 @@ def test_libreoffice_converts_the_word_files(runner: CliRunner, example: Path, t
             check=False,
         )
         assert done.returncode == 0, done.stderr
-        assert (tmp_path / "pdf" / f"{stem}.pdf").stat().st_size > 1000
+        pdf = pypdf.PdfReader(tmp_path / "pdf" / f"{stem}.pdf")
+        text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+        word = docx.Document(str(example / "export" / f"{stem}.docx"))
+        headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
+        assert len(headings) > 3
+        for heading in headings:  # LibreOffice laid out every heading the Word file holds
+            assert " ".join(heading.split()) in text, (stem, heading)
 
 
 def test_the_anonymised_review_has_no_chart_note_and_no_names(runner: CliRunner, example: Path) -> None:

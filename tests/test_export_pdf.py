@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLES, assert_handled
+from export_checks import chinese_fonts, rename_partners
 from sap_cli import cli
 from sap_cli.export import pdf as pdf_module
 from sap_cli.export.typst_source import markdown_to_typst
@@ -114,6 +115,35 @@ def test_the_agreement_pdf_holds_every_partner_heading_and_signature_line(
     for heading in headings:
         assert _flat(heading.replace("\\", "")) in text, heading
     assert text.count("Signature: ____") == len(names) and text.count("Date: ____") >= len(names)
+
+
+def _embedded_fonts(data: bytes) -> set[str]:
+    pypdf = pytest.importorskip("pypdf")
+    fonts = set()
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    return fonts
+
+
+@pytest.mark.skipif(
+    not chinese_fonts(), reason="no font with Chinese glyphs (apt-get install fonts-noto-cjk)"
+)
+def test_names_in_three_scripts_are_in_the_pdf_in_a_font_that_has_them(
+    runner: CliRunner, example: Path
+) -> None:
+    pytest.importorskip("typst")
+    names = rename_partners(example)
+    result = runner.invoke(cli.app, ["export", str(example), "agreement", "--format", "pdf"])
+    assert_handled(result)
+    data = (example / "export" / "agreement.pdf").read_bytes()
+    text = _flat(_text(data))
+    for name in names:
+        assert f"Printed name: {name}" in text, name
+    # Typst looks at the system's fonts too (the document itself still reads no file).
+    squeezed = {family.replace(" ", "").lower() for family in chinese_fonts()}
+    embedded = {font.split("+")[-1].lower() for font in _embedded_fonts(data)}
+    assert any(font.startswith(family) for font in embedded for family in squeezed), embedded
 
 
 def test_two_runs_give_identical_bytes_and_the_second_writes_nothing(

@@ -1,8 +1,10 @@
 """`sap export --format pdf`: the Typst source of a document compiled by the `typst` wheel.
 
 The wheel is an optional extra (`pip install 'sap-cli[pdf]'`): it carries its own compiler and
-fonts, so no system package is needed. Each compile runs in a new empty folder as Typst's root,
-so the document can read no file, and with a fixed timestamp, so two runs give the same bytes.
+fonts, so no system package is needed; it also uses the fonts installed on the computer (Typst
+reads them, not the document), so a name in Chinese prints where a Chinese font exists.
+Each compile runs in a new empty folder as Typst's root, so the document can read no file, and
+with a fixed timestamp, so two runs give the same bytes (on one computer: its fonts count).
 """
 
 from __future__ import annotations
