@@ -63,7 +63,11 @@ def _places(problems: list[Problem], code: str) -> list[tuple[str, int, int, str
 
 def test_a_programme_file_reads_with_its_defaults(tmp_path: Path) -> None:
     programme = read_programme(_programme(tmp_path))
-    assert (programme.name, programme.min_group, programme.show_titles) == ("Students as Partners 2026", 5, False)
+    assert (programme.name, programme.min_group, programme.show_titles) == (
+        "Students as Partners 2026",
+        5,
+        False,
+    )
     assert [r.id for r in programme.rounds] == ["round-1", "round-2"]
     assert programme.custom["round"].required and programme.custom["round"].choices == ["round-1", "round-2"]
     bare = read_programme(_programme(tmp_path, "name: A programme\n"))
@@ -76,9 +80,19 @@ def test_a_programme_file_reads_with_its_defaults(tmp_path: Path) -> None:
         ("name: P\nmin_grup: 4\n", 2, 1, "unknown field 'min_grup' (did you mean 'min_group'?)"),
         ("name: P\nmin_group: 0\n", 2, 12, "'min_group' input should be greater than or equal to 1"),
         ("name: P\ncustom:\n  round: {type: colour}\n", 3, 17, "is not one of the choices for 'type'"),
-        ("name: P\ncustom:\n  n:\n    type: number\n    choices: [a]\n", 3, 3, "choices are for text or list"),
+        (
+            "name: P\ncustom:\n  n:\n    type: number\n    choices: [a]\n",
+            3,
+            3,
+            "choices are for text or list",
+        ),
         ("name: P\nrounds:\n  - {id: r1, title: R, start: 2026-05-01, end: 2026-01-01}\n", 3, 5, "ends on"),
-        ("name: P\nstreams:\n  - {id: s, title: A}\n  - {id: s, title: B}\n", 4, 10, "stream id 's' is used 2"),
+        (
+            "name: P\nstreams:\n  - {id: s, title: A}\n  - {id: s, title: B}\n",
+            4,
+            10,
+            "stream id 's' is used 2",
+        ),
         ("name: P\ncontact: {name: R, email: not-an-address}\n", 2, 27, "is not an e-mail address"),
         ("name: P\nshow_titles: maybe\n", 2, 14, "is neither true nor false"),
         ("name: [P\n", 2, 1, "not valid YAML"),
@@ -127,7 +141,9 @@ def test_a_programme_file_linked_from_elsewhere_is_not_followed(tmp_path: Path) 
 
 def test_the_programme_schema_describes_its_fields() -> None:
     schema = json.loads(programme_json_schema())
-    assert {"name", "contact", "rounds", "streams", "min_group", "show_titles", "custom"} <= set(schema["properties"])
+    assert {"name", "contact", "rounds", "streams", "min_group", "show_titles", "custom"} <= set(
+        schema["properties"]
+    )
     assert schema["properties"]["min_group"]["default"] == 3
 
 
@@ -208,7 +224,10 @@ def test_each_kind_of_custom_problem_is_placed_at_its_line(
     )
     assert "The centre's budget code." in (by_code["custom-missing"].hint or "")
     assert "'round-3' is not one of the choices" in by_code["custom-bad-choice"].message
-    assert "should be a number (../programme.yaml says so), but it is 'lots'" in by_code["custom-wrong-type"].message
+    assert (
+        "should be a number (../programme.yaml says so), but it is 'lots'"
+        in by_code["custom-wrong-type"].message
+    )
 
 
 def test_a_required_field_is_an_error_only_when_the_programme_declares_it(
