@@ -45,18 +45,21 @@ def _fits(declared: CustomField, value: Any) -> bool:
     return isinstance(value, list)
 
 
-_EXAMPLES = {"text": "a line of text", "number": "12", "date": "2026-03-04", "list": "[first, second]"}
+_HOLDS = {
+    "text": "It holds text.",
+    "number": "It holds a number, such as 12.",
+    "date": "It holds a date, such as 2026-03-04.",
+    "list": "It holds a list of text, such as [first, second].",
+}
 
 
-def _about(name: str, declared: CustomField) -> str:
-    """The hint: what the field is for, its type and choices, and how to write it."""
+def _about(declared: CustomField) -> str:
+    """The hint: what the field is for, then its choices or what it holds."""
     parts = [declared.description] if declared.description else []
     if declared.choices:
         parts.append("Choose one of: " + ", ".join(declared.choices) + ".")
     else:
-        parts.append(
-            f"Write it as {_TYPE_WORDS[declared.type]}, for example: {name}: {_EXAMPLES[declared.type]}"
-        )
+        parts.append(_HOLDS[declared.type])
     return " ".join(parts)
 
 
@@ -81,7 +84,7 @@ def check_custom(
                     "custom-missing",
                     f"custom field '{name}' is required by {shown} but "
                     + ("empty" if name in custom else "missing"),
-                    f"Add it under custom: in project.yaml. {_about(name, field)}",
+                    f"Add it under custom: in project.yaml. {_about(field)}",
                     severity="error",
                     at_key=loc == ("custom",),
                 )
@@ -120,7 +123,7 @@ def check_custom(
                     "custom-wrong-type",
                     f"custom field '{name}' should be {_TYPE_WORDS[field.type]} ({shown} says so), "
                     f"but it is {_shown(value)}",
-                    _about(name, field),
+                    _about(field),
                     severity="error",
                 )
             )
