@@ -12,6 +12,7 @@ from sap_cli.errors import SapError, UsageProblem
 from sap_cli.files.atomic import atomic_write, refuse_unsafe
 from sap_cli.files.paths import read_refusal
 from sap_cli.model.folder import FILE_MODELS
+from sap_cli.model.programme import ProgrammeFile
 from sap_cli.model.records import CheckinFile, SignatureFile
 from sap_cli.partnership.modeline import FIXED_KINDS, SCHEMA_FOLDER, schema_file_name
 from sap_cli.partnership.problems import Finding
@@ -41,6 +42,16 @@ def json_schemas() -> dict[str, str]:
         }
         texts[schema_file_name(kind)] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
     return texts
+
+
+def programme_json_schema() -> str:
+    """The JSON Schema of programme.yaml (kept at a programme's top, not in each partnership)."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **ProgrammeFile.model_json_schema(),
+        "$comment": f"Made by sap {__version__} from its own models.",
+    }
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 _MADE_BY = re.compile(r"Made by sap (\S+) from its own models")

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from sap_cli.model import terms as setting
 from sap_cli.model.base import Record, Slug, Text
+from sap_cli.model.programme import CustomValue, custom_field
 from sap_cli.model.terms import Contact, Funding, Meetings, Terms
 from sap_cli.model.vocab import (
     Area,
@@ -229,6 +230,7 @@ class ProjectFile(Record):
         description="What else to withhold when the review is anonymised for sharing (not part of the "
         "agreement partners sign).",
     )
+    custom: dict[Text, CustomValue] = custom_field()  # not part of the agreement (agreement/fingerprint.py)
 
     @property
     def weeks(self) -> int:

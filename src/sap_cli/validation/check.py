@@ -12,7 +12,7 @@ from sap_cli.partnership.load import check_structure, in_reading_order
 from sap_cli.partnership.problems import Finding, Report
 from sap_cli.partnership.structure import raw_ids
 from sap_cli.reflections.answers import reflection_problems
-from sap_cli.validation import practice
+from sap_cli.validation import custom_fields, practice
 
 # Each domain offers what it notices about a partnership that loads; the list is explicit, so a
 # reader sees every source of warnings here and no module registers itself by being imported.
@@ -22,6 +22,7 @@ FINDINGS: tuple[Callable[[Partnership], list[Finding]], ...] = (
     schemas.findings,
     practice.future_meetings,
     practice.after_leaving,
+    custom_fields.findings,
 )
 
 
