@@ -215,9 +215,21 @@ M_LABEL_W, M_ROW_H, M_TOP = 200, 30, 70
 
 
 def matrix_svg(partnership: Partnership) -> str:
+    """The matrix of matrix.yaml (see `matrix_svg_from_rows`)."""
+    return matrix_svg_from_rows([_stage_row(stage) for stage in partnership.matrix.stages])
+
+
+def _stage_row(stage: Any) -> dict[str, Any]:
+    planned = [{"level": i.level} for i in stage.involvements]
+    enacted = None if stage.enacted is None else [{"level": i.level} for i in stage.enacted.involvements]
+    return {"name": stage.name, "planned": planned, "enacted": enacted}
+
+
+def matrix_svg_from_rows(stages: Sequence[Mapping[str, Any]]) -> str:
     """Bovill's matrix as a grid: a row per stage, a column per level; in each cell the number of
-    planned involvements (left, blue) beside those that happened (right, orange)."""
-    stages = partnership.matrix.stages
+    planned involvements (left, blue) beside those that happened (right, orange). Each row (the
+    review's, or the anonymised review's) has a name, 'planned' and 'enacted' (lists of
+    {'level': ...}; 'enacted' None when not recorded)."""
     levels = list(LEVEL_LABELS)
     col_w = (WIDTH - M_LABEL_W - 10) / len(levels)
     body = [
@@ -235,18 +247,15 @@ def matrix_svg(partnership: Partnership) -> str:
         )
     for r, stage in enumerate(stages):
         y = M_TOP + r * M_ROW_H
-        body.append(_text(10, y + M_ROW_H / 2 + 4, f"{r + 1}. {_clip(stage.name, 26)}"))
+        body.append(_text(10, y + M_ROW_H / 2 + 4, f"{r + 1}. {_clip(str(stage['name']), 26)}"))
+        enacted_rows = stage.get("enacted")
         for c, level in enumerate(levels):
-            planned = sum(1 for i in stage.involvements if i.level == level)
-            enacted = (
-                None
-                if stage.enacted is None
-                else sum(1 for i in stage.enacted.involvements if i.level == level)
-            )
+            planned = sum(1 for i in stage.get("planned") or [] if i["level"] == level)
+            enacted = None if enacted_rows is None else sum(1 for i in enacted_rows if i["level"] == level)
             body.append(_matrix_cell(M_LABEL_W + c * col_w, y, col_w, level, planned, enacted))
     if not stages:
         body.append(_text(10, M_TOP + 20, "No stages are planned yet.", fill="#333333"))
-    enacted_count = sum(1 for s in stages if s.enacted is not None)
+    enacted_count = sum(1 for s in stages if s.get("enacted") is not None)
     desc = (
         f"{_plural(len(stages), 'stage')} by the four levels inform, consult, participate and "
         f"partnership; what happened is recorded for {enacted_count} of them. Each cell gives the "

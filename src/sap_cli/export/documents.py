@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -16,7 +16,7 @@ from sap_cli.files.atomic import refuse_unsafe
 from sap_cli.files.git import keep_export_out_of_git
 from sap_cli.files.paths import first_link
 from sap_cli.partnership.load import load_valid
-from sap_cli.review.page import render_review
+from sap_cli.review.page import render_review, review_and_page
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
@@ -46,18 +46,30 @@ def default_exports(folder: Path) -> list[str]:
 
 
 def charts_for(partnership: Partnership, markdown_path: str, as_of: dt.date | None) -> ChartFor | None:
-    """The drawn chart for each mermaid block of a document: the timeline, seen from the same day
-    as the Markdown's own figures.
+    """The charts of a document, by name, drawn from the same figures as its tables: the matrix in
+    the agreement; the timeline in the progress page and the review; the matrix and the pulse in
+    the review, from the review's own figures.
 
-    The anonymised review gets none: its timeline would show milestone titles before anonymising,
-    so its mermaid block is left out of the page instead.
+    The anonymised review draws its matrix and pulse from its anonymised figures (stage names and
+    groups as its tables give them) and has no timeline: that would show milestone titles from
+    before anonymising, so its mermaid block is left out of the page instead.
     """
-    if markdown_path not in ("docs/progress.md", "docs/review.md"):
-        return None
-    from sap_cli.documents.charts import timeline_svg
+    from sap_cli.documents import charts
 
     day = as_of or partnership.latest_recorded_day()
-    return lambda index, source: timeline_svg(partnership, day) if "gantt" in source else None
+    drawn: dict[str, Callable[[], str]] = {}
+    if markdown_path == "docs/agreement.md":
+        drawn["matrix"] = lambda: charts.matrix_svg(partnership)
+    if markdown_path in ("docs/progress.md", "docs/review.md"):
+        drawn["timeline"] = lambda: charts.timeline_svg(partnership, day)
+    if markdown_path in ("docs/review.md", _ANONYMIZED_REVIEW):
+        figures = review_and_page(partnership, markdown_path == _ANONYMIZED_REVIEW, as_of)[0]
+        drawn["matrix"] = lambda: charts.matrix_svg_from_rows(figures["power"]["stages"])
+        if figures["pulse"]:  # no pulse, no picture (the page says none was recorded)
+            drawn["pulse"] = lambda: charts.pulse_svg_from_rows(figures["pulse"])
+    if not drawn:
+        return None
+    return lambda name: drawn[name]() if name in drawn else None
 
 
 def markdown_documents(
@@ -122,7 +134,7 @@ def as_docx(
     from sap_cli.export.docx_file import docx_bytes
 
     footer = f"{partnership.project.title}: made by sap from the partnership files."
-    charts = charts_for(partnership, document.path, as_of) is not None
+    charts = charts_for(partnership, document.path, as_of)
     word = markdown_to_docx(document.text, reference, footer, charts, paper)
     title = _markdown_title(document.text) or partnership.project.title
     day = as_of or partnership.latest_recorded_day()

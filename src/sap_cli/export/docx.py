@@ -4,8 +4,9 @@ Nothing here is a second template: headings, paragraphs, lists and tables come f
 sap renders, so the Word file holds the same words and figures as every other format. Text goes
 into runs as text (python-docx escapes it for XML; the characters XML cannot hold at all are
 dropped first), so partner text can never become Word markup, a field, a link or a picture.
-HTML comments vanish, as in the HTML page. python-docx cannot hold SVG, so a chart is left out
-with a one-line note pointing to the HTML page, which has it.
+HTML comments vanish, as in the HTML page. python-docx cannot hold SVG, so each chart goes in as
+a PNG drawn by export/raster.py, with the chart's title and description as its alternative text;
+without the `typst` wheel to draw it, a one-line note points to the HTML page, which has it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.errors import SapError
+from sap_cli.export.html import ChartFor, chart_name, markdown_parser
+from sap_cli.export.raster import Picture, svg_to_png
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
@@ -28,7 +31,11 @@ INSTALL_HINT = (
     "Install it with: pip install 'sap-cli[docx]' (or pipx inject sap-cli python-docx), then run "
     "`sap export --format docx` again; or open the HTML page (`sap export`) in a browser instead."
 )
-CHART_NOTE = "The chart that goes here is in the HTML page (sap export --format html); Word cannot show it."
+CHART_NOTE = (
+    "The chart that goes here is in the HTML page (sap export --format html). To have it in the Word "
+    "file too, install the pictures with: pip install 'sap-cli[docx]' (or pipx inject sap-cli typst)."
+)
+_WIDEST_CHART = 170  # millimetres: about a chart's own size (680 pixels), and inside an A4 page's text
 # XML 1.0 has no place for these at all; python-docx would refuse the whole document.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ALIGN = re.compile(r"text-align:\s*(left|right|center)")
@@ -137,9 +144,9 @@ def _as_document(data: bytes) -> bytes:
 class _Writer:
     """Walk the block tokens of one Markdown document into a python-docx Document."""
 
-    def __init__(self, document: WordDocument, charts: bool) -> None:
+    def __init__(self, document: WordDocument, chart_for: ChartFor | None) -> None:
         self.document = document
-        self.charts = charts  # whether the HTML page draws the mermaid blocks (a note says so here)
+        self.chart_for = chart_for  # the document's charts, by name (None: it has none)
         self.styles = {style.name for style in document.styles}
         self.lists: list[str] = []  # "bullet" or "number", innermost last
         self.numbering: int | None = None  # the Word list of the outermost numbered list, if its own
@@ -180,6 +187,8 @@ class _Writer:
             self.quote -= 1
         elif kind == "table_open":
             return self.table(tokens, index)
+        elif (name := chart_name(token)) is not None:
+            self.chart(name)
         elif kind in ("fence", "code_block"):
             self.code(token)
         elif kind == "hr":
@@ -219,13 +228,34 @@ class _Writer:
         fresh.add_lvlOverride(ilvl=0).add_startOverride(start)
         return int(fresh.numId)
 
-    def code(self, token: Token) -> None:
-        if token.info.strip().split()[:1] == ["mermaid"]:
-            if not self.charts:
-                return
-            note = self.paragraph().add_run(CHART_NOTE)
-            note.italic = True
+    def chart(self, name: str) -> None:
+        """The chart as a picture on a paragraph of its own, or a note when it cannot be drawn."""
+        svg = self.chart_for(name) if self.chart_for and name else None
+        if svg is None:
             return
+        picture = svg_to_png(svg)
+        if picture is None:
+            self.paragraph().add_run(CHART_NOTE).italic = True
+            return
+        self._picture(picture)
+
+    def _picture(self, picture: Picture) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Mm
+
+        section = self.document.sections[-1]
+        room = (section.page_width or Mm(210)) - (section.left_margin or 0) - (section.right_margin or 0)
+        width = min(int(room), int(Mm(_WIDEST_CHART)))
+        height = int(width * picture.height / picture.width)
+        paragraph = self.paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run()
+        shape = run.add_picture(io.BytesIO(picture.png), width=width, height=height)
+        properties = shape._inline.docPr
+        properties.set("descr", xml_safe(picture.alt))  # what a screen reader says for it
+        properties.set("title", xml_safe(picture.alt.split(". ", 1)[0]))
+
+    def code(self, token: Token) -> None:
         paragraph = self.paragraph("No Spacing")
         for number, line in enumerate(token.content.rstrip("\n").split("\n")):
             if number:
@@ -307,16 +337,14 @@ def markdown_to_docx(
     markdown: str,
     reference: Path | None = None,
     footer: str = "",
-    charts: bool = False,
+    chart_for: ChartFor | None = None,
     paper: str = "a4",
 ) -> Any:
     """The Markdown as a python-docx Document (not yet saved), on the reference file's styles if given.
 
-    A mermaid block becomes a one-line note that the HTML page has its chart when `charts`, else nothing.
+    A mermaid block or chart marker becomes `chart_for`'s chart as a picture, or nothing.
     The page is `paper` (a4 or letter) unless the reference file sets its own.
     """
-    from sap_cli.export.html import markdown_parser
-
     document = open_reference(reference)
     if reference is None:
         from docx.shared import Inches, Mm
@@ -324,7 +352,7 @@ def markdown_to_docx(
         width, height = (Mm(210), Mm(297)) if paper == "a4" else (Inches(8.5), Inches(11))
         for section in document.sections:
             section.page_width, section.page_height = width, height
-    _Writer(document, charts).walk(markdown_parser().parse(markdown))
+    _Writer(document, chart_for).walk(markdown_parser().parse(markdown))
     if footer:
         section_footer = document.sections[-1].footer
         if not any(paragraph.text.strip() for paragraph in section_footer.paragraphs):

@@ -2,7 +2,8 @@
 
 The Markdown is the one source of every document; this module only changes its form. Raw HTML
 in the Markdown stays text (only `<br>`, which the table templates use, becomes a line break),
-HTML comments such as the reflection answer markers vanish, and a mermaid block becomes a chart
+HTML comments such as the reflection answer markers vanish, and a mermaid block or a chart marker
+(`<!-- sap:chart matrix -->` on a line of its own, which Markdown viewers hide) becomes a chart
 when one is given for it, or nothing. The sanitiser is the second wall behind the templates'
 escaping: whatever the Markdown holds, no script, event handler, frame, image or link to a file
 or another site survives it.
@@ -18,12 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
     from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
 
-# Given a mermaid block's index in the document and its source, the chart to show in its place:
-# SVG markup sap drew itself (trusted, so it is put in after sanitising), or None for nothing.
-ChartFor = Callable[[int, str], "str | None"]
+# Given a chart's name ("timeline" for a mermaid gantt block, or a chart marker's name), the chart
+# to show in its place: SVG markup sap drew itself (trusted, so it is put in after sanitising), or
+# None for nothing. Every format (HTML, PDF, Word) asks for its charts through one of these.
+ChartFor = Callable[[str], "str | None"]
+# A chart marker the templates write on a line of their own; partner text can never make one,
+# since the templates escape every `<` of it.
+CHART_MARKER = re.compile(r"<!-- sap:chart ([a-z]+) -->")
 
 ALLOWED_TAGS = frozenset(
     {
@@ -72,11 +78,39 @@ def _comment(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _chart_marker(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A line that is exactly a chart marker becomes a `sap_chart` token named after the chart."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    line = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+    match = CHART_MARKER.fullmatch(line.rstrip())
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("sap_chart", "", 0)
+        token.info = match.group(1)
+        token.map = [start, start + 1]
+        token.block = True
+    state.line = start + 1
+    return True
+
+
+def chart_name(token: Token) -> str | None:
+    """The chart a block token stands for: a chart marker's name, "timeline" for a mermaid gantt
+    block; None for any other token (another mermaid block is shown as nothing)."""
+    if token.type == "sap_chart":
+        return token.info
+    if token.type == "fence" and token.info.strip().split()[:1] == ["mermaid"]:
+        return "timeline" if "gantt" in token.content else ""
+    return None
+
+
 def markdown_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    md.block.ruler.before("paragraph", "sap_chart", _chart_marker)
     md.inline.ruler.before("html_inline", "sap_comment", _comment)
     md.inline.ruler.before("html_inline", "sap_br", _br_tag)
     return md
@@ -94,26 +128,37 @@ def first_heading(tokens: Sequence[Token]) -> str:
 
 
 def markdown_to_html(markdown: str, chart_for: ChartFor | None = None) -> Converted:
-    """The Markdown as a safe HTML fragment; mermaid blocks become `chart_for`'s charts, or nothing."""
+    """The Markdown as a safe HTML fragment; mermaid blocks and chart markers become `chart_for`'s
+    charts, or nothing."""
     md = markdown_parser()
     nonce = secrets.token_hex(8)  # placeholders partner text cannot guess
-    charts: list[str] = []
+    charts: list[str] = []  # the mermaid sources, in order
+    names: list[str] = []  # the chart each placeholder stands for, in order
+
+    def placeholder(name: str) -> str:
+        names.append(name)
+        return f"<p>sap-chart-{nonce}-{len(names) - 1}</p>\n"
 
     def fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
-        if token.info.strip().split()[:1] == ["mermaid"]:
+        name = chart_name(token)
+        if name is not None:
             charts.append(token.content)
-            return f"<p>sap-chart-{nonce}-{len(charts) - 1}</p>\n"
+            return placeholder(name)
         return str(self.fence(tokens, idx, options, env))
 
+    def marker(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return placeholder(tokens[idx].info)
+
     md.add_render_rule("fence", fence)
+    md.add_render_rule("sap_chart", marker)
     env: dict[str, Any] = {}
     tokens = md.parse(markdown, env)
     # Dates are kept whole before the charts go in: a <span> inside an SVG's text would end the
     # SVG for the browser (HTML's rules for foreign content) and spill its words onto the page.
     body = keep_dates_whole(sanitize(md.renderer.render(tokens, md.options, env)))
-    for index, source in enumerate(charts):
-        chart = chart_for(index, source) if chart_for else None
+    for index, name in enumerate(names):
+        chart = chart_for(name) if chart_for and name else None
         body = body.replace(f"<p>sap-chart-{nonce}-{index}</p>", chart or "")
     return Converted(body=body, title=first_heading(tokens), charts=charts)
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sap_cli.export.html import ChartFor, first_heading, markdown_parser
+from sap_cli.export.html import ChartFor, chart_name, first_heading, markdown_parser
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -145,23 +145,28 @@ _FIXED = {
 }
 
 
-def _code(token: Token, chart: str | None) -> str:
-    """A fenced block: a mermaid block becomes sap's own SVG chart (as bytes: data to Typst too)
-    or nothing; any other block shows its text as code."""
-    if token.info.strip().split()[:1] == ["mermaid"]:
-        if not chart:
-            return ""
-        return f'#align(center, image(bytes({_lit(chart)}), format: "svg", width: 100%))\n\n'
+def chart_image(chart: str, full_width: bool = True) -> str:
+    """sap's own SVG chart as an image, given as bytes (data to Typst too, never a file): as wide
+    as the page's text, or at its own size."""
+    width = ", width: 100%" if full_width else ""
+    return f'#align(center, image(bytes({_lit(chart)}), format: "svg"{width}))\n\n'
+
+
+def _code(token: Token) -> str:
+    """A fenced block that is not a chart shows its text as code."""
     return f"#raw(block: true, {_lit(token.content.rstrip(chr(10)))})\n\n"
 
 
 def _blocks(tokens: Sequence[Token], chart_for: ChartFor | None) -> Iterator[str]:
-    charts = 0
     index = 0
     while index < len(tokens):
         token = tokens[index]
         kind = token.type
-        if kind in _FIXED:
+        name = chart_name(token)
+        if name is not None:  # a mermaid block or a chart marker: sap's own chart, or nothing
+            chart = chart_for(name) if chart_for and name else None
+            yield chart_image(chart) if chart else ""
+        elif kind in _FIXED:
             yield _FIXED[kind]
         elif kind == "heading_open":
             yield f"#heading(level: {int(token.tag[1:])})["
@@ -175,10 +180,7 @@ def _blocks(tokens: Sequence[Token], chart_for: ChartFor | None) -> Iterator[str
             source, index = _table(tokens, index)
             yield source
         elif kind in ("fence", "code_block"):
-            mermaid = token.info.strip().split()[:1] == ["mermaid"]
-            chart = chart_for(charts, token.content) if mermaid and chart_for else None
-            charts += mermaid
-            yield _code(token, chart)
+            yield _code(token)
         index += 1
 
 
