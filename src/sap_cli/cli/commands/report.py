@@ -115,10 +115,15 @@ def report(
         project_folder = find_project(folder_or_here(one_folder(folders, "report")))
         _report_one(project_folder, load_valid(project_folder), options, in_a_list=False)
     if min_group is not None and output is None and not as_data:
+        these, file, there = (
+            ("these reviews", "each file", "in each project.yaml")
+            if all_below
+            else ("this review", "this file", "there")
+        )
         console().print(
-            f"[dim]No figure in this review is about fewer than {min_group} people. `sap render` "
-            "remakes this file with the size written in project.yaml (anonymize: min_group, 3 if not "
-            f"there): set it there to keep {min_group}.[/]"
+            f"[dim]No figure in {these} is about fewer than {min_group} people. `sap render` "
+            f"remakes {file} with the size written in project.yaml (anonymize: min_group, 3 if not "
+            f"there): set it {there} to keep {min_group}.[/]"
         )
 
 
