@@ -412,7 +412,7 @@ def arguments(command: str, files: dict[str, bytes], case: Case) -> list[str]:
             "json",
             "--date",
             ON,
-            *(["--all"] if command == "actions" else []),
+            *(["--done"] if command == "actions" else []),
         ]
     if command == "render":
         return ["render", folder, "--date", ON]

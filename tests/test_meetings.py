@@ -68,7 +68,7 @@ def test_done_closes_the_action_and_keeps_comments(runner: CliRunner, demo: Path
     text = path.read_text(encoding="utf-8")
     assert "title: Week 6  # in room B" in text
     assert "    done: 2026-03-10\n" in text
-    listed = runner.invoke(cli.app, ["actions", "demo", "--all", "--format", "json"])
+    listed = runner.invoke(cli.app, ["actions", "demo", "--done", "--format", "json"])
     assert [(a["id"], a["state"], a["done"]) for a in json.loads(listed.output)] == [
         ("2026-03-04-week-6-a1", "done", "2026-03-10")
     ]

@@ -51,7 +51,7 @@ def status() -> Any:
 
 ACTUAL: dict[str, Callable[[], Any]] = {
     "`sap validate --format json`": lambda: _a_problem(),
-    "`sap actions --format json`": lambda: as_json("actions", str(EXAMPLE), "--all", "--date", ON)[0],
+    "`sap actions --format json`": lambda: as_json("actions", str(EXAMPLE), "--done", "--date", ON)[0],
     "`sap status --format json`": status,
     "status `last_checkin`": lambda: status()["last_checkin"],
     "status `open_actions`, `overdue_actions`, `due_soon_actions`": lambda: status()["open_actions"][0],

@@ -70,7 +70,7 @@ def test_escaped_control_characters_are_refused_after_parsing(
     [
         ["validate"],
         ["status"],
-        ["actions", "--all"],
+        ["actions", "--done"],
         ["render"],
         ["report", "-o", "-"],
         ["calendar", "-o", "-"],

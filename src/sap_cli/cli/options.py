@@ -19,6 +19,23 @@ PartnershipFolder = Annotated[
     ),
 ]
 
+PartnershipFolders = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        metavar="FOLDER",
+        help="The partnership folder (default: the one you are in); with --all, the folders to search.",
+        show_default=False,
+    ),
+]
+AllBelow = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        help="Every partnership found below the folders given (default: below this one), each under "
+        "a heading; as JSON, one list with an entry per partnership.",
+    ),
+]
+
 
 # ---------------------------------------------------------------- closed sets
 # typer shows an Enum's values in the help (`--format <text|json|github>`), completes them on

@@ -2,38 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from sap_cli.documents.files import Document, write_documents
 from sap_cli.errors import SapError, UsageProblem, WillNotReplace
 from sap_cli.files.atomic import create_exclusive, odd_kind, refuse_unsafe
 from sap_cli.files.git import keep_private_out_of_git
 from sap_cli.partnership.layout import own_file_refusal
-from sap_cli.partnership.load import load_valid
-from sap_cli.review.page import review_and_page
 from sap_cli.words import display_path
 
-if TYPE_CHECKING:
-    from sap_cli.review.anonymize import ReplacementTally
 
-
-def report_project(
-    folder: Path,
-    anonymized: bool = False,
-    as_of: dt.date | None = None,
-    include_private: bool = False,
-    min_group: int | None = None,
-) -> tuple[dict[str, Any], str, ReplacementTally | None]:
-    """`sap report`: check the folder, then build the review's figures and its Markdown (and, when
-    anonymised, what was replaced).
-
-    Private reflections are read only with `include_private`, for a partner's own copy. Anonymised,
-    no figure describes fewer than `min_group` people.
-    """
+def check_review_options(anonymized: bool, min_group: int | None) -> None:
+    """UsageProblem when --min-group is given without --anonymize, or is not a number of people."""
     if min_group is not None and not anonymized:
         raise UsageProblem(
             "--min-group only changes an anonymised review, and --anonymize was not given",
@@ -43,7 +25,6 @@ def report_project(
         raise UsageProblem(
             f"--min-group {min_group} is not a number of people", hint="Give 1 or more; 3 is the default."
         )
-    return review_and_page(load_valid(folder), anonymized, as_of, include_private, min_group)
 
 
 @dataclass(frozen=True)

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sap_cli.cli.options import ListFormat, PartnershipFolder, folder_or_here, today_or
+from sap_cli.cli.options import ListFormat, PartnershipFolders, folder_or_here, today_or
 from sap_cli.cli.output import console, escape, print_json
+from sap_cli.cli.partnerships import each_partnership, one_folder
 
 if TYPE_CHECKING:
     from sap_cli.meetings.ledger import LedgerEntry
+    from sap_cli.model.folder import Partnership
+
+OLD_ALL = (
+    "--all now means every partnership below this folder; use --done to include finished actions. "
+    "This time sap read --all the old way and listed this partnership's done actions too."
+)
 
 
 def actions(
-    folder: PartnershipFolder = None,
-    all_: Annotated[bool, typer.Option("--all", help="Include actions already done.")] = False,
+    folders: PartnershipFolders = None,
+    done: Annotated[bool, typer.Option("--done", help="Include actions already done.")] = False,
+    all_below: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Every partnership found below the folders given (default: below this one), each under "
+            "a heading; as JSON, one list with an entry per partnership. (It used to mean --done; inside "
+            "a partnership it still does, with a note, until the next release.)",
+        ),
+    ] = False,
     output_format: Annotated[
         ListFormat, typer.Option("--format", help="text for people, json for tools.")
     ] = ListFormat.text,
@@ -28,17 +46,54 @@ def actions(
 
     \f
     sap actions
-    sap actions --all --format json
+    sap actions --done --format json
+    sap actions --all ~/partnerships
     """
+    from sap_cli.meetings.ledger import ledger
     from sap_cli.meetings.status import read_ledger
     from sap_cli.partnership.layout import find_project
 
-    entries = read_ledger(find_project(folder_or_here(folder)), today_or(today), all_)
-    if output_format is ListFormat.json:
+    as_json = output_format is ListFormat.json
+    day = today_or(today)
+    if all_below and _old_all_meant(folders, done):
+        console(stderr=True).print(f"[yellow]note:[/] {OLD_ALL}")
+        all_below, done = False, True  # the old meaning, for this release: this partnership, done included
+    if all_below:
+
+        def for_one(_: Path, partnership: Partnership) -> list[dict[str, Any]] | None:
+            entries = ledger(partnership, day, done)
+            if as_json:
+                return [e.as_dict() for e in entries]
+            _show(entries, done)
+            return None
+
+        each_partnership(folders, "actions", as_json, for_one)
+        return
+    entries = read_ledger(find_project(folder_or_here(one_folder(folders, "actions"))), day, done)
+    if as_json:
         print_json([e.as_dict() for e in entries])
         return
+    _show(entries, done)
+
+
+def _old_all_meant(folders: Sequence[Path] | None, done: bool) -> bool:
+    """`--all` alone, in (or naming) one partnership folder: it used to mean "include done actions", and
+    there is no other partnership below a partnership's folder, so that is surely what was meant."""
+    from sap_cli.errors import SapError
+    from sap_cli.partnership.layout import find_project
+
+    if done or (folders is not None and len(folders) > 1):
+        return False
+    try:
+        find_project(folder_or_here(folders[0] if folders else None))
+    except SapError:
+        return False  # not inside a partnership: a folder of partnerships, so the new meaning
+    return True
+
+
+def _show(entries: list[LedgerEntry], done: bool) -> None:
     if not entries:
-        console().print("No open actions." if not all_ else "No actions recorded yet.")
+        console().print("No open actions." if not done else "No actions recorded yet.")
         return
     _print_actions(entries)
 

@@ -15,7 +15,8 @@ from sap_cli.cli.options import (
     parse_date,
 )
 from sap_cli.cli.output import console, count, escape
-from sap_cli.errors import UsageProblem
+from sap_cli.cli.partnerships import partnership_folders, say_not_shown, stop_if_broken
+from sap_cli.errors import InvalidProject, UsageProblem
 
 _KEPT_HINT = (
     "[dim]hint:[/] sap never overwrites your edits, but docs/ is rebuilt from the partnership files. "
@@ -80,7 +81,6 @@ def render(
     sap render agreement --check
     """
     from sap_cli.documents.pages import DOCUMENTS
-    from sap_cli.partnership.layout import find_project, find_projects_below
     from sap_cli.words import display_path
 
     names = list(what or [])
@@ -110,15 +110,20 @@ def render(
         )
     if all_below and private is not None:
         raise UsageProblem("--private is for one partner of one partnership, not for --all")
-    if all_below:
-        projects = find_projects_below([folder_or_here(folder)])
-    else:
-        projects = [find_project(folder_or_here(folder))]
+    projects = partnership_folders([folder_or_here(folder)], all_below)
     failed = False
+    broken = []
     for project_folder in projects:
         if len(projects) > 1:
             console().print(f"[bold]{escape(display_path(project_folder))}[/]")
-        failed |= not _render_one(project_folder, names or DOCUMENTS, as_of, check, private, force)
+        try:
+            failed |= not _render_one(project_folder, names or DOCUMENTS, as_of, check, private, force)
+        except InvalidProject as exc:
+            if not all_below:
+                raise
+            broken.append(project_folder)
+            say_not_shown(project_folder, exc)
+    stop_if_broken(broken, len(projects))
     if failed:
         raise typer.Exit(1)
 

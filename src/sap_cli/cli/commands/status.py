@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sap_cli.cli.options import ListFormat, PartnershipFolder, folder_or_here, today_or
+from sap_cli.cli.options import AllBelow, ListFormat, PartnershipFolders, folder_or_here, today_or
 from sap_cli.cli.output import console, count, escape, print_json
+from sap_cli.cli.partnerships import each_partnership, one_folder
 
 if TYPE_CHECKING:
     from sap_cli.meetings.status import Status
+    from sap_cli.model.folder import Partnership
 
 
 def status(
-    folder: PartnershipFolder = None,
+    folders: PartnershipFolders = None,
+    all_below: AllBelow = False,
     output_format: Annotated[
         ListFormat, typer.Option("--format", help="text for people, json for tools.")
     ] = ListFormat.text,
@@ -27,12 +31,27 @@ def status(
     \f
     sap status
     sap status --date 2026-03-04
+    sap status --all ~/partnerships
     """
     from sap_cli.meetings.status import read_status
+    from sap_cli.meetings.status import status as status_of
     from sap_cli.partnership.layout import find_project
 
-    data = read_status(find_project(folder_or_here(folder)), today_or(today))
-    if output_format is ListFormat.json:
+    as_json = output_format is ListFormat.json
+    day = today_or(today)
+    if all_below:
+
+        def for_one(_: Path, partnership: Partnership) -> dict[str, Any] | None:
+            data = status_of(partnership, day)
+            if as_json:
+                return data.as_dict()
+            _print_status(data)
+            return None
+
+        each_partnership(folders, "status", as_json, for_one)
+        return
+    data = read_status(find_project(folder_or_here(one_folder(folders, "status"))), day)
+    if as_json:
         print_json(data.as_dict())
         return
     _print_status(data)

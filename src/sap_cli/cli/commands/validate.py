@@ -16,6 +16,7 @@ from sap_cli.cli.output import (
     print_problem_lines,
     print_problems_text,
 )
+from sap_cli.cli.partnerships import partnership_folders
 from sap_cli.cli.state import state
 
 
@@ -43,11 +44,9 @@ def validate(
     sap validate
     sap validate --all --strict ~/partnerships
     """
-    from sap_cli.partnership.layout import find_project, find_projects_below
     from sap_cli.validation.check import check_folder
 
-    starts = list(folders or [Path.cwd()])
-    projects = find_projects_below(starts) if all_below else [find_project(start) for start in starts]
+    projects = partnership_folders(folders, all_below)
     reports = [check_folder(project) for project in projects]
     problems = [problem for report in reports for problem in report.problems]
     if output_format is ProblemFormat.json:
