@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "footer", "span"}
+# div: the ruled spaces to write an answer in, sap's own markup (export/answers.py).
+PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "footer", "span", "div"}
 BODY_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code",
     "ul", "ol", "li", "strong", "em", "s", "del", "a", "table", "thead", "tbody", "tr", "th", "td",

@@ -128,7 +128,9 @@ def test_export_writes_each_page_prints_its_path_and_keeps_export_out_of_git(
     assert result.exit_code == 0, result.output
     names = [str(p.relative_to(example / "export")) for p in _pages(example)]
     worksheets = [f"worksheets/{phase}-{kind}.html" for phase in ("start", "during", "end") for kind in KINDS]
-    assert names == sorted(["agreement.html", "progress.html", "review.html", *worksheets])
+    people = ("helen-brooks", "sofia-martins")
+    reflections = [f"reflections/{phase}-{who}.html" for phase in ("start", "end") for who in people]
+    assert names == sorted(["agreement.html", "progress.html", "review.html", *worksheets, *reflections])
     for name in names:
         assert f"wrote course-redesign/export/{name}" in result.output
     assert "added export/ to course-redesign/.gitignore" in result.output
@@ -143,7 +145,7 @@ def test_export_writes_each_page_prints_its_path_and_keeps_export_out_of_git(
 
     again = runner.invoke(cli.app, ["export", str(example)])
     assert again.exit_code == 0
-    assert again.output == "9 files in course-redesign/export already up to date.\n"
+    assert again.output == "13 files in course-redesign/export already up to date.\n"
 
 
 def test_export_one_document_into_another_folder_on_letter_paper(runner: CliRunner, example: Path) -> None:

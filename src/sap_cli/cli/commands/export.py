@@ -46,9 +46,9 @@ def export(
         list[str] | None,
         typer.Argument(
             metavar="DOCUMENT",
-            help="Which documents: agreement, worksheets, progress, review, review-anonymized "
-            "(default: all but the anonymised review, which comes too once `sap report --anonymize` "
-            "has made it).",
+            help="Which documents: agreement, worksheets, progress, review, review-anonymized, "
+            "reflections (default: all but the anonymised review, which comes too once `sap report "
+            "--anonymize` has made it; reflections are the partners' files in reflections/, if any).",
             show_default=False,
             autocompletion=_complete_export,
         ),
