@@ -7,7 +7,8 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "footer", "span"}
+# div: the ruled spaces to write an answer in, sap's own markup (export/answers.py).
+PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "footer", "span", "div"}
 BODY_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code",
     "ul", "ol", "li", "strong", "em", "s", "del", "a", "table", "thead", "tbody", "tr", "th", "td",

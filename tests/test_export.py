@@ -128,6 +128,7 @@ def test_export_writes_each_page_prints_its_path_and_keeps_export_out_of_git(
     assert result.exit_code == 0, result.output
     names = [str(p.relative_to(example / "export")) for p in _pages(example)]
     worksheets = [f"worksheets/{phase}-{kind}.html" for phase in ("start", "during", "end") for kind in KINDS]
+    # partners' reflections are theirs: only exported when asked for by name
     assert names == sorted(["agreement.html", "progress.html", "review.html", *worksheets])
     for name in names:
         assert f"wrote course-redesign/export/{name}" in result.output

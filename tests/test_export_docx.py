@@ -146,7 +146,7 @@ def test_hostile_markdown_links_and_images_become_words_only(tmp_path: Path) -> 
     assert not any(name.startswith("word/media") for name in names)
     assert "passwd" not in rels and "javascript" not in rels and 'TargetMode="External"' not in rels
     text = docx.Document(str(tmp_path / "t.docx")).paragraphs[1].text
-    assert text.startswith("x [p](file:///etc/passwd)")  # the image's words; the links stay as typed
+    assert text.startswith("[picture: x] [p](file:///etc/passwd)")  # the image's words; links as typed
 
 
 def _reference(path: Path) -> Path:

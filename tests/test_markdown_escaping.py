@@ -142,7 +142,7 @@ def _inline_text(token: Any) -> str:
     return "".join(parts)
 
 
-SAP_HTML = re.compile(r"<br>|<!-- Made by `sap render`|<!-- sap:chart [a-z]+ -->$")
+SAP_HTML = re.compile(r"<br>|<!-- Made by `sap render`|<!-- sap:chart [a-z]+ -->$|<!-- (end )?answer -->")
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

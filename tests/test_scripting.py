@@ -66,7 +66,9 @@ ACTUAL: dict[str, Callable[[], Any]] = {
     )["small_groups"],
     "`sap status --all --format json`": lambda: as_json("status", "--all", str(EXAMPLES), "--date", ON)[0],
     "`sap actions --all --format json`": lambda: as_json("actions", "--all", str(EXAMPLES), "--date", ON)[0],
-    "`sap report --all --format json`": lambda: as_json("report", "--all", str(EXAMPLES), "--format", "json")[0],
+    "`sap report --all --format json`": lambda: as_json("report", "--all", str(EXAMPLES), "--format", "json")[
+        0
+    ],
     "`sap programme --format json`": lambda: programme(),
     "programme `partnerships`": lambda: programme()["partnerships"][0],
     "programme `rollup`": lambda: programme()["rollup"],

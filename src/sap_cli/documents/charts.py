@@ -10,75 +10,33 @@ and no meaning is carried by colour alone: shapes and words say it too.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
+from sap_cli.documents.svg import (
+    BLUE,
+    GREEN,
+    GREY,
+    MONTHS,
+    ORANGE,
+    PURPLE,
+    SKY,
+    VERMILLION,
+    WIDTH,
+)
+from sap_cli.documents.svg import attrs as _attrs
+from sap_cli.documents.svg import clip as _clip
+from sap_cli.documents.svg import n as _n
+from sap_cli.documents.svg import plural as _plural
+from sap_cli.documents.svg import svg as _svg
+from sap_cli.documents.svg import text as _text
 from sap_cli.meetings.ledger import pulse_by_kind
 from sap_cli.meetings.standing import final_word, timing
 from sap_cli.model.vocab import LEVEL_LABELS
 
 if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
-
-WIDTH = 680  # about 18 cm at 96 dpi: the width of an A4 page inside its margins
-FONT = "sans-serif"  # the reader's own system font: nothing is fetched
-BLUE, ORANGE, VERMILLION, GREEN, SKY, PURPLE, GREY = (
-    "#0072B2",
-    "#E69F00",
-    "#D55E00",
-    "#009E73",
-    "#56B4E9",
-    "#CC79A7",
-    "#767676",
-)
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _attrs(**values: object) -> str:
-    """XML attributes from keyword arguments (`class_` for class, `data_x` for data-x), quoted."""
-    return "".join(
-        f" {name.rstrip('_').replace('_', '-')}={quoteattr(str(value))}" for name, value in values.items()
-    )
-
-
-def _text(x: float, y: float, words: str, **attrs: object) -> str:
-    return f"<text{_attrs(x=_n(x), y=_n(y), **attrs)}>{escape(words)}</text>"
-
-
-def _n(value: float) -> str:
-    """A coordinate with at most one decimal, the same on every machine."""
-    return f"{value:.1f}".removesuffix(".0")
-
-
-def _clip(words: str, most: int) -> str:
-    words = " ".join(words.split())
-    return words if len(words) <= most else words[: most - 1].rstrip() + "…"
-
-
-def _svg(name: str, height: float, title: str, desc: str, body: Iterable[str]) -> str:
-    ids = f"sap-{name}-title sap-{name}-desc"
-    head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg"{_attrs(width=WIDTH, height=_n(height))}'
-        f"{_attrs(viewBox=f'0 0 {WIDTH} {_n(height)}', role='img', aria_labelledby=ids)}"
-        f"{_attrs(font_family=FONT, font_size=12)}>"
-    )
-    return "\n".join(
-        [
-            head,
-            f'<title id="sap-{name}-title">{escape(title)}</title>',
-            f'<desc id="sap-{name}-desc">{escape(desc)}</desc>',
-            f'<rect width="{WIDTH}" height="{_n(height)}" fill="#ffffff"/>',
-            *body,
-            "</svg>",
-            "",
-        ]
-    )
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
 
 # ---- The timeline: each milestone planned and reached ------------------------------------------
 

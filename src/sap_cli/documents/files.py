@@ -18,9 +18,14 @@ if TYPE_CHECKING:
 
 
 MARKER = "<!-- Made by `sap render` from the partnership files: edit those, not this page. sap:{digest} -->"
+# The same mark on the pages `sap export` makes (which also reads the older pages' `sap render` mark).
+EXPORT_MARKER = (
+    "<!-- Made by `sap export` from the partnership files: edit those, not this page, then run "
+    "`sap export` again to make it anew. sap:{digest} -->"
+)
 
 
-_MARKER_RE = re.compile(r"\n?<!-- Made by `sap render`.* sap:(?P<digest>[0-9a-f]{16}) -->\n?\Z")
+_MARKER_RE = re.compile(r"\n?<!-- Made by `sap (?:render|export)`.* sap:(?P<digest>[0-9a-f]{16}) -->\n?\Z")
 
 
 @dataclass(frozen=True)
@@ -155,8 +160,8 @@ def _back_up(folder: Path, relative: str) -> str:
     raise SapError(f"sap found no free name for a backup of {relative}; nothing was replaced.")
 
 
-def finish_page(text: str) -> str:
+def finish_page(text: str, marker: str = MARKER) -> str:
     """Normalise blank lines and add the marker that tells a later run the file is untouched."""
     body = re.sub(r"\n{3,}", "\n\n", text.strip()) + "\n"
     digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
-    return body + "\n" + MARKER.format(digest=digest) + "\n"
+    return body + "\n" + marker.format(digest=digest) + "\n"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from sap_cli.documents.files import Document, RenderResult, finish_page, write_documents
+from sap_cli.documents.files import EXPORT_MARKER, Document, RenderResult, finish_page, write_documents
 from sap_cli.documents.pages import render_documents
 from sap_cli.export.html import ChartFor, markdown_to_html
 from sap_cli.export.page import html_page
@@ -38,11 +38,22 @@ class ExportResult:
 
 
 def default_exports(folder: Path) -> list[str]:
-    """Every document, and the anonymised review when `sap report --anonymize` made one."""
+    """Every document, and the anonymised review when `sap report --anonymize` made one.
+
+    Partners' reflections are theirs: they are exported only when asked for by name
+    (`sap export . reflections`), so a folder of handouts never carries them by surprise.
+    """
     names = ["agreement", "worksheets", "progress", "review"]
     if first_link(folder, _ANONYMIZED_REVIEW) is None and (folder / _ANONYMIZED_REVIEW).is_file():
         names.append("review-anonymized")
     return names
+
+
+def shared_reflections(folder: Path) -> list[str]:
+    """The partners' own reflection files in reflections/ (never private/), as relative paths."""
+    from sap_cli.reflections.answers import reflection_files
+
+    return reflection_files(folder, include_private=False)
 
 
 def charts_for(partnership: Partnership, markdown_path: str, as_of: dt.date | None) -> ChartFor | None:
@@ -83,12 +94,28 @@ def markdown_documents(
         if name in which:
             path = _ANONYMIZED_REVIEW if anonymized else "docs/review.md"
             documents.append(Document(path, render_review(partnership, anonymized, as_of)))
+    if "reflections" in which:
+        # Each partner's answers as they wrote them; a question still unanswered gets a space to write.
+        for relative in shared_reflections(partnership.folder):
+            data = (partnership.folder / relative).read_bytes()
+            documents.append(Document(relative, data.decode("utf-8-sig", errors="replace")))
     return documents
 
 
+# What each exported file says about where it came from, and how to make it again.
+REMAKE = "Made by sap export from the partnership files: change those, then run sap export again."
+
+
+def _footer(partnership: Partnership) -> str:
+    return f"{partnership.project.title}: made by sap export from the partnership files."
+
+
 def export_path(markdown_path: str, extension: str = "html") -> str:
-    """docs/worksheets/start-student.md -> worksheets/start-student.html, inside the export folder."""
-    relative = PurePosixPath(markdown_path).relative_to("docs")
+    """docs/worksheets/start-student.md -> worksheets/start-student.html, inside the export folder
+    (reflections/start-kiri-walker.md -> reflections/start-kiri-walker.html)."""
+    relative = PurePosixPath(markdown_path)
+    if relative.parts[0] == "docs":
+        relative = relative.relative_to("docs")
     return str(relative.with_suffix(f".{extension}"))
 
 
@@ -98,9 +125,9 @@ def as_html(
     """One Markdown document as one self-contained HTML page, with sap's marker after it."""
     converted = markdown_to_html(document.text, charts_for(partnership, document.path, as_of))
     title = converted.title or partnership.project.title
-    footer = f"{partnership.project.title}: made by sap from the partnership files."
-    page = html_page(converted.body, title, paper=paper, footer=footer)
-    return Document(export_path(document.path), finish_page(page))
+    footer = _footer(partnership)
+    page = html_page(converted.body, title, paper=paper, lang=partnership.project.language, footer=footer)
+    return Document(export_path(document.path), finish_page(page, EXPORT_MARKER))
 
 
 def as_pdf(
@@ -110,13 +137,15 @@ def as_pdf(
     from sap_cli.export.pdf import compile_pdf
     from sap_cli.export.typst_source import markdown_to_typst
 
-    footer = f"{partnership.project.title}: made by sap from the partnership files."
+    footer = _footer(partnership)
     source = markdown_to_typst(
         document.text,
         charts_for(partnership, document.path, as_of),
         paper=paper,
         footer=footer,
         title=partnership.project.title,
+        lang=partnership.project.language,
+        description=REMAKE,
     )
     return export_path(document.path, "pdf"), compile_pdf(source)
 
@@ -133,12 +162,12 @@ def as_docx(
     from sap_cli.export.docx import markdown_to_docx
     from sap_cli.export.docx_file import docx_bytes
 
-    footer = f"{partnership.project.title}: made by sap from the partnership files."
+    footer = _footer(partnership)
     charts = charts_for(partnership, document.path, as_of)
-    word = markdown_to_docx(document.text, reference, footer, charts, paper)
+    word = markdown_to_docx(document.text, reference, footer, charts, paper, partnership.project.language)
     title = _markdown_title(document.text) or partnership.project.title
     day = as_of or partnership.latest_recorded_day()
-    return export_path(document.path, "docx"), docx_bytes(word, title, day)
+    return export_path(document.path, "docx"), docx_bytes(word, title, day, REMAKE)
 
 
 def _markdown_title(markdown: str) -> str:

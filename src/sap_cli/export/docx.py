@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sap_cli.errors import SapError
+from sap_cli.export.answers import asks_for_space, is_space, picture_words, with_writing_spaces
+from sap_cli.export.docx_parts import add_answer_space, set_language
 from sap_cli.export.html import ChartFor, chart_name, markdown_parser
 from sap_cli.export.raster import Picture, svg_to_png
 
@@ -173,7 +175,10 @@ class _Writer:
         if kind == "paragraph_open":
             inline = tokens[index + 1]
             if inline.children and any(child.type != "softbreak" for child in inline.children):
-                self.inline(self._block_paragraph(), inline)
+                paragraph = self._block_paragraph()
+                self.inline(paragraph, inline)
+                if asks_for_space(tokens, index):
+                    paragraph.paragraph_format.keep_with_next = True  # the question stays with its space
             return index + 3
         if kind in ("bullet_list_open", "ordered_list_open"):
             self.lists.append("bullet" if kind == "bullet_list_open" else "number")
@@ -256,6 +261,10 @@ class _Writer:
         properties.set("title", xml_safe(picture.alt.split(". ", 1)[0]))
 
     def code(self, token: Token) -> None:
+        if is_space(token.info):
+            add_answer_space(self.document)
+            self.paragraph()  # a gap before the next question, and no table running into the next box
+            return
         paragraph = self.paragraph("No Spacing")
         for number, line in enumerate(token.content.rstrip("\n").split("\n")):
             if number:
@@ -278,8 +287,10 @@ class _Writer:
                 run.font.strike = marks["s"] or None
                 if kind == "code_inline":
                     run.font.name = _MONOSPACE
-            elif kind == "image":
-                self.inline(paragraph, child, bold)  # its words, never the picture
+            elif kind == "image":  # its words, never the picture
+                alt = "".join(grand.content for grand in child.children or [] if grand.type != "softbreak")
+                run = paragraph.add_run(xml_safe(picture_words(alt)))
+                run.bold = marks["strong"] or None
             elif kind == "softbreak":
                 paragraph.add_run(" ")
             elif kind == "hardbreak":
@@ -339,6 +350,7 @@ def markdown_to_docx(
     footer: str = "",
     chart_for: ChartFor | None = None,
     paper: str = "a4",
+    lang: str = "en",
 ) -> Any:
     """The Markdown as a python-docx Document (not yet saved), on the reference file's styles if given.
 
@@ -352,7 +364,8 @@ def markdown_to_docx(
         width, height = (Mm(210), Mm(297)) if paper == "a4" else (Inches(8.5), Inches(11))
         for section in document.sections:
             section.page_width, section.page_height = width, height
-    _Writer(document, chart_for).walk(markdown_parser().parse(markdown))
+    set_language(document, lang)
+    _Writer(document, chart_for).walk(markdown_parser().parse(with_writing_spaces(markdown)))
     if footer:
         section_footer = document.sections[-1].footer
         if not any(paragraph.text.strip() for paragraph in section_footer.paragraphs):

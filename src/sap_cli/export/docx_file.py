@@ -35,8 +35,9 @@ def _digest(parts: Sequence[tuple[str, bytes]]) -> str:
     return hashed.hexdigest()[:16]
 
 
-def docx_bytes(document: Any, title: str, day: dt.date) -> bytes:
-    """The document saved, with its dates fixed to `day` and sap's mark in its properties."""
+def docx_bytes(document: Any, title: str, day: dt.date, comments: str = "") -> bytes:
+    """The document saved, with its dates fixed to `day` and sap's mark in its properties
+    (`comments`: where it came from and how to make it again)."""
     stamp = dt.datetime(day.year, day.month, day.day, 12, 0, 0, tzinfo=dt.timezone.utc)
     properties = document.core_properties
     properties.title = title
@@ -47,6 +48,8 @@ def docx_bytes(document: Any, title: str, day: dt.date) -> bytes:
     properties.last_printed = stamp
     properties.revision = 1
     properties.identifier = _PLACEHOLDER
+    if comments:
+        properties.comments = comments
     saved = io.BytesIO()
     document.save(saved)
     with zipfile.ZipFile(saved) as original:

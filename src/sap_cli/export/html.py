@@ -11,11 +11,14 @@ or another site survives it.
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from sap_cli.export.answers import LINES, is_space, picture_words, with_writing_spaces
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -45,6 +48,12 @@ _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
 _DATE = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
 _TAG = re.compile(r"(<[^>]*>)")
+# A ruled box to write an answer in by hand (sap's own markup, put in after sanitising).
+ANSWER_SPACE = (
+    '<div class="answer-space" role="img" aria-label="Space to write your answer by hand">'
+    + '<div class="rule"></div>' * LINES
+    + "</div>"
+)
 
 
 @dataclass
@@ -141,6 +150,8 @@ def markdown_to_html(markdown: str, chart_for: ChartFor | None = None) -> Conver
 
     def fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
+        if is_space(token.info):
+            return f"<p>sap-space-{nonce}</p>\n"
         name = chart_name(token)
         if name is not None:
             charts.append(token.content)
@@ -150,16 +161,22 @@ def markdown_to_html(markdown: str, chart_for: ChartFor | None = None) -> Conver
     def marker(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         return placeholder(tokens[idx].info)
 
+    def image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        alt = self.renderInlineAsText(tokens[idx].children or [], options, env)
+        return html.escape(picture_words(alt), quote=False)  # its words, never the picture
+
     md.add_render_rule("fence", fence)
     md.add_render_rule("sap_chart", marker)
+    md.add_render_rule("image", image)
     env: dict[str, Any] = {}
-    tokens = md.parse(markdown, env)
+    tokens = md.parse(with_writing_spaces(markdown), env)
     # Dates are kept whole before the charts go in: a <span> inside an SVG's text would end the
     # SVG for the browser (HTML's rules for foreign content) and spill its words onto the page.
     body = keep_dates_whole(sanitize(md.renderer.render(tokens, md.options, env)))
     for index, name in enumerate(names):
         chart = chart_for(name) if chart_for and name else None
         body = body.replace(f"<p>sap-chart-{nonce}-{index}</p>", chart or "")
+    body = body.replace(f"<p>sap-space-{nonce}</p>", ANSWER_SPACE)
     return Converted(body=body, title=first_heading(tokens), charts=charts)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 
+from sap_cli.export.answers import LINE_MM
+
 PAPERS = {"a4": "A4", "letter": "letter"}
 
 # Fonts the reader's computer has, for any script: the system face first, then the faces that
@@ -34,6 +36,11 @@ pre { white-space: pre-wrap; background: #f6f6f6; padding: 0.6em; }
 blockquote { margin: 0.8em 0; padding-left: 1em; border-left: 3px solid #ccc; color: #333; }
 a { color: inherit; }
 .chart { break-inside: avoid; page-break-inside: avoid; }
+.answer-space { border: 1px solid #8a8a8a; border-radius: 3px; padding: 0 4mm; margin: 0.4em 0 1.4em;
+  break-inside: avoid; page-break-inside: avoid; }
+.answer-space .rule { height: %(line)smm; border-bottom: 1px solid #c8c8c8; }
+.answer-space .rule:last-child { border-bottom: none; }
+p:has(+ .answer-space) { break-after: avoid; page-break-after: avoid; margin-bottom: 0.2em; }
 footer { margin-top: 3em; font-size: 0.85em; color: #555; }
 @page { size: %(paper)s; margin: 18mm 16mm 20mm;
   @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; color: #555; } }
@@ -48,7 +55,7 @@ footer { margin-top: 3em; font-size: 0.85em; color: #555; }
 
 def style(paper: str = "a4") -> str:
     """The page's stylesheet, screen and print, for A4 or Letter paper."""
-    return _STYLE % {"fonts": FONTS, "paper": PAPERS[paper]}
+    return _STYLE % {"fonts": FONTS, "paper": PAPERS[paper], "line": LINE_MM}
 
 
 def html_page(body: str, title: str, paper: str = "a4", lang: str = "en", footer: str = "") -> str:

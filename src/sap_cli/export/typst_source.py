@@ -14,6 +14,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sap_cli.export.answers import (
+    LINE_MM,
+    LINES,
+    asks_for_space,
+    is_space,
+    picture_words,
+    with_writing_spaces,
+)
 from sap_cli.export.html import ChartFor, chart_name, first_heading, markdown_parser
 
 if TYPE_CHECKING:
@@ -90,7 +98,8 @@ def _inline(children: Sequence[Token]) -> str:
         elif kind in _INLINE_CLOSE:
             out.append("]")
         elif kind == "image":  # never a picture from the Markdown: its words only
-            out.append(_inline(child.children or []))
+            alt = "".join(grand.content for grand in child.children or [] if grand.type != "softbreak")
+            out.append(text(picture_words(alt)))
         # link_open/close, html_inline: nothing (html is off, so no html_inline is made)
     return "".join(out)
 
@@ -152,16 +161,31 @@ def chart_image(chart: str, full_width: bool = True) -> str:
     return f'#align(center, image(bytes({_lit(chart)}), format: "svg"{width}))\n\n'
 
 
+# A ruled box to write an answer in by hand, kept whole on one page.
+ANSWER_SPACE = (
+    "#block(breakable: false, width: 100%, stroke: 0.6pt + luma(140), radius: 2pt, inset: (x: 4mm), "
+    f"above: 0.5em, below: 1.4em, stack(..range({LINES}).map(i => block(width: 100%, height: {LINE_MM}mm, "
+    f"stroke: if i < {LINES - 1} {{ (bottom: 0.4pt + luma(200)) }} else {{ none }}))))\n\n"
+)
+
+
 def _code(token: Token) -> str:
-    """A fenced block that is not a chart shows its text as code."""
+    """A fenced block that is not a chart: a space to write an answer becomes a ruled box; any other
+    block shows its text as code."""
+    if is_space(token.info):
+        return ANSWER_SPACE
     return f"#raw(block: true, {_lit(token.content.rstrip(chr(10)))})\n\n"
 
 
 def _blocks(tokens: Sequence[Token], chart_for: ChartFor | None) -> Iterator[str]:
     index = 0
+    held = False  # inside the block that keeps a question with its space to write
     while index < len(tokens):
         token = tokens[index]
         kind = token.type
+        if asks_for_space(tokens, index):
+            yield "#block(breakable: false, width: 100%)["  # the question and its space together
+            held = True
         name = chart_name(token)
         if name is not None:  # a mermaid block or a chart marker: sap's own chart, or nothing
             chart = chart_for(name) if chart_for and name else None
@@ -180,19 +204,29 @@ def _blocks(tokens: Sequence[Token], chart_for: ChartFor | None) -> Iterator[str
             source, index = _table(tokens, index)
             yield source
         elif kind in ("fence", "code_block"):
-            yield _code(token)
+            yield _code(token) + ("]\n\n" if held else "")
+            held = False
         index += 1
 
 
-def _preamble(title: str, paper: str, footer: str) -> str:
+def typst_language(tag: str) -> str:
+    """A BCP 47 tag as Typst's text settings: `en-AU` -> lang "en", region "AU"; `zh-Hans` -> lang "zh"."""
+    subtags = tag.split("-")
+    settings = f"lang: {_lit(subtags[0].lower())}"
+    region = next((sub for sub in subtags[1:] if len(sub) == 2 and sub.isalpha()), None)
+    return settings + (f", region: {_lit(region.upper())}" if region else "")
+
+
+def _preamble(title: str, paper: str, footer: str, lang: str, description: str) -> str:
     fonts = ", ".join(_lit(font) for font in FONTS)
+    about = f"description: {_lit(description)}, " if description else ""
     return (
-        f"#set document(title: {_lit(title)}, keywords: ({_lit(SAP_KEYWORD)},), date: none)\n"
+        f"#set document(title: {_lit(title)}, {about}keywords: ({_lit(SAP_KEYWORD)},), date: none)\n"
         f"#set page(paper: {_lit(PAPERS[paper])}, margin: (x: 16mm, top: 18mm, bottom: 20mm), "
         "footer: context text(size: 8.5pt, fill: luma(80))["
         f"#{_lit(footer)} #h(1fr) "
         '#"Page " #counter(page).display() #" of " #counter(page).final().first()])\n'
-        f"#set text(font: ({fonts}), size: 10.5pt, fallback: true)\n"
+        f"#set text(font: ({fonts}), size: 10.5pt, fallback: true, {typst_language(lang)})\n"
         "#set par(justify: false)\n"
         "#show heading: set block(above: 1.4em, below: 0.7em)\n"
         "#show heading.where(level: 2): it => block(width: 100%, stroke: (bottom: 0.5pt + luma(180)), "
@@ -204,10 +238,16 @@ def _preamble(title: str, paper: str, footer: str) -> str:
 
 
 def markdown_to_typst(
-    markdown: str, chart_for: ChartFor | None = None, paper: str = "a4", footer: str = "", title: str = ""
+    markdown: str,
+    chart_for: ChartFor | None = None,
+    paper: str = "a4",
+    footer: str = "",
+    title: str = "",
+    lang: str = "en",
+    description: str = "",
 ) -> TypstSource:
     """The Markdown as a whole Typst document; mermaid blocks become `chart_for`'s charts, or nothing."""
-    tokens = markdown_parser().parse(markdown)
+    tokens = markdown_parser().parse(with_writing_spaces(markdown))
     shown = first_heading(tokens) or title
     body = "".join(_blocks(tokens, chart_for))
-    return TypstSource(source=_preamble(shown, paper, footer) + body, title=shown)
+    return TypstSource(source=_preamble(shown, paper, footer, lang, description) + body, title=shown)

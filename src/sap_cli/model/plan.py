@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from sap_cli.model import terms as setting
 from sap_cli.model.base import Record, Slug, Text
@@ -21,6 +21,10 @@ from sap_cli.model.vocab import (
     Proposition,
     Value,
 )
+
+# A BCP 47 language tag as people write it: en, en-AU, ga, vi, zh-Hans.
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$"
+LanguageTag = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN, max_length=35)]
 
 
 class Communication(Record):
@@ -229,6 +233,13 @@ class ProjectFile(Record):
         default_factory=Anonymize,
         description="What else to withhold when the review is anonymised for sharing (not part of the "
         "agreement partners sign).",
+    )
+    language: LanguageTag = Field(
+        default="en",
+        description="The language the documents are written in, as a language tag such as en, en-AU, "
+        "ga, vi or zh-Hans: exported pages, PDFs and Word files tell screen readers, spelling checkers "
+        "and hyphenation which it is (not part of the agreement partners sign).",
+        examples=["en-AU"],
     )
     custom: dict[Text, CustomValue] = custom_field()  # not part of the agreement (agreement/fingerprint.py)
 

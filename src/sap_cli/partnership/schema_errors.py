@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sap_cli.ids import slugify
 from sap_cli.model.base import EMAIL_PATTERN, Loc, model_at
+from sap_cli.model.plan import LANGUAGE_PATTERN
 from sap_cli.model.vocab import FACULTY_WORDS
 from sap_cli.partnership.layout import PARTNERSHIP_FILES
 from sap_cli.partnership.problems import Placer, Problem, in_folder
@@ -68,6 +69,14 @@ def _not_matching(err: ErrorDetails, value: object, loc: Loc) -> tuple[str, str,
             f"{_describe_input(value)} is not an e-mail address",
             "Write one address, such as amira.haddad@uni.example; put other forms of the name under "
             "'aliases'.",
+            False,
+        )
+    if (err.get("ctx") or {}).get("pattern") == LANGUAGE_PATTERN:
+        return (
+            "bad-language",
+            f"{_describe_input(value)} is not a language tag",
+            "Write the language as a short tag, such as en, en-AU, ga, vi or zh-Hans, or leave "
+            "'language' out for English.",
             False,
         )
     as_id = slugify(str(value))

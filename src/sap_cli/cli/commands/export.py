@@ -46,9 +46,10 @@ def export(
         list[str] | None,
         typer.Argument(
             metavar="DOCUMENT",
-            help="Which documents: agreement, worksheets, progress, review, review-anonymized "
-            "(default: all but the anonymised review, which comes too once `sap report --anonymize` "
-            "has made it).",
+            help="Which documents: agreement, worksheets, progress, review, review-anonymized, "
+            "reflections (default: agreement, worksheets, progress and review, and the anonymised "
+            "review once `sap report --anonymize` has made it; the partners' own reflections only "
+            "when you name them).",
             show_default=False,
             autocompletion=_complete_export,
         ),
