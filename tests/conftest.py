@@ -78,6 +78,18 @@ def plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CI", raising=False)
 
 
+@pytest.fixture(scope="session")
+def read_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("user-cache")
+
+
+@pytest.fixture(autouse=True)
+def own_read_cache(read_cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """sap's read cache is on, as for users, but in a folder of the test run's own, never the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(read_cache_home))
+    monkeypatch.delenv("SAP_NO_CACHE", raising=False)
+
+
 # The programs a test marked `slow` may start; the fast layer (`pytest -m "not slow"`) starts none.
 SLOW_PROGRAMS = {"sap", "pre-commit", "check-jsonschema"}
 

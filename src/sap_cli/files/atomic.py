@@ -19,15 +19,19 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_temp_beside(path: Path, data: str | bytes) -> str:
-    """Write `data` to a synced temporary file in `path`'s folder, so a rename is atomic."""
+def write_temp_beside(path: Path, data: str | bytes, sync: bool = True) -> str:
+    """Write `data` to a synced temporary file in `path`'s folder, so a rename is atomic.
+
+    `sync=False` skips waiting for the disk, for files sap can always remake (its own cache).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.chmod(tmp_name, path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode())
     except BaseException:
         os.unlink(tmp_name)
@@ -35,13 +39,13 @@ def write_temp_beside(path: Path, data: str | bytes) -> str:
     return tmp_name
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
+def atomic_write(path: Path, data: str | bytes, sync: bool = True) -> None:
     """Replace `path` with `data` all at once: a reader sees the old file or the new, never half.
 
     A symbolic link is followed, so the file it points to is the one replaced.
     """
     path = path.resolve() if path.is_symlink() else path
-    tmp_name = write_temp_beside(path, data)
+    tmp_name = write_temp_beside(path, data, sync)
     try:
         os.replace(tmp_name, path)
     except BaseException:

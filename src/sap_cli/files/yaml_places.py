@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -26,6 +27,10 @@ def position(node: Any, loc: Sequence[str | int], at_key: bool = False) -> tuple
 
     if node is None:
         return 1, 1
+    if isinstance(node, bytes):  # places kept by the read cache, unpacked only when a problem needs them
+        node = marshal.loads(node)
+    if isinstance(node, tuple):
+        return _position_in_places(node, loc, at_key)
     here = node.start_mark
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
@@ -60,3 +65,64 @@ def _pair(mapping: Any, key: str | int) -> tuple[Any, Any] | None:
         if isinstance(key_node, ScalarNode) and key_node.value == str(key):
             found = (key_node, value_node)
     return found
+
+
+# A node tree reduced to where things are, as plain tuples the read cache can keep:
+# (line, column, MAP, [(key or None, key line, key column, child), ...]), (line, column, LIST, [child, ...])
+# or (line, column, SCALAR, filled), lines and columns 0-based as the parser's marks are.
+MAP, LIST, SCALAR = 0, 1, 2
+Places = tuple[int, int, int, Any]
+
+
+def places_of(node: Any) -> Places:
+    """The positions `position` needs from a node tree, without the tree (the read cache keeps these)."""
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    mark = node.start_mark
+    if isinstance(node, MappingNode):
+        pairs = [
+            (
+                key.value if isinstance(key, ScalarNode) else None,
+                key.start_mark.line,
+                key.start_mark.column,
+                places_of(value),
+            )
+            for key, value in node.value
+        ]
+        return (mark.line, mark.column, MAP, pairs)
+    if isinstance(node, SequenceNode):
+        return (mark.line, mark.column, LIST, [places_of(item) for item in node.value])
+    return (
+        mark.line,
+        mark.column,
+        SCALAR,
+        isinstance(node, ScalarNode) and (node.value != "" or bool(node.style)),
+    )
+
+
+def _position_in_places(node: Places, loc: Sequence[str | int], at_key: bool) -> tuple[int, int]:
+    """`position` over the tuples of `places_of`: the same walk, the same answers."""
+    here = (node[0], node[1])
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if part == "[key]":
+            break
+        if node[2] == MAP:
+            pair = None
+            for found in node[3]:
+                if found[0] is not None and found[0] == str(part):
+                    pair = found
+            if pair is None:
+                break
+            _, key_line, key_column, child = pair
+            if (last and at_key) or (not last and loc[index + 1] == "[key]"):
+                here = (key_line, key_column)
+                break
+            here = (child[0], child[1]) if child[2] == SCALAR and child[3] else (key_line, key_column)
+            node = child
+        elif node[2] == LIST and isinstance(part, int) and 0 <= part < len(node[3]):
+            node = node[3][part]
+            here = (node[0], node[1])
+        else:
+            break
+    return here[0] + 1, here[1] + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import marshal
 import os
 import re
 from collections.abc import Iterable
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sap_cli.files.paths import OUTSIDE_HINT, Refused, outside_link, read_refusal
+from sap_cli.files.read_cache import FolderCache, key_of, settled
 from sap_cli.files.yaml_guard import (
     _CONFLICT,
     _CONTROL_NAMES,
@@ -23,7 +25,7 @@ from sap_cli.files.yaml_guard import (
     _too_large_problem,
     complex_key_problem,
 )
-from sap_cli.files.yaml_places import line_and_column, position
+from sap_cli.files.yaml_places import line_and_column, places_of, position
 from sap_cli.files.yaml_syntax import (
     SYNTAX_HINT,
     SyntaxProblem,
@@ -129,11 +131,14 @@ def _problem_at(path: Path, text: str, offset: int, message: str, hint: str, cod
     return LoadedFile(path, syntax=SyntaxProblem(line, column, message, hint, code))
 
 
-def load_file(path: Path, inside: Path | None = None) -> LoadedFile:
+def load_file(
+    path: Path, inside: Path | None = None, cache: FolderCache | None = None, name: str | None = None
+) -> LoadedFile:
     """Read one YAML file, or say in plain words why it cannot be read and where.
 
     With `inside`, a link leading out of that folder is not followed: a folder cloned from someone
     else must not make sap read, and repeat in its messages, files elsewhere on the computer.
+    With `cache`, an unchanged file is not parsed again (see read_cache); `name` is its name there.
     """
 
     if inside is not None:
@@ -172,7 +177,13 @@ def load_file(path: Path, inside: Path | None = None) -> LoadedFile:
         return LoadedFile(path, missing=True)
     try:
         with path.open("rb") as handle:
+            before = os.fstat(handle.fileno())
+            if cache is not None:
+                kept = from_record(path, cache.get(name or path.name, key_of(before)))
+                if kept is not None:
+                    return kept
             raw = handle.read(YAML_SIZE_LIMIT + 1)  # never more than the limit, however large it is
+            unchanged = key_of(os.fstat(handle.fileno())) == key_of(before)
     except OSError as exc:
         return LoadedFile(
             path,
@@ -184,7 +195,35 @@ def load_file(path: Path, inside: Path | None = None) -> LoadedFile:
                 "unreadable",
             ),
         )
-    return parse_bytes(path, raw)
+    loaded = parse_bytes(path, raw)
+    if cache is not None and unchanged and settled(before):
+        cache.put(name or path.name, key_of(before), as_record(loaded))
+    return loaded
+
+
+def as_record(loaded: LoadedFile) -> Any:
+    """What the read cache keeps of a reading: the problem, or the data and where each value is."""
+    if loaded.syntax is not None:
+        s = loaded.syntax
+        return ("x", s.line, s.column, s.message, s.hint, s.code)
+    try:
+        return ("d", loaded.data, None if loaded.node is None else marshal.dumps(places_of(loaded.node)))
+    except RecursionError:
+        return None
+
+
+def from_record(path: Path, record: Any) -> LoadedFile | None:
+    """A reading rebuilt from the read cache, or None if the record is not one `as_record` makes."""
+    if type(record) is not tuple or not record:
+        return None
+    if record[0] == "x" and len(record) == 6:
+        _, line, column, message, hint, code = record
+        plain = type(line) is int and type(column) is int and type(message) is str and type(code) is str
+        if plain and (hint is None or type(hint) is str):
+            return LoadedFile(path, syntax=SyntaxProblem(line, column, message, hint, code))
+    if record[0] == "d" and len(record) == 3 and (record[2] is None or type(record[2]) is bytes):
+        return LoadedFile(path, data=record[1], node=record[2])
+    return None
 
 
 def parse_bytes(path: Path, raw: bytes) -> LoadedFile:
@@ -346,7 +385,11 @@ def _refuse_escaped_controls(loaded: LoadedFile) -> LoadedFile:
 
 
 def load_folder(folder: Path, names: Iterable[str]) -> LoadedFolder:
+    """The named files of `folder`, each read once (or taken from the read cache when unchanged)."""
     loaded = LoadedFolder(folder)
+    cache = FolderCache.open(folder)
     for name in names:
-        loaded.files[name] = load_file(folder / name, inside=folder)
+        loaded.files[name] = load_file(folder / name, inside=folder, cache=cache, name=name)
+    if cache is not None:
+        cache.save()
     return loaded
