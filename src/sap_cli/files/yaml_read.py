@@ -24,6 +24,7 @@ from sap_cli.files.yaml_guard import (
     complex_key_problem,
 )
 from sap_cli.files.yaml_places import line_and_column, position
+from sap_cli.files.yaml_plain import plain_document
 from sap_cli.files.yaml_syntax import (
     SYNTAX_HINT,
     SyntaxProblem,
@@ -79,11 +80,15 @@ def _lenient_dates_constructor() -> Any:
     return _lenient_dates(RoundTripConstructor)
 
 
+_PLAIN_TAGS: dict[str, Any] = {}  # the tag each short plain scalar resolved to (see `_fast_yaml`)
+
+
 @functools.cache
 def _fast_yaml() -> Any:
     """The safe loader, with the C parser (ruamel.yaml.clib) where it is installed."""
     from ruamel.yaml import YAML
     from ruamel.yaml.constructor import SafeConstructor
+    from ruamel.yaml.nodes import ScalarNode
     from ruamel.yaml.resolver import VersionedResolver
 
     class Yaml12Resolver(VersionedResolver):
@@ -97,8 +102,27 @@ def _fast_yaml() -> Any:
         def processing_version(self) -> Any:
             return (1, 2)
 
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            """The tag of a plain scalar depends on its text alone: each text is matched once."""
+            if kind is not ScalarNode or not implicit[0]:
+                return super().resolve(kind, value, implicit)
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(value) <= 80:
+                    if len(_PLAIN_TAGS) >= 20_000:
+                        _PLAIN_TAGS.clear()
+                    _PLAIN_TAGS[value] = tag
+            return tag
+
     class PlainValues(_lenient_dates(SafeConstructor)):  # type: ignore[misc]
         """Only text, numbers, booleans, dates, lists and maps: no binary data, sets or ordered pairs."""
+
+        def construct_document(self, node: Any) -> Any:
+            try:
+                return plain_document(self, node)
+            except Exception:  # anything unusual is built, and refused, the loader's own way
+                return super().construct_document(node)
 
         def refuse_tag(self, node: Any) -> Any:
             from ruamel.yaml.constructor import ConstructorError
