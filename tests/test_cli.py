@@ -271,6 +271,24 @@ def test_start_up_does_not_load_the_heavy_modules(argv: list[str]) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("command", ["status", "validate"])
+def test_reading_one_partnership_loads_neither_templates_nor_rich(command: str) -> None:
+    """`sap status` and `sap validate` on a valid folder, printing to a pipe: no jinja2, and no rich,
+    whose lines sap writes itself when nothing is styled (cli/plain.py). Seen from a fresh process."""
+    probe = (
+        "import sys\n"
+        "from sap_cli.entry import main\n"
+        f"sys.argv = ['sap', {command!r}, {str(EXAMPLES / 'course-redesign')!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in sys.modules\n"
+        "         if m.split('.')[0] in ('jinja2', 'rich', 'icalendar', 'markdown_it')]\n"
+        "print('HEAVY', sorted(heavy), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in result.stderr, result.stderr
+
+
+@pytest.mark.slow
 def test_python_dash_m_runs_the_same_command_line() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "sap_cli", "validate", str(EXAMPLES / "course-redesign")],

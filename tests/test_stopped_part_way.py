@@ -23,7 +23,7 @@ from conftest import assert_handled, replace_once
 from sap_cli import cli
 from sap_cli.agreement.sign import sign_partner
 from sap_cli.files import atomic
-from sap_cli.files.yaml_read import round_trip_yaml
+from sap_cli.files.yaml_loaders import round_trip_yaml
 from sap_cli.validation.check import check_folder
 
 FORMAT_1 = Path(__file__).parent / "fixtures" / "format-1" / "course-redesign"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -28,9 +29,18 @@ def escape(text: str, one_line: bool = False) -> str:
 
     `one_line` also shows a new line as ␤, for text inside a message sap prints on one line.
     """
-    from rich.markup import escape as rich_escape
+    return _markup_escape(visible(text, one_line))
 
-    return rich_escape(visible(text, one_line))
+
+_MARKUP_LIKE = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+
+
+def _markup_escape(markup: str) -> str:
+    """rich.markup.escape, letter for letter (a test compares them), without importing rich."""
+    markup = _MARKUP_LIKE.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", markup)
+    if markup.endswith("\\") and not markup.endswith("\\\\"):
+        return markup + "\\"
+    return markup
 
 
 def as_json(data: Any, indent: int = 2, ensure_ascii: bool = False) -> str:
@@ -40,7 +50,6 @@ def as_json(data: Any, indent: int = 2, ensure_ascii: bool = False) -> str:
     echoed in a message it stays escaped, as JSON allows, instead of crashing the output.
     """
     import json  # only commands that print JSON pay for the import
-    import re
 
     text = json.dumps(data, indent=indent, ensure_ascii=ensure_ascii)
     return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -30,27 +30,39 @@ class AppState:
     def console(self, stderr: bool = False) -> Console:
         """The rich console for standard output (or standard error), made on first use."""
         if stderr not in self.consoles:
-            from rich.console import Console
+            from sap_cli.cli.plain import PlainConsole, wants_plain
 
-            from sap_cli.cli.terminal import visible_hook
-
-            # Soft wrap: a `path:line:col` line must never be split, or editors cannot follow it.
-            # NO_COLOR (no-color.org) means no styling at all, not only no colours: plain text.
-            self.consoles[stderr] = Console(
-                stderr=stderr,
-                soft_wrap=True,
-                highlight=False,
-                color_system=None if os.environ.get("NO_COLOR") else "auto",
-                quiet=self.quiet and not stderr,
-            )
-            # Whatever a command prints, a control character from a folder is shown, never obeyed.
-            self.consoles[stderr].push_render_hook(visible_hook())
+            quiet = self.quiet and not stderr
+            if wants_plain(stderr):  # no styles to show: sap's own lines are written without rich
+                plain = PlainConsole(stderr, quiet, lambda: _rich_console(stderr, quiet))
+                self.consoles[stderr] = cast("Console", plain)
+            else:
+                self.consoles[stderr] = _rich_console(stderr, quiet)
         return self.consoles[stderr]
 
     @property
     def debug_requested(self) -> bool:
         """--debug or SAP_DEBUG=1: let the traceback through instead of a message."""
         return self.debug or os.environ.get("SAP_DEBUG") == "1"
+
+
+def _rich_console(stderr: bool, quiet: bool) -> Console:
+    from rich.console import Console
+
+    from sap_cli.cli.terminal import visible_hook
+
+    # Soft wrap: a `path:line:col` line must never be split, or editors cannot follow it.
+    # NO_COLOR (no-color.org) means no styling at all, not only no colours: plain text.
+    console = Console(
+        stderr=stderr,
+        soft_wrap=True,
+        highlight=False,
+        color_system=None if os.environ.get("NO_COLOR") else "auto",
+        quiet=quiet,
+    )
+    # Whatever a command prints, a control character from a folder is shown, never obeyed.
+    console.push_render_hook(visible_hook())
+    return console
 
 
 def state(ctx: Any = None) -> AppState:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 # (right-to-left overrides and isolates) or break lines where none was typed.
 _HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _HIDDEN_OR_NEWLINE = re.compile(_HIDDEN.pattern[:-1] + r"\n]")
+HIDDEN = _HIDDEN  # for cli/plain.py, which leaves any such character to rich
 
 
 def _sign(match: re.Match[str]) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from sap_cli.errors import CannotEdit
-from sap_cli.files.yaml_read import _first_line, round_trip_yaml, unreadable_yaml_errors
+from sap_cli.files.yaml_loaders import round_trip_yaml
+from sap_cli.files.yaml_read import _first_line, unreadable_yaml_errors
 from sap_cli.words import display_path
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import marshal
 import os
 import re
@@ -25,6 +24,7 @@ from sap_cli.files.yaml_guard import (
     _too_large_problem,
     complex_key_problem,
 )
+from sap_cli.files.yaml_loaders import fast_yaml
 from sap_cli.files.yaml_places import line_and_column, places_of, position
 from sap_cli.files.yaml_syntax import (
     SYNTAX_HINT,
@@ -58,72 +58,6 @@ class LoadedFile:
 class LoadedFolder:
     folder: Path
     files: dict[str, LoadedFile] = field(default_factory=dict)
-
-
-def _lenient_dates(base: Any) -> Any:
-    """`base` constructor reading an impossible date such as 2026-02-30 as text, for the schema to place."""
-
-    class LenientDates(base):  # type: ignore[misc]
-        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-            try:
-                return super().construct_yaml_timestamp(node, values)
-            except ValueError:
-                return self.construct_scalar(node)
-
-    LenientDates.add_constructor("tag:yaml.org,2002:timestamp", LenientDates.construct_yaml_timestamp)
-    return LenientDates
-
-
-@functools.cache
-def _lenient_dates_constructor() -> Any:
-    from ruamel.yaml.constructor import RoundTripConstructor
-
-    return _lenient_dates(RoundTripConstructor)
-
-
-@functools.cache
-def _fast_yaml() -> Any:
-    """The safe loader, with the C parser (ruamel.yaml.clib) where it is installed."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.constructor import SafeConstructor
-    from ruamel.yaml.resolver import VersionedResolver
-
-    class Yaml12Resolver(VersionedResolver):
-        """Every file is read as YAML 1.2, the version the round-trip loader assumes too.
-
-        Asking the C parser for a document's version costs an exception per value; fixing it
-        makes a bulk read about a third faster.
-        """
-
-        @property
-        def processing_version(self) -> Any:
-            return (1, 2)
-
-    class PlainValues(_lenient_dates(SafeConstructor)):  # type: ignore[misc]
-        """Only text, numbers, booleans, dates, lists and maps: no binary data, sets or ordered pairs."""
-
-        def refuse_tag(self, node: Any) -> Any:
-            from ruamel.yaml.constructor import ConstructorError
-
-            raise ConstructorError(None, None, f"tag {node.tag} is refused", node.start_mark)
-
-    for refused in ("binary", "set", "omap", "pairs"):
-        PlainValues.add_constructor(f"tag:yaml.org,2002:{refused}", PlainValues.refuse_tag)
-    yaml = YAML(typ="safe")
-    yaml.Constructor = PlainValues
-    yaml.Resolver = Yaml12Resolver
-    return yaml
-
-
-def round_trip_yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _lenient_dates_constructor()
-    yaml.preserve_quotes = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096  # never re-wrap a partner's long sentence
-    return yaml
 
 
 def _problem_at(path: Path, text: str, offset: int, message: str, hint: str, code: str) -> LoadedFile:
@@ -309,7 +243,7 @@ def read_tree(text: str) -> tuple[Any, Any]:
 
     Raises the YAML reader's own errors, and CONSTRUCTOR_ERRORS for a value its tag cannot build.
     """
-    yaml = _fast_yaml()
+    yaml = fast_yaml()
     constructor, parser = yaml.get_constructor_parser(text)
     try:
         node = constructor.composer.get_single_node()
