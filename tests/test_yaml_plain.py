@@ -115,7 +115,7 @@ def test_the_quick_way_leaves_what_it_cannot_build_to_ruamel(monkeypatch: pytest
         outcomes.append("quick")
         return data
 
-    monkeypatch.setattr(yaml_read, "plain_document", watched)
+    monkeypatch.setattr(yaml_loaders, "plain_document", watched)
     for name in ("merge-key", "duplicate", "recursive", "set", "local-tag", "complex-key", "alias-shared"):
         yaml_read.parse_bytes(Path("file.yaml"), AWKWARD[name].encode())
     assert outcomes == ["ruamel"] * 6 + ["quick"]
