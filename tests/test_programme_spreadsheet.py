@@ -333,6 +333,8 @@ def test_xlsx_needs_a_file_and_the_extra(
     result = _run(runner, "programme", str(programme), "--format", "xlsx")
     assert result.exit_code == 2
     assert "nothing was written" in result.output
+    result = _run(runner, "programme", str(programme), "--format", "xlsx", "-o", str(tmp_path))
+    assert result.exit_code == 2 and "is a folder" in result.output
     monkeypatch.setitem(sys.modules, "xlsxwriter", None)  # as if the extra were not installed
     target = tmp_path / "p.xlsx"
     result = _run(runner, "programme", str(programme), "--date", AS_OF, "--format", "xlsx", "-o", str(target))

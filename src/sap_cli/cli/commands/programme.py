@@ -78,6 +78,11 @@ def programme(
             "nothing was written",
             hint="Give a file name, such as: sap programme --format xlsx -o programme.xlsx",
         )
+    if output is not None and output.is_dir():
+        raise UsageProblem(
+            f"-o needs a file name, and {output} is a folder; nothing was written",
+            hint=f"Name the file, such as: -o {output / ('programme.' + output_format.value)}",
+        )
     as_of = today_or(today)
     starts = list(folders or [Path.cwd()])
     info = find_programme(starts)
