@@ -143,17 +143,18 @@ def test_an_unreadable_folder_is_a_row_not_a_crash(programme: Path, monkeypatch:
 
 def test_json_has_the_documented_keys(programme: Path, runner: CliRunner) -> None:
     _, data = _json(runner, "programme", str(programme), "--date", AS_OF, "--format", "json")
-    assert list(data) == ["as_of", "partnerships", "rollup", "problems"]
+    assert list(data) == ["as_of", "programme", "partnerships", "rollup", "problems"]
+    assert data["programme"] is None  # no programme.yaml above
     assert data["as_of"] == AS_OF
     keys = [
-        "path", "valid", "errors", "warnings", "problem", "title", "areas", "phase", "start", "end",
-        "finished", "partners", "meetings", "overdue_actions", "goals", "agreement", "power_transfer",
-        "stages", "ethics", "hours", "recognition", "health", "custom",
+        "path", "valid", "errors", "warnings", "problem", "title", "areas", "round", "stream", "phase",
+        "start", "end", "finished", "partners", "meetings", "overdue_actions", "goals", "agreement",
+        "power_transfer", "stages", "ethics", "hours", "recognition", "health", "custom",
     ]  # fmt: skip
     assert all(list(row) == keys for row in data["partnerships"])  # broken rows have the same keys
     assert list(data["rollup"]) == [
-        "partnerships", "by_area", "by_phase", "by_custom", "levels", "power_transfer", "meetings",
-        "health", "student_hours", "partners", "people",
+        "partnerships", "by_area", "by_round", "by_stream", "by_phase", "by_custom", "levels",
+        "power_transfer", "meetings", "health", "student_hours", "partners", "people",
     ]  # fmt: skip
     assert all(row["custom"] == {} for row in data["partnerships"])
     assert all(

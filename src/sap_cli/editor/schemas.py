@@ -54,6 +54,29 @@ def programme_json_schema() -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
+PROGRAMME_SCHEMA = SCHEMA_FOLDER / schema_file_name("programme")
+PROGRAMME_MODELINE = f"# yaml-language-server: $schema={PROGRAMME_SCHEMA.as_posix()}"
+
+
+def write_programme_schema(folder: Path) -> Path:
+    """Write programme.yaml's schema in `folder`/.sap/schema/ (the programme's top); its path.
+
+    A linked .sap/ or schema file is refused before anything is written; a copy already up to date
+    is left alone.
+    """
+    if not folder.is_dir():
+        raise SapError(
+            f"{display_path(folder)} is not a folder, so sap cannot put programme.yaml's schema in it.",
+            hint="Give the programme's folder, the one that holds (or will hold) programme.yaml.",
+        )
+    refuse_unsafe(folder, [PROGRAMME_SCHEMA.as_posix()])
+    path = folder / PROGRAMME_SCHEMA
+    text = programme_json_schema()
+    if not path.is_file() or path.read_bytes() != text.encode("utf-8"):
+        atomic_write(path, text)
+    return path
+
+
 _MADE_BY = re.compile(r"Made by sap (\S+) from its own models")
 
 

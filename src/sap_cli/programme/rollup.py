@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from sap_cli.programme.info import ProgrammeInfo
 from sap_cli.programme.rows import STAFF_KINDS, Row
 
 NOT_GIVEN = "not given"
@@ -33,6 +34,7 @@ def _levels(rows: Sequence[Row], side: str) -> dict[str, Any]:
     return {
         "stages": len(stages),
         "recorded": recorded,
+        "counts": dict(sorted(counts.items())),
         "share": {level: round(n / recorded, 2) for level, n in sorted(counts.items())} if recorded else {},
     }
 
@@ -97,15 +99,32 @@ def _custom(key: str) -> Callable[[dict[str, Any]], Any]:
     return lambda data: data["custom"].get(key)
 
 
-def rollup(rows: Sequence[Row]) -> dict[str, Any]:
+def by_period(rows: Sequence[Row], key: str, info: ProgrammeInfo) -> dict[str, dict[str, Any]]:
+    """Partnerships per round (or stream) with its title: programme.yaml's in its order, then the rest."""
+    counts = count_by(rows, lambda data: data[key])
+    titles = info.titles(key)
+    order = [*titles, *(name for name in counts if name not in titles)]
+    return {name: {"title": titles.get(name), "partnerships": counts.get(name, 0)} for name in order}
+
+
+def custom_keys(rows: Sequence[Row], info: ProgrammeInfo) -> list[str]:
+    """The custom fields: programme.yaml's in the order it declares them, then the others by name."""
+    declared = info.declared()
+    found = {key for row in rows for key in row.data["custom"]}
+    return [*declared, *sorted(found - set(declared))]
+
+
+def rollup(rows: Sequence[Row], info: ProgrammeInfo | None = None) -> dict[str, Any]:
     """The programme's roll-up figures: what `sap programme --format json` prints under "rollup"."""
+    info = info or ProgrammeInfo()
     valid = [row for row in rows if row.valid]
-    custom_keys = sorted({key for row in valid for key in row.data["custom"]})
     return {
         "partnerships": {"total": len(rows), "valid": len(valid), "not_valid": len(rows) - len(valid)},
         "by_area": count_by(valid, lambda data: data["areas"]),
+        "by_round": by_period(valid, "round", info),
+        "by_stream": by_period(valid, "stream", info),
         "by_phase": count_by(valid, lambda data: data["phase"]),
-        "by_custom": {key: count_by(valid, _custom(key)) for key in custom_keys},
+        "by_custom": {key: count_by(valid, _custom(key)) for key in custom_keys(valid, info)},
         "levels": {"planned": _levels(valid, "planned"), "enacted": _levels(valid, "enacted")},
         "power_transfer": count_by(valid, lambda data: data["power_transfer"]),
         "meetings": _meetings(valid),

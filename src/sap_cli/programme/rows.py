@@ -73,6 +73,8 @@ def discover(starts: Sequence[Path]) -> list[tuple[Path, str]]:
 EMPTY: dict[str, Any] = {
     "title": None,
     "areas": [],
+    "round": None,
+    "stream": None,
     "phase": None,
     "start": None,
     "end": None,
@@ -120,9 +122,23 @@ def row_for(folder: Path, shown: str, as_of: dt.date) -> Row:
         )
         return Row({**base, **EMPTY, "problem": problem, "custom": {}}, problems=errors)
     return Row(
-        {**base, "valid": True, **_figures(partnership, report, as_of), "custom": {}},
+        {**base, "valid": True, **_figures(partnership, report, as_of), "custom": custom_values(partnership)},
         tuple(_people(partnership)),
     )
+
+
+def custom_values(p: Partnership) -> dict[str, Any]:
+    """project.yaml's `custom:` fields as JSON holds them: a date as YYYY-MM-DD, the rest as written."""
+    return {
+        name: value.isoformat() if isinstance(value, dt.date) else value
+        for name, value in p.project.custom.items()
+    }
+
+
+def _convention(p: Partnership, name: str) -> str | None:
+    """The round or stream a partnership is in: its `custom.round` / `custom.stream`, as text."""
+    value = p.project.custom.get(name)
+    return None if value is None or isinstance(value, list) else str(value)
 
 
 def _people(p: Partnership) -> list[Person]:
@@ -167,6 +183,8 @@ def _figures(p: Partnership, report: Report, as_of: dt.date) -> dict[str, Any]:
     return {
         "title": now.title,
         "areas": list(p.project.areas),
+        "round": _convention(p, "round"),
+        "stream": _convention(p, "stream"),
         "phase": now.phase,
         "start": review["start"],
         "end": review["end"],

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 from typing import TYPE_CHECKING, Any
 
-from sap_cli.model.programme import CustomField
+from sap_cli.model.programme import CustomField, ProgrammeFile
 from sap_cli.partnership.problems import Finding
 from sap_cli.partnership.programme_file import ProgrammeFileInvalid, find_programme_file, read_programme
 from sap_cli.words import did_you_mean, suggest
@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from sap_cli.model.folder import Partnership
 
 PROJECT = "project.yaml"
+
+# custom fields with a meaning by convention: the partnership's round and stream, checked against
+# the ids programme.yaml lists under rounds: and streams: (when it lists any).
+CONVENTION = ("round", "stream")
 
 _TYPE_WORDS = {"text": "text", "number": "a number", "date": "a date", "list": "a list of text"}
 
@@ -64,12 +68,17 @@ def _about(declared: CustomField) -> str:
 
 
 def check_custom(
-    custom: dict[str, Any], declared: dict[str, CustomField], shown: str, has_custom_key: bool
+    custom: dict[str, Any],
+    declared: dict[str, CustomField],
+    shown: str,
+    has_custom_key: bool,
+    listed: tuple[str, ...] = (),
 ) -> list[Finding]:
     """Findings on project.yaml for `custom` against the `declared` fields.
 
     `shown` is programme.yaml's path as messages give it; `has_custom_key` whether project.yaml
-    has a `custom:` mapping to point at.
+    has a `custom:` mapping to point at; `listed` the conventional fields (round, stream) that
+    programme.yaml knows through its lists, so never undeclared.
     """
     found: list[Finding] = []
     for name, field in declared.items():
@@ -91,6 +100,8 @@ def check_custom(
             )
     for name, value in custom.items():
         known = declared.get(name)
+        if known is None and name in listed:
+            continue
         if known is None:
             guess = did_you_mean(name, declared)
             hint = (
@@ -184,4 +195,34 @@ def findings(partnership: Partnership) -> list[Finding]:
                 at_key=bool(custom),
             )
         ]
-    return check_custom(custom, programme.custom, shown, has_custom_key=bool(custom))
+    listed = tuple(key for key in CONVENTION if getattr(programme, f"{key}s"))
+    found = check_custom(custom, programme.custom, shown, has_custom_key=bool(custom), listed=listed)
+    return found + check_periods(custom, programme, shown)
+
+
+def check_periods(custom: dict[str, Any], programme: ProgrammeFile, shown: str) -> list[Finding]:
+    """custom.round and custom.stream against the ids programme.yaml lists (only when it lists some)."""
+    found = []
+    for key in CONVENTION:
+        listed = getattr(programme, f"{key}s")
+        value = custom.get(key)
+        if not listed or value is None:
+            continue
+        ids = [item.id for item in listed]
+        if not isinstance(value, list) and str(value) in ids:
+            continue
+        written = "a list" if isinstance(value, list) else f"'{value}'"
+        found.append(
+            Finding(
+                PROJECT,
+                ("custom", key),
+                f"unknown-{key}",
+                f"custom field '{key}' is {written}, which is not one of the {key}s {shown} lists"
+                + ("" if isinstance(value, list) else suggest(str(value), ids)),
+                f"Write the id of one {key}: "
+                + ", ".join(f"{item.id} ({item.title})" for item in listed)
+                + ".",
+                severity="error",
+            )
+        )
+    return found

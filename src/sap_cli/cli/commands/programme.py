@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import sys
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sap_cli.cli.options import ListFormat, today_or
+from sap_cli.cli.options import today_or
 from sap_cli.cli.output import console, count, escape, print_json
 
 if TYPE_CHECKING:
+    from sap_cli.programme.info import ProgrammeInfo
     from sap_cli.programme.rows import Row
+
+
+class ProgrammeFormat(str, Enum):
+    """`sap programme --format`."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
 
 
 def programme(
@@ -27,35 +39,126 @@ def programme(
         str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="Look from this day (default: today).")
     ] = None,
     output_format: Annotated[
-        ListFormat, typer.Option("--format", help="text for people, json for tools.")
-    ] = ListFormat.text,
-) -> None:
+        ProgrammeFormat,
+        typer.Option(
+            "--format",
+            help="text for people, json for tools, csv or xlsx for a spreadsheet. csv without -o prints "
+            "only the partnerships table; with -o FILE every table is written, each beside FILE.",
+        ),
+    ] = ProgrammeFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE",
+            help="Write the spreadsheet to FILE (needed for xlsx: one sheet per table).",
+        ),
+    ] = None,
+) -> None:  # fmt: skip
     """A table of every partnership in a programme, with figures over them all.
 
     \f
     sap programme
     sap programme ~/partnerships --format json
+    sap programme ~/partnerships --format xlsx -o programme.xlsx
     """
+    from sap_cli.errors import UsageProblem
+    from sap_cli.programme.info import find_programme, programme_json
     from sap_cli.programme.rollup import rollup
     from sap_cli.programme.rows import programme_rows
 
+    spreadsheet = output_format in (ProgrammeFormat.csv, ProgrammeFormat.xlsx)
+    if output is not None and not spreadsheet:
+        raise UsageProblem(
+            "-o is for a spreadsheet; nothing was written",
+            hint="Add --format csv or --format xlsx, or leave -o out to see the table here.",
+        )
+    if output_format is ProgrammeFormat.xlsx and (output is None or str(output) == "-"):
+        raise UsageProblem(
+            "an Excel file cannot be printed on the screen, so sap needs to know where to write it; "
+            "nothing was written",
+            hint="Give a file name, such as: sap programme --format xlsx -o programme.xlsx",
+        )
+    if output is not None and output.is_dir():
+        raise UsageProblem(
+            f"-o needs a file name, and {output} is a folder; nothing was written",
+            hint=f"Name the file, such as: -o {output / ('programme.' + output_format.value)}",
+        )
     as_of = today_or(today)
-    rows = programme_rows(list(folders or [Path.cwd()]), as_of)
-    figures = rollup(rows)
-    if output_format is ListFormat.json:
+    starts = list(folders or [Path.cwd()])
+    info = find_programme(starts)
+    rows = programme_rows(starts, as_of)
+    figures = rollup(rows, info)
+    problems = [*info.problems, *(problem for row in rows for problem in row.problems)]
+    if spreadsheet:
+        _write_spreadsheet(rows, figures, info, output_format, output, as_of)
+    elif output_format is ProgrammeFormat.json:
         print_json(
             {
                 "as_of": as_of.isoformat(),
+                "programme": programme_json(info),
                 "partnerships": [row.data for row in rows],
                 "rollup": figures,
-                "problems": [problem for row in rows for problem in row.problems],
+                "problems": problems,
             }
         )
     else:
+        _print_programme(info)
         _print_table(rows, as_of.isoformat())
         _print_rollup(figures)
-    if any(not row.valid for row in rows):
+    if info.problems or any(not row.valid for row in rows):
         raise typer.Exit(1)
+
+
+def _write_spreadsheet(
+    rows: list[Row],
+    figures: dict[str, Any],
+    info: ProgrammeInfo,
+    output_format: ProgrammeFormat,
+    output: Path | None,
+    as_of: Any,
+) -> None:
+    from sap_cli.files.spreadsheet import csv_bytes, write_csv, write_xlsx
+    from sap_cli.programme.table import programme_tables
+    from sap_cli.words import display_path
+
+    tables = programme_tables(rows, figures, info)
+    if output is None or str(output) == "-":
+        sys.stdout.buffer.write(csv_bytes(tables[0]))  # the partnerships only: one table per CSV
+        sys.stdout.flush()
+        return
+    if output_format is ProgrammeFormat.xlsx:
+        written = [write_xlsx(output, tables, created=as_of)]
+    else:
+        written = write_csv(output, tables)
+    out = console()
+    out.print(f"Wrote {count(len(rows), 'partnership')} as of {as_of.isoformat()} in:")
+    if output_format is ProgrammeFormat.xlsx:
+        out.print(
+            f"  {escape(display_path(written[0]))}: a sheet each for {', '.join(t.name for t in tables)}"
+        )
+    else:
+        for path, table in zip(written, tables, strict=True):
+            out.print(f"  {escape(display_path(path))} ({table.name})")
+    if any(not row.valid for row in rows):
+        out.print("[yellow]Some partnerships do not validate: their rows say so (sap validate FOLDER).[/]")
+
+
+def _print_programme(info: ProgrammeInfo) -> None:
+    from sap_cli.words import display_path
+
+    out = console()
+    if info.model is not None:
+        out.print(f"[bold]{escape(info.model.name)}[/]")
+    if info.problems and info.path is not None:
+        shown = display_path(info.path)
+        out.print(
+            f"[red]{escape(shown)} has {count(len(info.problems), 'problem')}, so sap did not use its name, "
+            "rounds and streams:[/]"
+        )
+        for p in info.problems:
+            place = f"{shown}:{p['line']}:{p['column']}" if p["line"] else shown
+            out.print(f"  {escape(place)}: {escape(p['message'])}")
+        out.print("  [dim]Fix it and run sap programme again; the table below is made all the same.[/]\n")
 
 
 def _meeting(data: dict[str, Any]) -> str:
@@ -120,6 +223,13 @@ def _print_rollup(figures: dict[str, Any]) -> None:
         f"{whole['not_valid']} not valid (sap validate FOLDER shows what to fix)"
     )
     out.print(f"By area: {_counts(figures['by_area'])}")
+    for key in ("round", "stream"):
+        periods = figures[f"by_{key}"]
+        if set(periods) - {"not given"}:
+            shown = ", ".join(
+                f"{escape(one['title'] or name)} {one['partnerships']}" for name, one in periods.items()
+            )
+            out.print(f"By {key}: {shown}")
     out.print(f"By phase: {_counts(figures['by_phase'])}")
     for key, counts in figures["by_custom"].items():
         out.print(f"By {escape(key)}: {_counts(counts)}")

@@ -20,16 +20,32 @@ def schema(
             help="Only write the schema files into FOLDER; no partnership needed, no file touched.",
         ),
     ] = None,
+    programme: Annotated[
+        Path | None,
+        typer.Option(
+            "--programme", metavar="DIR",
+            help="Write programme.yaml's schema in DIR/.sap/schema/ (DIR: the programme's top folder).",
+        ),
+    ] = None,
 ) -> None:  # fmt: skip
     """Help your editor: JSON Schemas so it completes and checks the YAML files as you type.
 
     \f
     sap schema
     sap schema -o schemas
+    sap schema --programme ~/partnerships
     """
     from sap_cli.words import display_path
 
     out = console()
+    if programme is not None:
+        from sap_cli.editor.schemas import PROGRAMME_MODELINE, write_programme_schema
+
+        path = write_programme_schema(programme)
+        out.print(f"Wrote programme.yaml's JSON Schema: {escape(display_path(path))}")
+        out.print("To have your editor use it, make this the first line of programme.yaml:")
+        out.print(f"  {escape(PROGRAMME_MODELINE)}", soft_wrap=True)
+        return
     if output is not None:
         from sap_cli.editor.schemas import write_schemas
 
