@@ -29,20 +29,62 @@ def programme(
     output_format: Annotated[
         ListFormat, typer.Option("--format", help="text for people, json for tools.")
     ] = ListFormat.text,
+    report: Annotated[
+        bool,
+        typer.Option(
+            "--report",
+            help="Write the programme review (default: programme-review.md in the folder); with -o, "
+            "a name ending .html or .pdf makes a page or a PDF, with the pictures.",
+        ),
+    ] = False,
+    anonymize: Annotated[
+        bool,
+        typer.Option(
+            "--anonymize",
+            help="With --report: no partner names or folders, partnerships by letter, and no figure "
+            "about fewer than N people (to programme-review-anonymized.md).",
+        ),
+    ] = False,
+    min_group: Annotated[
+        int | None,
+        typer.Option(
+            "--min-group",
+            metavar="N",
+            help="With --anonymize: the smallest group a figure may describe (default: min_group in "
+            "programme.yaml, else 3).",
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE|-", help="With --report: where to write it; - prints it."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --report: replace a review edited by hand, saving a copy.")
+    ] = False,
 ) -> None:
     """A table of every partnership in a programme, with figures over them all.
 
     \f
     sap programme
     sap programme ~/partnerships --format json
+    sap programme ~/partnerships --report --anonymize -o review.html
     """
+    from sap_cli.programme.report import check_report_options
     from sap_cli.programme.rollup import rollup
     from sap_cli.programme.rows import programme_rows
 
+    check_report_options(report, anonymize, min_group, output, output_format is not ListFormat.text)
     as_of = today_or(today)
-    rows = programme_rows(list(folders or [Path.cwd()]), as_of)
+    starts = list(folders or [Path.cwd()])
+    rows = programme_rows(starts, as_of)
     figures = rollup(rows)
-    if output_format is ListFormat.json:
+    if report:
+        from sap_cli.cli.programme_report import write_report
+
+        write_report(starts, rows, figures, as_of, output, anonymize, min_group, force)
+    elif output_format is ListFormat.json:
         print_json(
             {
                 "as_of": as_of.isoformat(),
