@@ -46,7 +46,7 @@ goals:
     "timeline": MINIMAL["timeline.yaml"]
     .replace("2026-03-20", "2026-01-20")
     .replace("lee-chen", "tomasz-wojcik"),
-    "matrix": MINIMAL["matrix.yaml"]
+    "matrix": MINIMAL["matrix.yaml"].replace("Designing the rubric", "Tomasz and the rubric")
     + """\
     enacted:
       involvements:

@@ -162,8 +162,13 @@ def build_context(
         "anonymized": anonymized,
         "min_group": n,
         "partnerships": figures["partnerships"],
+        # By area, then any other grouping the roll-up makes (round, stream), then each custom field.
         "by": [
-            {"what": "area", "counts": _counts(figures["by_area"])},
+            *(
+                {"what": key.removeprefix("by_").replace("_", " "), "counts": _counts(counts)}
+                for key, counts in figures.items()
+                if key.startswith("by_") and key not in ("by_phase", "by_custom")
+            ),
             *({"what": key, "counts": _counts(counts)} for key, counts in figures["by_custom"].items()),
         ],
         "by_phase": _counts(figures["by_phase"]),
@@ -174,6 +179,7 @@ def build_context(
         "hours": _hours(figures["student_hours"]),
         "rows": entries,
         "titles": titles,
+        "stages": [{"stages": row.data["stages"]} for row in rows if row.valid],  # for the picture
     }
     if anonymized:
         assert n is not None
@@ -228,10 +234,8 @@ def programme_review(
         folders = [load_valid(Path(folder)) for folder in _valid_folders(rows, starts)]
         context = anonymize(context, anonymous.programme_replacements(folders))
     charts = {
-        "levels": levels_svg([row.data for row in rows if row.valid]),
-        "partnerships": partnerships_svg(
-            [{**e, "label": e["title"] or e["label"]} for e in context["rows"]], as_of
-        ),
+        "levels": levels_svg(context["stages"]),  # stage names as anonymised, like the tables
+        "partnerships": partnerships_svg(context["rows"], as_of),  # by label: a path or a letter
     }
     return ProgrammeReview(render_page(root, TEMPLATE, {"p": context}), context, charts)
 
