@@ -310,3 +310,34 @@ def test_options_that_do_not_go_together(programme: Path, runner: CliRunner) -> 
         result = runner.invoke(app, ["programme", str(programme), *args])
         assert_handled(result)
         assert result.exit_code == 2 and words in result.output
+
+
+def test_neutral_labels_go_on_after_z() -> None:
+    from sap_cli.programme.anonymous import neutral_label
+
+    assert [neutral_label(i) for i in (0, 1, 25, 26, 27, 51, 52)] == [
+        f"Partnership {x}" for x in ("A", "B", "Z", "AA", "AB", "AZ", "BA")
+    ]
+
+
+def test_a_review_edited_by_hand_is_kept_unless_force(programme: Path, runner: CliRunner) -> None:
+    args = ["programme", str(programme), "--date", AS_OF, "--report"]
+    assert_handled(runner.invoke(app, args))
+    written = programme / "programme-review.md"
+    written.write_text(written.read_text(encoding="utf-8") + "\nMy own note.\n", encoding="utf-8")
+    kept = runner.invoke(app, args)
+    assert_handled(kept)
+    assert "edited by hand" in kept.output and "My own note." in written.read_text(encoding="utf-8")
+    forced = runner.invoke(app, [*args, "--force"])
+    assert_handled(forced)
+    assert "saved your edited copy" in forced.stdout
+    assert "My own note." not in written.read_text(encoding="utf-8")
+
+
+def test_min_group_from_programme_yaml_and_from_the_command_line(tmp_path: Path, runner: CliRunner) -> None:
+    root = make_programme(tmp_path / "p", programme_yaml="name: SaP\nmin_group: 2\n")
+    text = _report(runner, root, "--anonymize")
+    assert "no figure describes fewer than 2 people" in text
+    assert _cells(text, "faculty and staff partners")[0] == "2"  # two of them: shown at 2
+    text = _report(runner, root, "--anonymize", "--min-group", "3")
+    assert "fewer than 3 faculty and staff partners" in text
