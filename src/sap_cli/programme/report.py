@@ -109,6 +109,13 @@ def _levels(levels: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+MEETINGS = {True: "overdue", False: "on rhythm", None: "no cadence"}  # rows' meetings.overdue
+
+
+def _number(value: float | None) -> str:
+    return UNKNOWN if value is None else f"{value:g}"
+
+
 def _row(row: Row, label: str, anonymized: bool) -> dict[str, Any]:
     data = row.data
     shown = {"label": label, "valid": row.valid, "problem": data["problem"]}
@@ -121,20 +128,12 @@ def _row(row: Row, label: str, anonymized: bool) -> dict[str, Any]:
         "dates": f"{data['start']} to {data['end']}",
         "goals": f"{goals['done']} of {goals['total']}",
         "power": data["power_transfer"] or UNKNOWN,
-        "meetings": "overdue"
-        if data["meetings"]["overdue"]
-        else "no cadence"
-        if data["meetings"]["overdue"] is None
-        else "on rhythm",
+        "meetings": MEETINGS[data["meetings"]["overdue"]],
         "health": data["health"]["flag"],
         # Anonymised, people and hours are given for the programme only (programme/anonymous.py).
         "students": None if anonymized else students["current"] + students["left"],
         "left": None if anonymized else students["left"],
-        "hours": None
-        if anonymized
-        else f"{hours['logged']:g} of {hours['agreed']:g}"
-        if hours["agreed"] is not None
-        else f"{hours['logged']:g} of {UNKNOWN}",
+        "hours": None if anonymized else f"{hours['logged']:g} of {_number(hours['agreed'])}",
     }
 
 
