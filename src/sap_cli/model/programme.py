@@ -192,7 +192,7 @@ class ProgrammeFile(Record):
     show_titles: YesOrNo = Field(
         default=False,
         description="true if an anonymised programme report may show each partnership's title; "
-        "otherwise rows are labelled Partnership 1, 2...",
+        "otherwise rows are labelled Partnership A, B...",
     )
     custom: dict[Text, CustomField] = Field(
         default_factory=dict,

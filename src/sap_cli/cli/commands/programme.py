@@ -46,51 +46,76 @@ def programme(
             "only the partnerships table; with -o FILE every table is written, each beside FILE.",
         ),
     ] = ProgrammeFormat.text,
-    output: Annotated[
-        Path | None,
+    report: Annotated[
+        bool,
         typer.Option(
-            "--output", "-o", metavar="FILE",
-            help="Write the spreadsheet to FILE (needed for xlsx: one sheet per table).",
+            "--report",
+            help="Write the programme review (default: programme-review.md in the folder); with -o, "
+            "a name ending .html or .pdf makes a page or a PDF, with the pictures.",
+        ),
+    ] = False,
+    anonymize: Annotated[
+        bool,
+        typer.Option(
+            "--anonymize",
+            help="With --report: no partner names or folders, partnerships by letter, and no figure "
+            "about fewer than N people (to programme-review-anonymized.md).",
+        ),
+    ] = False,
+    min_group: Annotated[
+        int | None,
+        typer.Option(
+            "--min-group",
+            metavar="N",
+            help="With --anonymize: the smallest group a figure may describe (default: min_group in "
+            "programme.yaml, else 3).",
         ),
     ] = None,
-) -> None:  # fmt: skip
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE|-",
+            help="Where to write the spreadsheet (needed for xlsx: one sheet per table) or, with --report, "
+            "the review; - prints it.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --report: replace a review edited by hand, saving a copy.")
+    ] = False,
+) -> None:
     """A table of every partnership in a programme, with figures over them all.
 
     \f
     sap programme
     sap programme ~/partnerships --format json
     sap programme ~/partnerships --format xlsx -o programme.xlsx
+    sap programme ~/partnerships --report --anonymize -o review.html
     """
-    from sap_cli.errors import UsageProblem
     from sap_cli.programme.info import find_programme, programme_json
+    from sap_cli.programme.report import check_report_options
     from sap_cli.programme.rollup import rollup
     from sap_cli.programme.rows import programme_rows
 
     spreadsheet = output_format in (ProgrammeFormat.csv, ProgrammeFormat.xlsx)
-    if output is not None and not spreadsheet:
-        raise UsageProblem(
-            "-o is for a spreadsheet; nothing was written",
-            hint="Add --format csv or --format xlsx, or leave -o out to see the table here.",
-        )
-    if output_format is ProgrammeFormat.xlsx and (output is None or str(output) == "-"):
-        raise UsageProblem(
-            "an Excel file cannot be printed on the screen, so sap needs to know where to write it; "
-            "nothing was written",
-            hint="Give a file name, such as: sap programme --format xlsx -o programme.xlsx",
-        )
-    if output is not None and output.is_dir():
-        raise UsageProblem(
-            f"-o needs a file name, and {output} is a folder; nothing was written",
-            hint=f"Name the file, such as: -o {output / ('programme.' + output_format.value)}",
-        )
+    check_report_options(report, anonymize, min_group, output, output_format is not ProgrammeFormat.text)
+    if not report:
+        _check_spreadsheet_options(output_format, output)
     as_of = today_or(today)
     starts = list(folders or [Path.cwd()])
     info = find_programme(starts)
     rows = programme_rows(starts, as_of)
     figures = rollup(rows, info)
     problems = [*info.problems, *(problem for row in rows for problem in row.problems)]
-    if spreadsheet:
-        _write_spreadsheet(rows, figures, info, output_format, output, as_of)
+    if report:
+        from sap_cli.cli.programme_report import write_report
+
+        write_report(starts, rows, figures, as_of, output, anonymize, min_group, force)
+    elif spreadsheet:
+        _write_spreadsheet(
+            rows, figures, info, output_format, None if output is None else Path(output), as_of
+        )
     elif output_format is ProgrammeFormat.json:
         print_json(
             {
@@ -107,6 +132,28 @@ def programme(
         _print_rollup(figures)
     if info.problems or any(not row.valid for row in rows):
         raise typer.Exit(1)
+
+
+def _check_spreadsheet_options(output_format: ProgrammeFormat, output: str | None) -> None:
+    """UsageProblem for -o where no file can be written, before anything is read."""
+    from sap_cli.errors import UsageProblem
+
+    if output is not None and output_format not in (ProgrammeFormat.csv, ProgrammeFormat.xlsx):
+        raise UsageProblem(
+            "-o is for a spreadsheet or, with --report, the review; nothing was written",
+            hint="Add --format csv or --format xlsx, or --report, or leave -o out to see the table here.",
+        )
+    if output_format is ProgrammeFormat.xlsx and (output is None or output == "-"):
+        raise UsageProblem(
+            "an Excel file cannot be printed on the screen, so sap needs to know where to write it; "
+            "nothing was written",
+            hint="Give a file name, such as: sap programme --format xlsx -o programme.xlsx",
+        )
+    if output is not None and output != "-" and Path(output).is_dir():
+        raise UsageProblem(
+            f"-o needs a file name, and {output} is a folder; nothing was written",
+            hint=f"Name the file, such as: -o {Path(output) / ('programme.' + output_format.value)}",
+        )
 
 
 def _write_spreadsheet(
