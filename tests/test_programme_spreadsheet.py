@@ -455,3 +455,15 @@ def test_csv_text_cells_read_back_by_the_csv_module(programme: Path, runner: Cli
     printed = _run(runner, "programme", str(programme), "--date", AS_OF, "--format", "csv").stdout_bytes
     lines = list(csv.reader(io.StringIO(printed.decode("utf-8-sig"))))
     assert len(lines) == 1 + len(PATHS)
+
+
+def test_rounds_and_streams_show_once_by_their_titles_in_the_table_and_the_review(
+    programme: Path, runner: CliRunner
+) -> None:
+    text = _run(runner, "programme", str(programme), "--date", "2026-06-01")
+    by_round = [line for line in text.output.splitlines() if line.startswith("By round")]
+    assert by_round == ["By round: Round 1, 2026 2, Round 2, 2026 1, not given 2"]
+    review = _run(runner, "programme", str(programme), "--report", "-o", "-", "--date", "2026-06-01")
+    assert "| Round 1, 2026 | 2 |" in review.output and "| Belonging |" in review.output
+    assert "{'title'" not in review.output
+    assert review.output.count("| By round |") == 1 and review.output.count("| By stream |") == 1

@@ -77,8 +77,14 @@ def check_report_options(
         )
 
 
-def _counts(counts: dict[str, int]) -> list[dict[str, Any]]:
-    return [{"name": name, "count": n} for name, n in counts.items()]
+def _counts(counts: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each group's name and count; a round or stream ({title, partnerships}) by its title."""
+    return [
+        {"name": n["title"] or name, "count": n["partnerships"]}
+        if isinstance(n, dict)
+        else {"name": name, "count": n}
+        for name, n in counts.items()
+    ]
 
 
 def _hours(hours: dict[str, Any]) -> dict[str, Any]:
@@ -168,7 +174,12 @@ def build_context(
                 for key, counts in figures.items()
                 if key.startswith("by_") and key not in ("by_phase", "by_custom")
             ),
-            *({"what": key, "counts": _counts(counts)} for key, counts in figures["by_custom"].items()),
+            # round and stream are custom fields too: shown once, by their titles, above
+            *(
+                {"what": key, "counts": _counts(counts)}
+                for key, counts in figures["by_custom"].items()
+                if f"by_{key}" not in figures
+            ),
         ],
         "by_phase": _counts(figures["by_phase"]),
         "levels": _levels(figures["levels"]),

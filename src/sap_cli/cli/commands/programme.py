@@ -272,14 +272,15 @@ def _print_rollup(figures: dict[str, Any]) -> None:
     out.print(f"By area: {_counts(figures['by_area'])}")
     for key in ("round", "stream"):
         periods = figures[f"by_{key}"]
-        if set(periods) - {"not given"}:
+        if set(periods) - {"not given"} or figures["by_custom"].get(key):
             shown = ", ".join(
                 f"{escape(one['title'] or name)} {one['partnerships']}" for name, one in periods.items()
             )
             out.print(f"By {key}: {shown}")
     out.print(f"By phase: {_counts(figures['by_phase'])}")
     for key, counts in figures["by_custom"].items():
-        out.print(f"By {escape(key)}: {_counts(counts)}")
+        if key not in ("round", "stream"):  # shown above, by their titles
+            out.print(f"By {escape(key)}: {_counts(counts)}")
     for side in ("planned", "enacted"):
         levels = figures["levels"][side]
         shares = (
