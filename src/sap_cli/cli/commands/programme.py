@@ -88,8 +88,7 @@ def programme(
     """A table of every partnership in a programme, with figures over them all.
 
     \f
-    sap programme
-    sap programme ~/partnerships --format json
+    sap programme ~/partnerships
     sap programme ~/partnerships --format xlsx -o programme.xlsx
     sap programme ~/partnerships --report --anonymize -o review.html
     """
