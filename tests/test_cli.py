@@ -397,9 +397,15 @@ def test_validate_all_reports_each_partnership_below_a_folder(runner: CliRunner,
 
 
 def test_status_names_a_meeting_dated_ahead_and_one_held_today(runner: CliRunner) -> None:
+    """A meeting after the day looked from is not the last meeting then, but status says it is there."""
     folder = str(EXAMPLES / "course-redesign")
     ahead = runner.invoke(cli.app, ["status", folder, "--date", "2026-03-01"])
-    assert "Last meeting: Redesign plan on 2026-03-03, 2 days from now (dated ahead)" in ahead.output
+    assert "Last meeting: Survey results on 2026-02-17, 12 days ago;" in ahead.output
+    assert "from now" not in ahead.output
+    assert (
+        "Not counted: 1 meeting dated after 2026-03-01 (the next: Redesign plan on 2026-03-03)"
+        in " ".join(ahead.output.split())
+    )
     today = runner.invoke(cli.app, ["status", folder, "--date", "2026-03-03"])
     assert "Last meeting: Redesign plan on 2026-03-03, today;" in today.output
 

@@ -60,13 +60,13 @@ def _due_status(due: dt.date | None, done: dt.date | None, as_of: dt.date) -> di
 def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
     """Plain data for the templates: the files as dictionaries plus a few derived views."""
 
-    p = partnership
+    p = partnership.up_to(as_of)  # nothing recorded after the day the documents look from
     names = {partner.id: partner.called for partner in p.roles.partners}
 
     def who(ids: Sequence[str]) -> str:
         return ", ".join(names.get(i, i) for i in ids)
 
-    meetings = [c for c in p.checkins if c.date <= as_of]
+    meetings = list(p.checkins)
     finished_on = {d.id: deliverable_done(p, d) for d in p.goals.deliverables}
     goals = []
     for goal, standing in zip(p.goals.goals, goal_standings(p, as_of), strict=True):
@@ -148,7 +148,7 @@ def build_context(partnership: Partnership, as_of: dt.date) -> dict[str, Any]:
             }
             for c in reversed(meetings[-3:])
         ],
-        "open_actions": [e.as_dict() for e in ledger(p, as_of) if e.done is None],
+        "open_actions": [e.as_dict() for e in ledger(p, as_of)],  # done after as_of: still open then
         "as_of": as_of,
         "fingerprint": fingerprint(p).whole,
         "signing": [

@@ -105,7 +105,11 @@ class LedgerEntry:
 
 
 def ledger(partnership: Partnership, today: dt.date, include_done: bool = False) -> list[LedgerEntry]:
-    """Every action from every meeting, open ones first by due date; done ones only when asked."""
+    """Every action from every meeting up to `today`, open ones first by due date; done ones only when asked.
+
+    An action done after `today` was still open on it.
+    """
+    partnership = partnership.up_to(today)
     names = {p.id: p.called for p in partnership.roles.partners}
     entries = []
     for checkin in partnership.checkins:

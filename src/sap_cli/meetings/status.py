@@ -66,6 +66,7 @@ class Status:
     low_scores: list[dict[str, Any]] = field(default_factory=list)  # each pulse score of 1 or 2, named
     decisions: dict[str, int] = field(default_factory=dict)  # students, staff, jointly, not recorded
     hours: list[dict[str, Any]] = field(default_factory=list)  # each student against their agreement
+    later: tuple[LastMeeting, ...] = ()  # meetings dated after as_of: not counted in any figure
 
     @property
     def overdue_actions(self) -> list[LedgerEntry]:
@@ -119,12 +120,16 @@ def _goal(goal: GoalStanding) -> dict[str, Any]:
 
 
 def status(partnership: Partnership, today: dt.date) -> Status:
-    """What needs attention in the partnership, looking from `today`."""
+    """What needs attention in the partnership, looking from `today`: the record up to that day."""
+    later = tuple(LastMeeting(c.id, c.date, c.title) for c in partnership.checkins if c.date > today)
+    partnership = partnership.up_to(today)
     last = partnership.checkins[-1] if partnership.checkins else None
     days_since = (today - last.date).days if last else None
     cadence = partnership.project.cadence
     expected = CADENCE_DAYS.get(cadence or "")
-    upcoming = sorted((m for m in partnership.timeline.milestones if m.done is None), key=lambda m: m.due)
+    upcoming = sorted(
+        (m for m in partnership.timeline.milestones if m.done is None or m.done > today), key=lambda m: m.due
+    )
     return Status(
         as_of=today,
         title=partnership.project.title,
@@ -146,6 +151,7 @@ def status(partnership: Partnership, today: dt.date) -> Status:
         low_scores=low_scores(partnership),
         decisions=decision_split(partnership),
         hours=[row for row in hours_by_partner(partnership, today) if row["kind"] == "student"],
+        later=later,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -62,6 +62,16 @@ class Partnership:
     matrix: MatrixFile
     checkins: tuple[CheckinFile, ...] = ()
     signatures: tuple[SignatureFile, ...] = ()
+
+    def up_to(self, day: dt.date) -> Partnership:
+        """The record as it stood at the end of `day`: only the meetings held on or before it.
+
+        Every figure seen "as of" a day (status, the programme table, the review, the documents)
+        reads this, so a meeting, action, goal status, pulse or decision from later is never counted.
+        A thing done after `day` was still open on it: `meetings.standing.timing` says so.
+        """
+        kept = tuple(c for c in self.checkins if c.date <= day)
+        return self if len(kept) == len(self.checkins) else replace(self, checkins=kept)
 
     def latest_recorded_day(self) -> dt.date:
         """The day documents are "as of" unless told otherwise: the latest of the start, a meeting,

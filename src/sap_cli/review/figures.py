@@ -315,8 +315,8 @@ def build_review(
     least that many, or left out, and `small_groups` says what was merged or withheld.
     """
 
-    p = partnership
-    as_of = as_of or p.latest_recorded_day()
+    as_of = as_of or partnership.latest_recorded_day()
+    p = partnership.up_to(as_of)  # nothing recorded after the day the review looks from
     finished = as_of >= p.project.end
     hours = hours_by_partner(p, as_of)
     review: dict[str, Any] = {

@@ -66,17 +66,17 @@ def _print_status(data: Status) -> None:
         out.print("[yellow]No meeting logged yet.[/] Log one with: sap checkin")
     else:
         drift = " [bold red](more than the agreed gap: time to meet)[/]" if data.checkin_overdue else ""
-        when = (
-            "today"
-            if days == 0
-            else f"{count(days, 'day')} ago"
-            if days > 0
-            else f"{count(-days, 'day')} from now (dated ahead)"
-        )
+        when = "today" if days == 0 else f"{count(days, 'day')} ago"
         out.print(
             f"Last meeting: {escape(last.title)} on {last.date}, {when}"
             + (f"; you agreed to meet {data.cadence}" if data.cadence else "")
             + drift
+        )
+    if data.later:
+        first = data.later[0]
+        out.print(
+            f"[dim]Not counted: {count(len(data.later), 'meeting')} dated after {data.as_of} "
+            f"(the next: {escape(first.title)} on {first.date}). To see it, give a later --date.[/]"
         )
     out.print(
         f"\n[bold]Actions[/]: {len(data.open_actions)} open, "
