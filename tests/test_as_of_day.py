@@ -151,3 +151,15 @@ def test_the_progress_page_as_of_a_past_day_lists_actions_open_then(team: Path, 
     assert "Book a room" in actions  # done on 2026-03-20, so open on 2026-03-10
     assert "Send the rubric round" not in actions  # set at a meeting after 2026-03-10
     assert "Middle" not in page and "2026-03-16" not in page
+
+
+@pytest.mark.parametrize(("day", "overdue"), [("2026-01-12", False), ("2026-01-26", False), ("2026-01-27", True)])
+def test_before_the_first_meeting_one_is_overdue_only_a_rhythm_after_the_start(
+    make_partnership: Callable[..., Path], runner: CliRunner, day: str, overdue: bool
+) -> None:
+    folder = make_partnership()  # starts 2026-01-12, meets fortnightly, no meeting yet
+    result = runner.invoke(cli.app, ["status", str(folder), "--format", "json", "--date", day])
+    assert_handled(result)
+    assert json.loads(result.output)["checkin_overdue"] is overdue
+    table = runner.invoke(cli.app, ["programme", str(folder.parent), "--format", "json", "--date", day])
+    assert json.loads(table.output)["partnerships"][0]["meetings"]["overdue"] is overdue

@@ -119,6 +119,18 @@ def _goal(goal: GoalStanding) -> dict[str, Any]:
     return {"id": goal.id, "title": goal.title, "status": goal.status, "since": since, "label": goal.label()}
 
 
+def _meeting_overdue(
+    partnership: Partnership, today: dt.date, days_since: int | None, expected: int | None
+) -> bool:
+    """Whether a meeting is overdue by the agreed rhythm: more than one rhythm since the last one,
+    or, before the first, since the start (a partnership that began today owes no meeting yet)."""
+    if not expected:
+        return False
+    if days_since is None:
+        return (today - partnership.project.start).days > expected
+    return days_since > expected
+
+
 def status(partnership: Partnership, today: dt.date) -> Status:
     """What needs attention in the partnership, looking from `today`: the record up to that day."""
     later = tuple(LastMeeting(c.id, c.date, c.title) for c in partnership.checkins if c.date > today)
@@ -137,7 +149,7 @@ def status(partnership: Partnership, today: dt.date) -> Status:
         cadence=cadence,
         last_checkin=LastMeeting(last.id, last.date, last.title) if last else None,
         days_since_last_checkin=days_since,
-        checkin_overdue=bool(expected and (days_since is None or days_since > expected)),
+        checkin_overdue=_meeting_overdue(partnership, today, days_since, expected),
         open_actions=ledger(partnership, today),
         goals=goal_standings(partnership, today),
         next_milestones=[
