@@ -149,7 +149,7 @@ def parse_custom(pairs: Sequence[str], fields: ProgrammeFields | None) -> dict[s
             reason = exc.errors()[0]["msg"]
             raise UsageProblem(
                 f"--custom {name}= cannot be used: {reason}; nothing was written",
-                hint="Shorten it, or write it into project.yaml by hand after init.",
+                hint="Give a shorter value (sap validate would refuse this one in project.yaml too).",
             ) from None
     problems = check_custom(values, declared, shown, has_custom_key=True, listed=fields.listed)
     problems += check_periods(values, fields.programme, shown)
