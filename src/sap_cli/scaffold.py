@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from sap_cli.partnership.layout import PARTNERSHIP_FILES, partnership_above
 from sap_cli.partnership.modeline import SCHEMA_FOLDER, with_modeline
 from sap_cli.resources import bundled_yaml, kinds_folder
 from sap_cli.validation.check import check_folder
+from sap_cli.validation.custom_values import CustomPlan, plan_custom
 from sap_cli.words import did_you_mean, display_path
 
 FILE_HEADINGS: dict[str, list[str]] = {
@@ -72,6 +73,7 @@ class InitRequest:
     end: dt.date | None = None
     cadence: str | None = None
     git: bool = False
+    custom: Sequence[str] = ()  # --custom NAME=VALUE, for the programme.yaml above the folder
 
 
 @dataclass
@@ -81,6 +83,7 @@ class Created:
     schemas: list[Path] = field(default_factory=list)  # .sap/schema/, for editors
     committed: bool = False
     partners: list[tuple[str, str]] = field(default_factory=list)  # (id, name), as roles.yaml lists them
+    custom_missing: list[str] = field(default_factory=list)  # required by programme.yaml, left empty
 
 
 def list_templates() -> list[TemplateInfo]:
@@ -165,8 +168,8 @@ def _count_students(matrix: dict[str, Any], students: Sequence[str]) -> dict[str
     return {**matrix, "stages": stages} if "stages" in matrix else matrix
 
 
-def build_files(request: InitRequest, today: dt.date) -> dict[str, str]:
-    """The text of each new file: validated against the schema, then written out with comments."""
+def build_files(request: InitRequest, today: dt.date, plan: CustomPlan | None = None) -> dict[str, str]:
+    """Each new file's text, validated then written with comments; `plan`: project.yaml's `custom:`."""
 
     template = load_template(request.template)
     start = request.start or today
@@ -246,7 +249,9 @@ def build_files(request: InitRequest, today: dt.date) -> dict[str, str]:
         data = record.model_dump(mode="python", exclude_none=False)
         if name == "matrix.yaml" and data.get("ladder") is None:
             data.pop("ladder")
-        texts[name] = commented_yaml(FILE_MODELS[name], data, FILE_HEADINGS[name])
+        if block := plan.block() if plan is not None and name == "project.yaml" else "":
+            data.pop("custom")  # the last field, written with a note on each programme field
+        texts[name] = commented_yaml(FILE_MODELS[name], data, FILE_HEADINGS[name]) + block
     return texts
 
 
@@ -294,7 +299,8 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
     refuse_inside_partnership(folder)
     if request.git:
         gitops.require_can_start(folder)
-    texts = build_files(request, today or dt.date.today())
+    plan = plan_custom(folder, request.custom)
+    texts = build_files(request, today or dt.date.today(), plan)
     gitignore = gitops.gitignore_with_private(folder)
     # An existing folder may hold links (a linked .sap/schema/); nothing is written through one.
     refuse_unsafe(
@@ -334,12 +340,14 @@ def create_partnership(request: InitRequest, today: dt.date | None = None) -> Cr
         created.files.append(folder / ".gitignore")
 
     report = check_folder(folder)
-    if report.errors:  # the template or the flags produced something the schema rejects
-        first = report.errors[0]
+    errors = [p for p in report.errors if p.code != "custom-missing"]  # left for partners to fill in
+    if errors:  # the template or the flags produced something the schema rejects
+        first = errors[0]
         raise SapError(
             f"sap made {display_path(first.path)} but it does not pass its own check: {first.message}",
             hint="This is a bug in sap; please report it with the command you ran.",
         )
+    created.custom_missing = [] if plan is None else plan.missing
     if request.git:
         _first_commit(created, written, request.title)
     return created
@@ -384,8 +392,6 @@ def with_init_defaults(request: InitRequest, folder_given: bool) -> InitRequest:
 
     The blank template, and a folder named from the title unless a folder was given (`.` included).
     """
-    from dataclasses import replace
-
     folder = request.folder
     if not folder_given and folder == Path():
         folder = default_folder(request.title)

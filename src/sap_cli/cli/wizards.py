@@ -78,8 +78,34 @@ def ask_init(request: InitRequest, asked_folder: bool, asked_git: bool) -> None:
         while holds_partnership(request.folder):
             out.print(f"[red]{escape(str(request.folder))} already holds a partnership.[/]")
             request.folder = Path(prompt("Another folder name"))
+    ask_custom(request)
     if asked_git and not request.git:
         request.git = confirm("Keep it in git and make the first commit?", default=False)
+
+
+def ask_custom(request: InitRequest) -> None:
+    """Inside a programme: each custom field programme.yaml declares that --custom did not give."""
+    from sap_cli.errors import UsageProblem
+    from sap_cli.validation.custom_values import note, parse_custom, programme_fields
+
+    fields = programme_fields(request.folder, needed=False)
+    given = {pair.partition("=")[0].strip() for pair in request.custom}
+    asked = [name for name in fields.declared if name not in given] if fields is not None else []
+    if fields is None or not asked:
+        return
+    console().print(
+        "\nThe programme asks every partnership for these fields; leave one blank to fill in later."
+    )
+    for name in asked:
+        console().print(f"  [dim]{escape(note(fields, name))}[/]")
+        while answer := prompt(name, "", show_default=False).strip():
+            try:
+                parse_custom([*request.custom, f"{name}={answer}"], fields)
+            except UsageProblem as problem:
+                console().print(f"[red]{escape(str(problem).removesuffix('; nothing was written'))}[/]")
+                continue
+            request.custom = [*request.custom, f"{name}={answer}"]
+            break
 
 
 def ask_names(question: str) -> list[str]:

@@ -16,9 +16,13 @@ WIDTH = 88
 
 
 def _comment(lines: list[str], indent: int, text: str) -> None:
+    lines.extend(comment_lines(text, indent))
+
+
+def comment_lines(text: str, indent: int) -> list[str]:
+    """`text` as # comment lines at `indent`, wrapped as every note in a new file is."""
     pad = " " * indent
-    for line in textwrap.wrap(text, WIDTH - indent - 2):
-        lines.append(f"{pad}# {line}")
+    return [f"{pad}# {line}" for line in textwrap.wrap(text, WIDTH - indent - 2)]
 
 
 def _help_for(owner: type[BaseModel], key: str, value: object) -> str | None:

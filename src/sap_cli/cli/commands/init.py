@@ -62,6 +62,15 @@ def init(
         typer.Option(metavar="YYYY-MM-DD", help="Last day (default: the template's usual length)."),
     ] = None,
     cadence: Annotated[Cadence | None, typer.Option(help="How often partners meet.")] = None,
+    custom: Annotated[
+        list[str],
+        typer.Option(
+            metavar="NAME=VALUE",
+            help="A custom field the programme.yaml above the folder declares, e.g. --custom round=2026-1; "
+            "repeat for each. A number or a date (YYYY-MM-DD) is written as one; a list takes items "
+            "separated by ';' or its name repeated. Fields not given are left empty to fill in.",
+        ),
+    ] = [],  # noqa: B006
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never ask questions; use flags and defaults.")
     ] = False,
@@ -101,6 +110,7 @@ def init(
         end=parse_date(end, "--end"),
         cadence=None if cadence is None else cadence.value,
         git=git,
+        custom=list(custom),
     )
     # Before any question: a partnership started here would sit inside the one around it.
     refuse_inside_partnership(folder if folder is not None else Path.cwd() / "new-partnership")
@@ -126,6 +136,15 @@ def _print_created(created: Created) -> None:
         out.print(f"  {escape(schema_folder)}/ (so an editor can complete and check the YAML files)")
     if created.committed:
         out.print("Made the first git commit.")
+    if created.custom_missing:
+        needed = ", ".join(f"{name} (required)" for name in created.custom_missing)
+        first = created.custom_missing[0]
+        value = "ID" if first in ("round", "stream") else "VALUE"
+        them = "it" if len(created.custom_missing) == 1 else "them"
+        out.print(
+            f"\nprogramme.yaml asks every partnership for: {escape(needed)}. Fill {them} in under "
+            f"custom: in project.yaml, or next time use --custom {escape(first)}={value}."
+        )
     if created.partners:
         out.print("\nThe partners, with the id each has in the files (a name works in commands too):")
         for partner_id, name in created.partners:
