@@ -153,7 +153,9 @@ def test_the_progress_page_as_of_a_past_day_lists_actions_open_then(team: Path, 
     assert "Middle" not in page and "2026-03-16" not in page
 
 
-@pytest.mark.parametrize(("day", "overdue"), [("2026-01-12", False), ("2026-01-26", False), ("2026-01-27", True)])
+@pytest.mark.parametrize(
+    ("day", "overdue"), [("2026-01-12", False), ("2026-01-26", False), ("2026-01-27", True)]
+)
 def test_before_the_first_meeting_one_is_overdue_only_a_rhythm_after_the_start(
     make_partnership: Callable[..., Path], runner: CliRunner, day: str, overdue: bool
 ) -> None:

@@ -149,11 +149,11 @@ def test_json_has_the_documented_keys(programme: Path, runner: CliRunner) -> Non
     keys = [
         "path", "valid", "errors", "warnings", "problem", "title", "areas", "round", "stream", "phase",
         "start", "end", "finished", "partners", "meetings", "overdue_actions", "goals", "agreement",
-        "power_transfer", "stages", "ethics", "hours", "recognition", "health", "custom",
+        "power_transfer", "stages", "ladder", "ethics", "hours", "recognition", "health", "custom",
     ]  # fmt: skip
     assert all(list(row) == keys for row in data["partnerships"])  # broken rows have the same keys
     assert list(data["rollup"]) == [
-        "partnerships", "by_area", "by_round", "by_stream", "by_phase", "by_custom", "levels",
+        "partnerships", "by_area", "by_round", "by_stream", "by_phase", "by_custom", "levels", "ladder",
         "power_transfer", "meetings", "health", "student_hours", "partners", "people",
     ]  # fmt: skip
     assert all(row["custom"] == {} for row in data["partnerships"])
@@ -281,3 +281,21 @@ def test_no_partnership_below_is_a_plain_error(tmp_path: Path, runner: CliRunner
     assert_handled(result)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
+
+
+def test_the_ladder_rung_of_each_row_is_the_reviews_and_the_rollup_counts_them(
+    programme: Path, runner: CliRunner
+) -> None:
+    _, data = _json(runner, "programme", str(programme), "--date", AS_OF, "--format", "json")
+    planned: dict[str, int] = {}
+    for row in data["partnerships"]:
+        if not row["valid"]:
+            assert row["ladder"] is None
+            continue
+        _, review = _json(runner, "report", str(programme / row["path"]), "--format", "json", "--date", AS_OF)
+        ladder = review["power"]["ladder"]
+        assert row["ladder"] == {"planned": ladder["planned"], "enacted": ladder["enacted"]}
+        key = "not given" if ladder["planned"] is None else str(ladder["planned"])
+        planned[key] = planned.get(key, 0) + 1
+    assert data["rollup"]["ladder"]["planned"] == dict(sorted(planned.items()))
+    assert any(key != "not given" for key in planned)  # the examples aim for a rung

@@ -17,7 +17,7 @@ from typing import Any
 from sap_cli.documents.pages import render_page
 from sap_cli.errors import UsageProblem
 from sap_cli.model.programme import ProgrammeFile
-from sap_cli.model.vocab import LEVEL_LABELS
+from sap_cli.model.vocab import LADDER_RUNGS, LEVEL_LABELS
 from sap_cli.partnership.load import load_valid
 from sap_cli.partnership.programme_file import find_programme_file, read_programme
 from sap_cli.programme import anonymous
@@ -84,6 +84,19 @@ def _counts(counts: dict[str, Any]) -> list[dict[str, Any]]:
         if isinstance(n, dict)
         else {"name": name, "count": n}
         for name, n in counts.items()
+    ]
+
+
+def _ladder(ladder: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+    """One row per rung any partnership aimed for or reached, with its words, then those not given."""
+    rungs = sorted({rung for side in ladder.values() for rung in side}, key=lambda r: (not r.isdigit(), r))
+    return [
+        {
+            "rung": f"{rung}. {LADDER_RUNGS[int(rung)]}" if rung.isdigit() else rung,
+            "planned": ladder["planned"].get(rung, 0),
+            "enacted": ladder["enacted"].get(rung, 0),
+        }
+        for rung in rungs
     ]
 
 
@@ -184,6 +197,7 @@ def build_context(
         "by_phase": _counts(figures["by_phase"]),
         "levels": _levels(figures["levels"]),
         "power": _counts(figures["power_transfer"]),
+        "ladder": _ladder(figures["ladder"]),
         "meetings": figures["meetings"],
         "health": _counts(figures["health"]),
         "hours": _hours(figures["student_hours"]),

@@ -126,6 +126,10 @@ def rollup(rows: Sequence[Row], info: ProgrammeInfo | None = None) -> dict[str, 
         "by_phase": count_by(valid, lambda data: data["phase"]),
         "by_custom": {key: count_by(valid, _custom(key)) for key in custom_keys(valid, info)},
         "levels": {"planned": _levels(valid, "planned"), "enacted": _levels(valid, "enacted")},
+        "ladder": {
+            side: count_by(valid, lambda data, side=side: data["ladder"][side])
+            for side in ("planned", "enacted")
+        },
         "power_transfer": count_by(valid, lambda data: data["power_transfer"]),
         "meetings": _meetings(valid),
         "health": count_by(valid, lambda data: data["health"]["flag"]),

@@ -86,6 +86,7 @@ EMPTY: dict[str, Any] = {
     "agreement": None,
     "power_transfer": None,
     "stages": [],
+    "ladder": None,
     "ethics": None,
     "hours": None,
     "recognition": None,
@@ -210,6 +211,8 @@ def _figures(p: Partnership, report: Report, as_of: dt.date) -> dict[str, Any]:
             }
             for s in power["stages"]
         ],
+        # the rung of Bovill and Bulley's ladder aimed for and reached, as the review gives them
+        "ladder": {"planned": power["ladder"]["planned"], "enacted": power["ladder"]["enacted"]},
         "ethics": review["dissemination"]["ethics"],
         "hours": {
             "logged": round(sum(row["logged"] for row in students_hours), 1),

@@ -96,6 +96,8 @@ COLUMNS: tuple[tuple[str, Callable[[dict[str, Any]], Cell]], ...] = (
     ("stages_enacted", _stages_with("enacted")),
     ("highest_planned", _highest("planned")),
     ("highest_enacted", _highest("enacted")),
+    ("ladder_planned", _in("ladder", "planned")),
+    ("ladder_enacted", _in("ladder", "enacted")),
     ("ethics", lambda data: data["ethics"]),
     ("student_hours_logged", _in("hours", "logged")),
     ("student_hours_expected", _in("hours", "expected")),

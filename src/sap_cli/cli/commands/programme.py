@@ -288,6 +288,11 @@ def _print_rollup(figures: dict[str, Any]) -> None:
         out.print(
             f"Stages at each level, {side} ({levels['recorded']} of {levels['stages']} stages): {shares}"
         )
+    ladder = figures["ladder"]
+    out.print(
+        f"Ladder rungs (Bovill and Bulley): aimed for {_counts(ladder['planned'])}; "
+        f"reached {_counts(ladder['enacted'])}"
+    )
     out.print(f"Power transfer: {_counts(figures['power_transfer'])}")
     meetings = figures["meetings"]
     out.print(
