@@ -82,6 +82,24 @@ def test_ctrl_c_at_fixed_moments_stops_calmly_or_lets_the_command_finish(tmp_pat
     assert outcomes["stopped"] > 0
 
 
+def test_a_ctrl_c_pydantic_wrapped_while_building_the_models_stops_calmly(
+    runner: CliRunner, demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in CI: Ctrl-C while pydantic-core built a validator came out as a SchemaError traceback."""
+    from pydantic_core import SchemaError
+
+    from sap_cli.validation import check
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise SchemaError('Error building "literal" validator:\n  KeyboardInterrupt: ')
+
+    monkeypatch.setattr(check, "check_folder", interrupted)
+    result = runner.invoke(cli.app, ["validate", str(demo)])
+    assert_handled(result)
+    assert result.exit_code == 130
+    assert "Stopped." in result.output and "SchemaError" not in result.output
+
+
 # ------------------------------------------------------------ files that are not what they say
 
 

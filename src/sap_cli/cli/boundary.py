@@ -82,6 +82,10 @@ class SapGroup(PlainHelpGroup):
                 raise
             print_failure(_disk_failure(exc), run.console(stderr=True))
             raise typer.Exit(FAILED) from None
+        except Exception as exc:
+            if _interrupt_in_disguise(exc):
+                raise KeyboardInterrupt from None  # stopped like any other Ctrl-C, by invoke()
+            raise
 
 
 class SapCommand(PlainHelpCommand):
@@ -95,6 +99,12 @@ class SapCommand(PlainHelpCommand):
             if exc.ctx is None:
                 exc.ctx = ctx
             raise
+
+
+def _interrupt_in_disguise(exc: Exception) -> bool:
+    """A Ctrl-C that a library caught and wrapped: pydantic-core reports one that lands while it
+    builds a model's validator (the first time a command needs the models) as a SchemaError."""
+    return type(exc).__name__ == "SchemaError" and "KeyboardInterrupt" in str(exc)
 
 
 def _disk_failure(exc: OSError) -> SapError:

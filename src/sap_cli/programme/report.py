@@ -24,7 +24,7 @@ from sap_cli.programme import anonymous
 from sap_cli.programme.pictures import levels_svg, partnerships_svg
 from sap_cli.programme.rows import Row
 from sap_cli.review.anonymize import anonymize
-from sap_cli.review.small_groups import DEFAULT_MIN_GROUP
+from sap_cli.review.small_groups import DEFAULT_MIN_GROUP, check_min_group
 
 UNKNOWN = "unknown"
 KIND_NAMES = {"student": "student partners", "staff": "faculty and staff partners", "other": "other partners"}
@@ -53,7 +53,7 @@ def programme_settings(starts: Sequence[Path]) -> tuple[ProgrammeFile | None, Pa
 
 
 def check_report_options(
-    report: bool, anonymized: bool, min_group: int | None, output: str | None, table_format: bool
+    report: bool, anonymized: bool, min_group: int | None, table_format: bool
 ) -> None:
     """UsageProblem for options that do not go together, before anything is read."""
     if report and table_format:
@@ -66,15 +66,7 @@ def check_report_options(
             "--anonymize and --min-group are for the programme review, and --report was not given",
             hint="Add --report, as in: sap programme --report --anonymize",
         )
-    if min_group is not None and not anonymized:
-        raise UsageProblem(
-            "--min-group only changes an anonymised review, and --anonymize was not given",
-            hint="Add --anonymize, or leave out --min-group.",
-        )
-    if min_group is not None and min_group < 1:
-        raise UsageProblem(
-            f"--min-group {min_group} is not a number of people", hint="Give 1 or more; 3 is the default."
-        )
+    check_min_group(anonymized, min_group)
 
 
 def _counts(counts: dict[str, Any]) -> list[dict[str, Any]]:

@@ -114,6 +114,11 @@ def custom_keys(rows: Sequence[Row], info: ProgrammeInfo) -> list[str]:
     return [*declared, *sorted(found - set(declared))]
 
 
+def _rung(side: str) -> Callable[[dict[str, Any]], Any]:
+    """The ladder rung a row aimed for ("planned") or reached ("enacted")."""
+    return lambda data: data["ladder"][side]
+
+
 def rollup(rows: Sequence[Row], info: ProgrammeInfo | None = None) -> dict[str, Any]:
     """The programme's roll-up figures: what `sap programme --format json` prints under "rollup"."""
     info = info or ProgrammeInfo()
@@ -126,10 +131,7 @@ def rollup(rows: Sequence[Row], info: ProgrammeInfo | None = None) -> dict[str, 
         "by_phase": count_by(valid, lambda data: data["phase"]),
         "by_custom": {key: count_by(valid, _custom(key)) for key in custom_keys(valid, info)},
         "levels": {"planned": _levels(valid, "planned"), "enacted": _levels(valid, "enacted")},
-        "ladder": {
-            side: count_by(valid, lambda data, side=side: data["ladder"][side])
-            for side in ("planned", "enacted")
-        },
+        "ladder": {side: count_by(valid, _rung(side)) for side in ("planned", "enacted")},
         "power_transfer": count_by(valid, lambda data: data["power_transfer"]),
         "meetings": _meetings(valid),
         "health": count_by(valid, lambda data: data["health"]["flag"]),

@@ -11,20 +11,13 @@ from sap_cli.errors import SapError, UsageProblem, WillNotReplace
 from sap_cli.files.atomic import create_exclusive, odd_kind, refuse_unsafe
 from sap_cli.files.git import keep_private_out_of_git
 from sap_cli.partnership.layout import own_file_refusal
+from sap_cli.review.small_groups import check_min_group
 from sap_cli.words import display_path
 
 
 def check_review_options(anonymized: bool, min_group: int | None) -> None:
     """UsageProblem when --min-group is given without --anonymize, or is not a number of people."""
-    if min_group is not None and not anonymized:
-        raise UsageProblem(
-            "--min-group only changes an anonymised review, and --anonymize was not given",
-            hint="Add --anonymize, or leave out --min-group.",
-        )
-    if min_group is not None and min_group < 1:
-        raise UsageProblem(
-            f"--min-group {min_group} is not a number of people", hint="Give 1 or more; 3 is the default."
-        )
+    check_min_group(anonymized, min_group)
 
 
 @dataclass(frozen=True)

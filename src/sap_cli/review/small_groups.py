@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sap_cli.errors import UsageProblem
 from sap_cli.meetings.ledger import PULSE_QUESTIONS, pulse_averages
 
 if TYPE_CHECKING:
@@ -186,3 +187,16 @@ def notes(min_group: int, found: Groups, pulse_left_out: int, hours_left: list[s
             f"{min_group} people {'were' if pulse_left_out != 1 else 'was'} left out."
         )
     return said
+
+
+def check_min_group(anonymized: bool, min_group: int | None) -> None:
+    """UsageProblem when --min-group is given without --anonymize, or is not a number of people."""
+    if min_group is not None and not anonymized:
+        raise UsageProblem(
+            "--min-group only changes an anonymised review, and --anonymize was not given",
+            hint="Add --anonymize, or leave out --min-group.",
+        )
+    if min_group is not None and min_group < 1:
+        raise UsageProblem(
+            f"--min-group {min_group} is not a number of people", hint="Give 1 or more; 3 is the default."
+        )

@@ -98,7 +98,7 @@ def programme(
     from sap_cli.programme.rows import programme_rows
 
     spreadsheet = output_format in (ProgrammeFormat.csv, ProgrammeFormat.xlsx)
-    check_report_options(report, anonymize, min_group, output, output_format is not ProgrammeFormat.text)
+    check_report_options(report, anonymize, min_group, output_format is not ProgrammeFormat.text)
     if not report:
         _check_spreadsheet_options(output_format, output)
     as_of = today_or(today)
