@@ -52,9 +52,7 @@ def programme_settings(starts: Sequence[Path]) -> tuple[ProgrammeFile | None, Pa
     return read_programme(found), found.parent
 
 
-def check_report_options(
-    report: bool, anonymized: bool, min_group: int | None, table_format: bool
-) -> None:
+def check_report_options(report: bool, anonymized: bool, min_group: int | None, table_format: bool) -> None:
     """UsageProblem for options that do not go together, before anything is read."""
     if report and table_format:
         raise UsageProblem(
