@@ -100,6 +100,43 @@ def test_a_ctrl_c_pydantic_wrapped_while_building_the_models_stops_calmly(
     assert "Stopped." in result.output and "SchemaError" not in result.output
 
 
+def test_a_stopped_command_leaves_with_130_itself_never_by_pythons_own_exit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Python ends a process by the signal (exit -2, after "Stopped.") when a compiled module saw the
+    Ctrl-C first; seen in the fixed-moments test. A stopped run leaves with os._exit(130) instead."""
+    from sap_cli import cli as command_line
+    from sap_cli import entry, interrupts
+
+    left: list[int] = []
+
+    class Left(Exception):
+        pass
+
+    def leave(code: int) -> None:
+        left.append(code)
+        raise Left
+
+    def stopped() -> None:
+        raise SystemExit(interrupts.STOPPED)
+
+    monkeypatch.setattr(command_line, "main", stopped)
+    monkeypatch.setattr(entry.os, "_exit", leave)
+    monkeypatch.setattr(entry.sys, "argv", ["sap", "status"])
+    monkeypatch.setattr(entry.signal, "signal", lambda *args: None)  # leave pytest's Ctrl-C alone
+    with pytest.raises(Left):
+        entry.main()
+    assert left == [130]
+
+    def failed() -> None:
+        raise SystemExit(1)
+
+    monkeypatch.setattr(command_line, "main", failed)
+    with pytest.raises(SystemExit) as ended:  # any other exit is Python's usual one
+        entry.main()
+    assert ended.value.code == 1 and left == [130]
+
+
 # ------------------------------------------------------------ files that are not what they say
 
 

@@ -42,7 +42,14 @@ def main() -> None:
     except KeyboardInterrupt:
         # Only where the handler could not be installed (not the main thread): the same calm stop.
         print("\nStopped.", file=sys.stderr)
-        sys.exit(interrupts.STOPPED)
+        interrupts.leave_stopped()
+    except SystemExit as exc:
+        if exc.code == interrupts.STOPPED:
+            # A Ctrl-C that a compiled module saw first while it loaded (its start-up code runs
+            # through Python's own "run this text" call) leaves a mark that makes Python end the
+            # process by the signal itself, exit -2 instead of 130, after sap has said "Stopped.".
+            interrupts.leave_stopped()
+        raise
     finally:
         # The work is finished or stopped here; a Ctrl-C landing while Python shuts down
         # would otherwise end the process by the signal, with no message and no exit code 130.

@@ -73,6 +73,18 @@ def _swallowed(unraisable: "sys.UnraisableHookArgs") -> None:
     _Run.unraisable(unraisable)
 
 
+def leave_stopped() -> None:
+    """Leave with exit 130 now that "Stopped." has been said: what is printed is flushed first,
+    and Python's own exit, which may end the process by the signal instead, is not used."""
+    command_finished()
+    for stream in (sys.stdout, sys.stderr):
+        try:  # noqa: SIM105 - as in stop_now
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # closed, or the reader went away: the exit code still says it
+    os._exit(STOPPED)
+
+
 def stop_now() -> None:
     """Say "Stopped." and leave with exit 130 at once: for moments when nothing needs tidying."""
     try:  # noqa: SIM105 - contextlib is one import more in every run's first milliseconds

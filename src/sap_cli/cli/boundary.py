@@ -52,7 +52,10 @@ class SapGroup(PlainHelpGroup):
         try:
             return self._invoke_and_translate(ctx)
         except KeyboardInterrupt:
-            # Ctrl-C while the command ran, or while this boundary was printing its failure.
+            # Ctrl-C while the command ran, or while this boundary was printing its failure. The
+            # outcome is decided from here (stopped), so a second Ctrl-C, or one a library caught
+            # and sap asks for again a moment later (interrupts._swallowed), changes nothing.
+            interrupts.command_finished()
             run = state(ctx)
             if run.debug_requested:
                 raise
