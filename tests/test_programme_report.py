@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -342,3 +343,27 @@ def test_min_group_from_programme_yaml_and_from_the_command_line(tmp_path: Path,
     assert _cells(text, "faculty and staff partners")[0] == "2"  # two of them: shown at 2
     text = _report(runner, root, "--anonymize", "--min-group", "3")
     assert "fewer than 3 faculty and staff partners" in text
+
+
+def test_no_round_or_stream_table_when_the_programme_has_none(programme: Path, runner: CliRunner) -> None:
+    text = _report(runner, programme)
+    assert "| By round |" not in text and "| By stream |" not in text
+    assert "| By phase |" in text
+
+
+def test_the_as_of_label_stays_inside_the_picture_at_its_right_edge() -> None:
+    from sap_cli.documents.svg import WIDTH
+    from sap_cli.programme.pictures import partnerships_svg
+
+    bars = [{"label": "Partnership A", "start": "2026-01-05", "end": "2026-06-30", "finished": True}]
+    svg = partnerships_svg(bars, dt.date(2026, 6, 30))
+    label = next(line for line in svg.splitlines() if "as of 2026-06-30" in line)
+    assert 'text-anchor="end"' in label
+    x = float(label.split('x="', 1)[1].split('"', 1)[0])
+    assert x <= WIDTH
+
+
+def test_the_review_says_which_command_made_it(programme: Path, runner: CliRunner) -> None:
+    text = _report(runner, programme)
+    assert text.rstrip().splitlines()[-1].startswith("<!-- Made by `sap programme --report`")
+    assert "sap render" not in text

@@ -24,6 +24,7 @@ from sap_cli.documents.svg import (
     SKY,
     VERMILLION,
     WIDTH,
+    anchor_near_edges,
 )
 from sap_cli.documents.svg import attrs as _attrs
 from sap_cli.documents.svg import clip as _clip
@@ -99,7 +100,13 @@ def timeline_svg(partnership: Partnership, as_of: dt.date) -> str:
             f"<line{_attrs(x1=ax, y1=TOP - 4, x2=ax, y2=axis_y, stroke='#333333', stroke_dasharray='4 3')}/>"
         )
         body.append(
-            _text(x(as_of), TOP - 8, f"as of {as_of.isoformat()}", text_anchor="middle", font_size=11)
+            _text(
+                x(as_of),
+                TOP - 8,
+                f"as of {as_of.isoformat()}",
+                text_anchor=anchor_near_edges(x(as_of)),
+                font_size=11,
+            )
         )
     counts: dict[str, int] = {}
     for row, m in enumerate(milestones):

@@ -25,7 +25,16 @@ EXPORT_MARKER = (
 )
 
 
-_MARKER_RE = re.compile(r"\n?<!-- Made by `sap (?:render|export)`.* sap:(?P<digest>[0-9a-f]{16}) -->\n?\Z")
+# The programme review, made from many partnerships by `sap programme --report`.
+PROGRAMME_MARKER = (
+    "<!-- Made by `sap programme --report` from the partnerships' files: edit those, not this page, "
+    "then run it again to make it anew. sap:{digest} -->"
+)
+
+
+_MARKER_RE = re.compile(
+    r"\n?<!-- Made by `sap (?:render|export|programme --report)`.* sap:(?P<digest>[0-9a-f]{16}) -->\n?\Z"
+)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sap_cli.agreement.fingerprint import fingerprint, signing_states
 from sap_cli.agreement.history import version_history
-from sap_cli.documents.files import Document, finish_page
+from sap_cli.documents.files import MARKER, Document, finish_page
 from sap_cli.documents.jinja import make_environment, render_template, time_limit
 from sap_cli.meetings.ledger import ledger
 from sap_cli.meetings.standing import deliverable_done, goal_standings, timing
@@ -248,7 +248,7 @@ def _worksheets(
     return documents
 
 
-def render_page(project_folder: Path, template: str, context: dict[str, Any]) -> str:
+def render_page(project_folder: Path, template: str, context: dict[str, Any], marker: str = MARKER) -> str:
     """One page from one template, with the same sandbox, time limit and marker as every document."""
     with time_limit():
-        return finish_page(render_template(make_environment(project_folder), template, context))
+        return finish_page(render_template(make_environment(project_folder), template, context), marker)

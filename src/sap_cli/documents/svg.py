@@ -63,3 +63,10 @@ def svg(name: str, height: float, title: str, desc: str, body: Iterable[str]) ->
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def anchor_near_edges(x: float) -> str:
+    """Where a label centred on x would run off the picture, it ends (or starts) at x instead."""
+    if x > WIDTH - 70:
+        return "end"
+    return "start" if x < 70 else "middle"

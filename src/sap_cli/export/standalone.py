@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sap_cli.documents.files import Document, finish_page, write_documents
+from sap_cli.documents.files import PROGRAMME_MARKER, Document, finish_page, write_documents
 from sap_cli.errors import SapError
 from sap_cli.export.html import ChartFor, markdown_to_html
 from sap_cli.export.page import html_page
@@ -32,7 +32,9 @@ class Saved:
 
 def as_page(markdown: str, charts: ChartFor, footer: str, paper: str = "a4") -> str:
     converted = markdown_to_html(markdown, charts)
-    return finish_page(html_page(converted.body, converted.title, paper=paper, footer=footer))
+    return finish_page(
+        html_page(converted.body, converted.title, paper=paper, footer=footer), PROGRAMME_MARKER
+    )
 
 
 def as_pdf(markdown: str, charts: ChartFor, footer: str, title: str, paper: str = "a4") -> bytes:

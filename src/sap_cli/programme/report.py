@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sap_cli.documents.files import PROGRAMME_MARKER
 from sap_cli.documents.pages import render_page
 from sap_cli.errors import UsageProblem
 from sap_cli.model.programme import ProgrammeFile
@@ -22,6 +23,7 @@ from sap_cli.partnership.load import load_valid
 from sap_cli.partnership.programme_file import find_programme_file, read_programme
 from sap_cli.programme import anonymous
 from sap_cli.programme.pictures import levels_svg, partnerships_svg
+from sap_cli.programme.rollup import NOT_GIVEN
 from sap_cli.programme.rows import Row
 from sap_cli.review.anonymize import anonymize
 from sap_cli.review.small_groups import DEFAULT_MIN_GROUP, check_min_group
@@ -175,7 +177,10 @@ def build_context(
             *(
                 {"what": key.removeprefix("by_").replace("_", " "), "counts": _counts(counts)}
                 for key, counts in figures.items()
-                if key.startswith("by_") and key not in ("by_phase", "by_custom")
+                if key.startswith("by_")
+                and key not in ("by_phase", "by_custom")
+                # a programme without rounds or streams gets no table saying only "not given"
+                and (key not in ("by_round", "by_stream") or set(counts) - {NOT_GIVEN})
             ),
             # round and stream are custom fields too: shown once, by their titles, above
             *(
@@ -251,7 +256,7 @@ def programme_review(
         "levels": levels_svg(context["stages"]),  # stage names as anonymised, like the tables
         "partnerships": partnerships_svg(context["rows"], as_of),  # by label: a path or a letter
     }
-    return ProgrammeReview(render_page(root, TEMPLATE, {"p": context}), context, charts)
+    return ProgrammeReview(render_page(root, TEMPLATE, {"p": context}, PROGRAMME_MARKER), context, charts)
 
 
 def _valid_folders(rows: Sequence[Row], starts: Sequence[Path]) -> list[Path]:
