@@ -24,7 +24,7 @@ from sap_cli.documents.svg import (
     SKY,
     VERMILLION,
     WIDTH,
-    anchor_near_edges,
+    as_of_marker,
 )
 from sap_cli.documents.svg import attrs as _attrs
 from sap_cli.documents.svg import clip as _clip
@@ -95,19 +95,7 @@ def timeline_svg(partnership: Partnership, as_of: dt.date) -> str:
         body.append(f"<line{_attrs(x1=_n(tx), y1=TOP - 4, x2=_n(tx), y2=axis_y + 4, stroke='#dddddd')}/>")
         body.append(_text(tx, axis_y + 18, _month_label(tick, n == 0), text_anchor="middle", fill="#333333"))
     if start <= as_of <= end:
-        ax = _n(x(as_of))
-        body.append(
-            f"<line{_attrs(x1=ax, y1=TOP - 4, x2=ax, y2=axis_y, stroke='#333333', stroke_dasharray='4 3')}/>"
-        )
-        body.append(
-            _text(
-                x(as_of),
-                TOP - 8,
-                f"as of {as_of.isoformat()}",
-                text_anchor=anchor_near_edges(x(as_of)),
-                font_size=11,
-            )
-        )
+        body.extend(as_of_marker(x(as_of), TOP, axis_y, as_of.isoformat()))
     counts: dict[str, int] = {}
     for row, m in enumerate(milestones):
         state = final_word(timing(m.due, m.done, as_of), finished)

@@ -70,3 +70,12 @@ def anchor_near_edges(x: float) -> str:
     if x > WIDTH - 70:
         return "end"
     return "start" if x < 70 else "middle"
+
+
+def as_of_marker(x: float, top: float, bottom: float, day: str) -> list[str]:
+    """The dashed line of the day a picture is seen from, and its "as of" label above it."""
+    line = attrs(x1=n(x), y1=top - 4, x2=n(x), y2=bottom, stroke="#333333", stroke_dasharray="4 3")
+    return [
+        f"<line{line}/>",
+        text(x, top - 8, f"as of {day}", text_anchor=anchor_near_edges(x), font_size=11),
+    ]

@@ -15,7 +15,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from sap_cli.documents.charts import matrix_svg_from_rows
-from sap_cli.documents.svg import BLUE, FONT, GREY, MONTHS, ORANGE, WIDTH, anchor_near_edges
+from sap_cli.documents.svg import BLUE, FONT, GREY, MONTHS, ORANGE, WIDTH, as_of_marker
 
 _MATRIX_DESC = (
     "Each cell gives the number of groups of students planned at that level, and the number that took part."
@@ -126,17 +126,5 @@ def partnerships_svg(bars: Sequence[Mapping[str, Any]], as_of: dt.date) -> str:
             parts.append(f"<title>{escape(f'{label}: dates unknown')}</title>")
             parts.append(_text(LABEL_W, y + 14, "dates unknown (does not validate)", fill="#333333"))
         body.append("".join([*parts, "</g>"]))
-    ax = _n(x(as_of))
-    body.append(
-        f"<line{_attrs(x1=ax, y1=TOP - 4, x2=ax, y2=axis_y, stroke='#333333', stroke_dasharray='4 3')}/>"
-    )
-    body.append(
-        _text(
-            x(as_of),
-            TOP - 8,
-            f"as of {as_of.isoformat()}",
-            text_anchor=anchor_near_edges(x(as_of)),
-            font_size=11,
-        )
-    )
+    body.extend(as_of_marker(x(as_of), TOP, axis_y, as_of.isoformat()))
     return "\n".join([*body, "</svg>", ""])

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sap_cli.cli.options import folder_or_here, parse_date
+from sap_cli.cli.options import PartnershipFolder, folder_or_here, parse_date
 from sap_cli.cli.output import console, count, escape
 from sap_cli.errors import UsageProblem
 from sap_cli.export import EXPORTS
@@ -34,14 +34,7 @@ def _complete_export(incomplete: str) -> list[str]:
 
 
 def export(
-    folder: Annotated[
-        Path | None,
-        typer.Argument(
-            metavar="FOLDER",
-            help="The partnership folder (default: the one you are in).",
-            show_default=False,
-        ),
-    ] = None,
+    folder: PartnershipFolder = None,
     what: Annotated[
         list[str] | None,
         typer.Argument(
