@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from conftest import MINIMAL, assert_handled
 from sap_cli import cli
-from sap_cli.files import read_cache, yaml_read
+from sap_cli.files import read_cache, yaml_places, yaml_read
 from sap_cli.validation.check import check_folder
 from test_hostile_input import CASES, _broken_folder
 
@@ -291,6 +291,27 @@ def test_the_yaml_corpus_reads_the_same_from_the_cache(
     monkeypatch.delenv("SAP_NO_CACHE")
     assert _dicts(folder) == plain
     assert _dicts(folder) == plain
+
+
+def test_a_file_with_many_problems_is_unpacked_from_the_cache_once(
+    make_partnership: Callable[..., Path], settled_now: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thousand misspelt keys are a thousand problems: the cached places are unpacked for the
+    file once, not once a problem (that took minutes for a file of 5,000 keys)."""
+    extra = "".join(f"k{n}: {n}\n" for n in range(1_000))
+    folder = make_partnership(project=MINIMAL["project.yaml"] + extra)
+    plain = _dicts(folder)  # fills the cache
+    assert sum(p["code"] == "unknown-field" for p in plain) == 1_000
+    unpacked: list[int] = []
+    real = yaml_places.marshal.loads
+
+    def counted(data: bytes) -> object:
+        unpacked.append(1)
+        return real(data)
+
+    monkeypatch.setattr(yaml_places.marshal, "loads", counted)
+    assert _dicts(folder) == plain  # from the cache, every problem at the same place
+    assert 0 < len(unpacked) <= len(MINIMAL)
 
 
 def test_writers_at_the_same_time_leave_a_readable_cache(

@@ -23,48 +23,108 @@ def position(node: Any, loc: Sequence[str | int], at_key: bool = False) -> tuple
     `at_key` points at the key itself rather than its value (for unknown or misspelt keys).
     pydantic marks an error in a mapping's key with the pseudo-part "[key]".
     """
-    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    return Locator(node).position(loc, at_key)
 
-    if node is None:
-        return 1, 1
-    if isinstance(node, bytes):  # places kept by the read cache, unpacked only when a problem needs them
-        node = marshal.loads(node)
-    if isinstance(node, tuple):
-        return _position_in_places(node, loc, at_key)
-    here = node.start_mark
-    for index, part in enumerate(loc):
-        last = index == len(loc) - 1
-        if part == "[key]":
-            break  # `here` already holds the key's position
-        if isinstance(node, MappingNode):
-            pair = _pair(node, part)
-            if pair is None:
+
+class Locator:
+    """Places many problems in one file: the tree unpacked once, each mapping's keys indexed once.
+
+    A file with thousands of misspelt keys has thousands of problems; looking each key up by
+    walking its mapping, and unpacking the read cache's copy for each, took minutes.
+    """
+
+    def __init__(self, node: Any) -> None:
+        self.source = node  # as the file was loaded: a caller can tell whether it still holds this file
+        if isinstance(node, bytes):  # places kept by the read cache, unpacked only when a problem needs them
+            node = marshal.loads(node)
+        self.node = node
+        self._keys: dict[int, tuple[list[Any], dict[str, Any]]] = {}
+
+    def position(self, loc: Sequence[str | int], at_key: bool = False) -> tuple[int, int]:
+        """`position` for this file's tree."""
+        if self.node is None:
+            return 1, 1
+        if isinstance(self.node, tuple):
+            return self._in_places(loc, at_key)
+        return self._in_nodes(loc, at_key)
+
+    def _last(self, pairs: list[Any], key: str, key_of: Any) -> Any:
+        """The last pair whose key is `key`, as the reader keeps it; None when there is none."""
+        # Keyed by the list's id, which stays unique while `self._keys` holds the list itself.
+        entry = self._keys.get(id(pairs))
+        if entry is None:
+            index = {}
+            for pair in pairs:
+                found = key_of(pair)
+                if found is not None:
+                    index[found] = pair
+            entry = self._keys[id(pairs)] = (pairs, index)
+        return entry[1].get(key)
+
+    def _in_nodes(self, loc: Sequence[str | int], at_key: bool) -> tuple[int, int]:
+        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+        node = self.node
+        here = node.start_mark
+        for index, part in enumerate(loc):
+            last = index == len(loc) - 1
+            if part == "[key]":
+                break  # `here` already holds the key's position
+            if isinstance(node, MappingNode):
+                pair = self._last(node.value, str(part), _node_key)
+                if pair is None:
+                    break
+                key, child = pair
+                if (last and at_key) or (not last and loc[index + 1] == "[key]"):
+                    here = key.start_mark
+                    break
+                # A scalar is reported at the value itself; a nested block or an empty value at its key.
+                filled = isinstance(child, ScalarNode) and (child.value != "" or bool(child.style))
+                here = child.start_mark if filled else key.start_mark
+                node = child
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                here = node.start_mark
+            else:
                 break
-            key, child = pair
-            if (last and at_key) or (not last and loc[index + 1] == "[key]"):
-                here = key.start_mark
+        return here.line + 1, here.column + 1
+
+    def _in_places(self, loc: Sequence[str | int], at_key: bool) -> tuple[int, int]:
+        """The same walk over the tuples of `places_of`, with the same answers."""
+        node = self.node
+        here = (node[0], node[1])
+        for index, part in enumerate(loc):
+            last = index == len(loc) - 1
+            if part == "[key]":
                 break
-            # A scalar is reported at the value itself; a nested block or an empty value at its key.
-            filled = isinstance(child, ScalarNode) and (child.value != "" or bool(child.style))
-            here = child.start_mark if filled else key.start_mark
-            node = child
-        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-            here = node.start_mark
-        else:
-            break
-    return here.line + 1, here.column + 1
+            if node[2] == MAP:
+                pair = self._last(node[3], str(part), _place_key)
+                if pair is None:
+                    break
+                _, key_line, key_column, child = pair
+                if (last and at_key) or (not last and loc[index + 1] == "[key]"):
+                    here = (key_line, key_column)
+                    break
+                here = (child[0], child[1]) if child[2] == SCALAR and child[3] else (key_line, key_column)
+                node = child
+            elif node[2] == LIST and isinstance(part, int) and 0 <= part < len(node[3]):
+                node = node[3][part]
+                here = (node[0], node[1])
+            else:
+                break
+        return here[0] + 1, here[1] + 1
 
 
-def _pair(mapping: Any, key: str | int) -> tuple[Any, Any] | None:
-    """The (key node, value node) of `key` in a mapping node; the last one, as the reader keeps it."""
+def _node_key(pair: tuple[Any, Any]) -> str | None:
     from ruamel.yaml.nodes import ScalarNode
 
-    found = None
-    for key_node, value_node in mapping.value:
-        if isinstance(key_node, ScalarNode) and key_node.value == str(key):
-            found = (key_node, value_node)
-    return found
+    key = pair[0]
+    return key.value if isinstance(key, ScalarNode) else None
+
+
+def _place_key(pair: tuple[Any, ...]) -> str | None:
+    key = pair[0]
+    return key if isinstance(key, str) else None
 
 
 # A node tree reduced to where things are, as plain tuples the read cache can keep:
@@ -98,31 +158,3 @@ def places_of(node: Any) -> Places:
         SCALAR,
         isinstance(node, ScalarNode) and (node.value != "" or bool(node.style)),
     )
-
-
-def _position_in_places(node: Places, loc: Sequence[str | int], at_key: bool) -> tuple[int, int]:
-    """`position` over the tuples of `places_of`: the same walk, the same answers."""
-    here = (node[0], node[1])
-    for index, part in enumerate(loc):
-        last = index == len(loc) - 1
-        if part == "[key]":
-            break
-        if node[2] == MAP:
-            pair = None
-            for found in node[3]:
-                if found[0] is not None and found[0] == str(part):
-                    pair = found
-            if pair is None:
-                break
-            _, key_line, key_column, child = pair
-            if (last and at_key) or (not last and loc[index + 1] == "[key]"):
-                here = (key_line, key_column)
-                break
-            here = (child[0], child[1]) if child[2] == SCALAR and child[3] else (key_line, key_column)
-            node = child
-        elif node[2] == LIST and isinstance(part, int) and 0 <= part < len(node[3]):
-            node = node[3][part]
-            here = (node[0], node[1])
-        else:
-            break
-    return here[0] + 1, here[1] + 1

@@ -6,8 +6,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from sap_cli.files.yaml_places import position
-from sap_cli.files.yaml_read import LoadedFolder
+from sap_cli.files.yaml_places import Locator
+from sap_cli.files.yaml_read import LoadedFile, LoadedFolder
 from sap_cli.model.base import Loc
 
 if TYPE_CHECKING:
@@ -100,6 +100,7 @@ class Placer:
     def __init__(self, loaded: LoadedFolder) -> None:
         self.loaded = loaded
         self.problems: list[Problem] = []
+        self._locators: dict[str, Locator] = {}  # one a file: a file may hold thousands of problems
 
     def placed(
         self,
@@ -117,9 +118,15 @@ class Placer:
             path, (line, column) = self.loaded.folder / name, (1, 1)
         else:
             path = loaded.path
-            line, column = position(loaded.node, loc, at_key=at_key) if loaded.readable else (1, 1)
+            line, column = self._locator(name, loaded).position(loc, at_key) if loaded.readable else (1, 1)
         folder = self.loaded.folder
         return Problem(in_folder(path, folder), line, column, severity, code, message, hint, source, folder)
+
+    def _locator(self, name: str, loaded: LoadedFile) -> Locator:
+        locator = self._locators.get(name)
+        if locator is None or locator.source is not loaded.node:
+            locator = self._locators[name] = Locator(loaded.node)
+        return locator
 
     def place(self, finding: Finding) -> Problem:
         f = finding
