@@ -261,9 +261,13 @@ def test_start_up_does_not_load_the_heavy_modules(argv: list[str]) -> None:
         "print('HEAVY', sorted(heavy))\n"
         "print('TYPER', 'typer' in sys.modules)\n"
         "print('PYDANTIC', 'pydantic' in sys.modules)\n"
+        "print('COMMANDS', sorted(m for m in sys.modules if m.startswith('sap_cli.cli.commands.')))\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert "HEAVY []" in out
+    # Each command's module is imported when that command is used, and only then (cli/lazy.py).
+    used = [f"sap_cli.cli.commands.{argv[0]}"] if argv[:1] == ["validate"] else []
+    assert f"COMMANDS {used!r}" in out
     # typer itself brings pydantic in to read a command's options, but not for the top-level help.
     assert ("PYDANTIC True" in out) == (argv[:1] == ["validate"])
     # `sap --version` answers before even the command-line library is imported.

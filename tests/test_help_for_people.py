@@ -107,3 +107,33 @@ def test_the_command_list_keeps_each_summary_whole_at_80_columns(path: tuple[str
     for name, command in group.commands.items():
         summary = " ".join((command.help or "").partition("\f")[0].split("\n\n")[0].split())
         assert f"{name} {summary}" in flat
+
+
+def test_the_command_list_says_what_each_command_says_of_itself() -> None:
+    """`sap --help` lists every command from a table (so it need not load them all): each summary
+    there is the first paragraph of the command's own help, and every command module has a row."""
+    import pkgutil
+
+    from sap_cli.cli import commands
+    from sap_cli.cli.app import ENTRIES
+    from sap_cli.cli.helptext import _summary
+
+    modules = {info.name for info in pkgutil.iter_modules(commands.__path__)}
+    assert set(ENTRIES) == modules
+    for name, entry in ENTRIES.items():
+        own = ROOT.commands[name]
+        assert entry.summary == (own.short_help or _summary(own.help)), name
+
+
+def test_the_listing_from_the_table_is_the_listing_of_the_commands_themselves() -> None:
+    """The root help before any command is loaded equals the help click writes from every command."""
+    from sap_cli.cli.helptext import PlainHelpGroup
+
+    fresh = typer.main.get_command(cli.app)
+    ctx = fresh.make_context("sap", [], terminal_width=78, resilient_parsing=True)
+    from_table = ctx.get_help()
+    assert not any(fresh.commands.is_built(name) for name in fresh.commands)  # type: ignore[attr-defined]
+    formatter = ctx.make_formatter()
+    PlainHelpGroup.format_commands(fresh, ctx, formatter)  # builds each command, reads its own help
+    assert formatter.getvalue().strip() in from_table
+    assert all(fresh.commands.is_built(name) for name in fresh.commands)  # type: ignore[attr-defined]
