@@ -190,6 +190,8 @@ def make_environment(project_folder: Path | None) -> Environment:
     """
     from jinja2 import ChoiceLoader, StrictUndefined
 
+    from sap_cli.documents.template_cache import template_cache
+
     loaders = []
     if project_folder is not None:
         refused = read_refusal(project_folder, "templates")
@@ -205,6 +207,7 @@ def make_environment(project_folder: Path | None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        bytecode_cache=template_cache(),
     )
     # Every value printed is escaped as Markdown text (see bounded_output); these say what else
     # it is: a table cell, one line, a Mermaid name, or (`md`) Markdown the template means.

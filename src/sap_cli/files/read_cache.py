@@ -130,6 +130,38 @@ def _secret(root: Path) -> bytes | None:
     return made
 
 
+def private_cache(kind: str) -> tuple[Path, bytes] | None:
+    """A folder of this user's sap cache beside the read cache (`templates`, say) and the secret its
+    files are signed with; None when the cache is off or no private folder can be had."""
+    if disabled():
+        return None
+    root = cache_root()
+    if root is None or not _private_folder(root):
+        return None
+    secret = _secret(root)
+    folder = root.parent / kind
+    if secret is None or not _private_folder(folder):
+        return None
+    return folder, secret
+
+
+def read_signed(path: Path, secret: bytes) -> bytes | None:
+    """What `write_signed` wrote at `path`, or None when missing, damaged, too large or not signed by us."""
+    raw = _read_small(path, LARGEST_CACHE)
+    if raw is None or not raw.startswith(MAGIC):
+        return None
+    signature, payload = raw[len(MAGIC) : len(MAGIC) + SIGNATURE_SIZE], raw[len(MAGIC) + SIGNATURE_SIZE :]
+    if not hmac.compare_digest(signature, hmac.new(secret, payload, hashlib.sha256).digest()):
+        return None
+    return payload
+
+
+def write_signed(path: Path, secret: bytes, payload: bytes) -> None:
+    """Keep `payload` at `path`, signed, replaced whole; a cache that cannot be written is no cache."""
+    with contextlib.suppress(OSError):
+        atomic_write(path, MAGIC + hmac.new(secret, payload, hashlib.sha256).digest() + payload, sync=False)
+
+
 def key_of(info: os.stat_result) -> Key:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
 
@@ -164,15 +196,9 @@ class FolderCache:
         cache.entries = cache._load()
         return cache
 
-    def _sign(self, payload: bytes) -> bytes:
-        return hmac.new(self.secret, payload, hashlib.sha256).digest()
-
     def _load(self) -> dict[str, Any]:
-        raw = _read_small(self.path, LARGEST_CACHE)
-        if raw is None or not raw.startswith(MAGIC):
-            return {}
-        signature, payload = raw[len(MAGIC) : len(MAGIC) + SIGNATURE_SIZE], raw[len(MAGIC) + SIGNATURE_SIZE :]
-        if not hmac.compare_digest(signature, self._sign(payload)):
+        payload = read_signed(self.path, self.secret)
+        if payload is None:
             return {}
         try:
             header, entries = marshal.loads(payload)
@@ -207,8 +233,7 @@ class FolderCache:
             payload = marshal.dumps(((FORMAT, _reader_version(), self.folder), self.entries))
         except ValueError:
             return
-        with contextlib.suppress(OSError):
-            atomic_write(self.path, MAGIC + self._sign(payload) + payload, sync=False)
+        write_signed(self.path, self.secret, payload)
         self.changed = False
 
 
