@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from conftest import MINIMAL, assert_handled
 from sap_cli import cli
 from sap_cli.files import read_cache, yaml_places, yaml_read
+from sap_cli.partnership import checked_cache
 from sap_cli.validation.check import check_folder
 from test_hostile_input import CASES, _broken_folder
 
@@ -33,7 +34,9 @@ def settled_now(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the parser's calls: one per file actually parsed."""
+    """Counts the parser's calls: one per file actually parsed. The kept whole-folder checks
+    (tests/test_checked_cache.py) are set aside, so every check reaches the reader."""
+    monkeypatch.setattr(checked_cache, "load", lambda folder, now: None)
     calls: list[int] = []
     real = yaml_read.read_tree
 
@@ -310,6 +313,7 @@ def test_a_file_with_many_problems_is_unpacked_from_the_cache_once(
         return real(data)
 
     monkeypatch.setattr(yaml_places.marshal, "loads", counted)
+    monkeypatch.setattr(checked_cache, "load", lambda folder, now: None)  # the reader's own cache, alone
     assert _dicts(folder) == plain  # from the cache, every problem at the same place
     assert 0 < len(unpacked) <= len(MINIMAL)
 

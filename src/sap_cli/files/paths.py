@@ -39,18 +39,19 @@ def outside_link(shown: str, is_folder: bool) -> str:
     return f"{shown} is a link to a {what} outside the partnership, which sap does not follow"
 
 
-def read_refusal(folder: Path, relative: str | Path) -> Refused | None:
+def read_refusal(folder: Path, relative: str | Path, root: str | None = None) -> Refused | None:
     """Why sap must not read `relative` inside `folder`, or None if it may (or it does not exist).
 
     Each part of the path is resolved in turn, so a linked folder (`checkins/` pointing elsewhere)
     is caught as surely as a linked file; a link that stays inside the partnership is fine. A pipe,
     a device or a socket is refused too: reading one can wait for ever or never end.
+    `root` is `folder`'s real path, when a caller reading many files has worked it out once.
     """
-    root = os.path.realpath(folder)
+    root = root if root is not None else os.path.realpath(folder)
     parts = Path(relative).parts
-    here = Path(folder)
+    here = os.fspath(folder)  # plain strings: this runs for every file of every partnership read
     for depth, part in enumerate(parts):
-        here = here / part
+        here = os.path.join(here, part)
         last = depth == len(parts) - 1
         try:
             info = os.lstat(here)

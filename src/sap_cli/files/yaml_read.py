@@ -59,6 +59,41 @@ class LoadedFolder:
     folder: Path
     files: dict[str, LoadedFile] = field(default_factory=dict)
 
+    @classmethod
+    def when_needed(cls, folder: Path, names: Iterable[str]) -> LoadedFolder:
+        """The named files of `folder`, each read only when something asks for it (see _FilesWhenNeeded)."""
+        return cls(folder, _FilesWhenNeeded(folder, names))
+
+
+class _FilesWhenNeeded(dict[str, LoadedFile]):
+    """A folder's files by name, each read (from the read cache when unchanged) on first use.
+
+    When the whole check of a folder was kept (partnership/checked_cache.py), its files are read
+    again only to place a later finding at its line or to list a file's raw ids.
+    """
+
+    def __init__(self, folder: Path, names: Iterable[str]) -> None:
+        super().__init__()
+        self._folder, self._names = folder, set(names)
+        self._cache: FolderCache | None = None
+        self._opened = False
+
+    def __missing__(self, name: str) -> LoadedFile:
+        if name not in self._names:
+            raise KeyError(name)
+        if not self._opened:
+            self._cache, self._opened = FolderCache.open(self._folder), True
+        found = self[name] = load_file(self._folder / name, inside=self._folder, cache=self._cache, name=name)
+        if self._cache is not None:
+            self._cache.save()
+        return found
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
 
 def _problem_at(path: Path, text: str, offset: int, message: str, hint: str, code: str) -> LoadedFile:
     line, column = line_and_column(text, offset)
@@ -66,13 +101,18 @@ def _problem_at(path: Path, text: str, offset: int, message: str, hint: str, cod
 
 
 def load_file(
-    path: Path, inside: Path | None = None, cache: FolderCache | None = None, name: str | None = None
+    path: Path,
+    inside: Path | None = None,
+    cache: FolderCache | None = None,
+    name: str | None = None,
+    inside_real: str | None = None,
 ) -> LoadedFile:
     """Read one YAML file, or say in plain words why it cannot be read and where.
 
     With `inside`, a link leading out of that folder is not followed: a folder cloned from someone
     else must not make sap read, and repeat in its messages, files elsewhere on the computer.
     With `cache`, an unchanged file is not parsed again (see read_cache); `name` is its name there.
+    `inside_real` is the real path of `inside`, worked out once for a whole folder of files.
     """
 
     if inside is not None:
@@ -81,7 +121,7 @@ def load_file(
         except ValueError:
             relative = None
         refused = (
-            read_refusal(inside, relative)
+            read_refusal(inside, relative, inside_real)
             if relative is not None
             else (
                 Refused(outside_link(path.name, is_folder=False), OUTSIDE_HINT, "outside-link")
@@ -322,8 +362,9 @@ def load_folder(folder: Path, names: Iterable[str]) -> LoadedFolder:
     """The named files of `folder`, each read once (or taken from the read cache when unchanged)."""
     loaded = LoadedFolder(folder)
     cache = FolderCache.open(folder)
+    real = os.path.realpath(folder)  # once, not once a file: each costs a look at every folder above
     for name in names:
-        loaded.files[name] = load_file(folder / name, inside=folder, cache=cache, name=name)
+        loaded.files[name] = load_file(folder / name, inside=folder, cache=cache, name=name, inside_real=real)
     if cache is not None:
         cache.save()
     return loaded

@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sap_cli.errors import InvalidProject
-from sap_cli.files.yaml_read import load_file, load_folder
+from sap_cli.files.yaml_read import LoadedFolder, load_file, load_folder
 from sap_cli.model.folder import FILE_MODELS, Partnership
 from sap_cli.model.people import RolesFile
 from sap_cli.model.plan import GoalsFile, MatrixFile, ProjectFile, TimelineFile
 from sap_cli.model.records import CheckinFile, SignatureFile
+from sap_cli.partnership import checked_cache
 from sap_cli.partnership.format import format_is_foreign
 from sap_cli.partnership.layout import PARTNERSHIP_FILES, yaml_files
 from sap_cli.partnership.problems import Placer, Problem, Report
@@ -48,7 +49,31 @@ def check_structure(folder: Path, draft: tuple[str, Path] | None = None) -> Chec
     """
     checkin_names = yaml_files(folder, "checkins")
     signature_names = yaml_files(folder, "signatures")
-    loaded = load_folder(folder, (*PARTNERSHIP_FILES, *checkin_names, *signature_names))
+    names = (*PARTNERSHIP_FILES, *checkin_names, *signature_names)
+    if draft is not None:
+        return _check_afresh(folder, names, checkin_names, signature_names, draft)
+    # Taken before anything is read: a file that changes while the check reads it changes the stamp.
+    now = checked_cache.stamp(folder, names)
+    kept = checked_cache.load(folder, now)
+    if kept is not None:
+        problems, built, foreign_format = kept
+        report = Report(folder, problems)
+        if built is not None and not any(p.severity == "error" for p in problems):
+            report.partnership = built
+        return Checked(report, Placer(LoadedFolder.when_needed(folder, names)), built, foreign_format)
+    checked = _check_afresh(folder, names, checkin_names, signature_names, None)
+    checked_cache.save(folder, now, (checked.report.problems, checked.built, checked.foreign_format))
+    return checked
+
+
+def _check_afresh(
+    folder: Path,
+    names: tuple[str, ...],
+    checkin_names: list[str],
+    signature_names: list[str],
+    draft: tuple[str, Path] | None,
+) -> Checked:
+    loaded = load_folder(folder, names)
     if draft is not None:
         draft_name, draft_path = draft
         checkin_names = [*checkin_names, draft_name]
