@@ -157,7 +157,27 @@ def changed_parts(old: dict[str, str], new: dict[str, str]) -> list[str]:
     return [label for name, label in PART_LABELS.items() if name in new and old.get(name) != new[name]]
 
 
+# The last few fingerprints, by the plan records they were taken from: `sap programme` asks for each
+# partnership's four times (status, signing, review, findings), and a record is never changed in place.
+_RECENT: dict[tuple[int, ...], tuple[tuple[object, ...], Fingerprint]] = {}
+_RECENT_SIZE = 64
+
+
 def fingerprint(p: Partnership) -> Fingerprint:
+    plan = (p.project, p.roles, p.goals, p.timeline, p.matrix)  # all that agreement_parts reads
+    key = tuple(map(id, plan))
+    kept = _RECENT.get(key)
+    # The records are held below, so their ids cannot be another record's while they are kept.
+    if kept is not None and all(a is b for a, b in zip(kept[0], plan, strict=True)):
+        return kept[1]
+    found = _fingerprint(p)
+    if len(_RECENT) >= _RECENT_SIZE:
+        _RECENT.pop(next(iter(_RECENT)))
+    _RECENT[key] = (plan, found)
+    return found
+
+
+def _fingerprint(p: Partnership) -> Fingerprint:
     parts = agreement_parts(p)
     terms = {
         name: {k: v for k, v in value.items() if k not in EDITORIAL_WORDING[name]}

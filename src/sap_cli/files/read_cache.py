@@ -57,13 +57,15 @@ def cache_root() -> Path | None:
 
 @functools.cache
 def _reader_version() -> str:
-    """sap's version, the YAML library's, and the reader's own source files (so an edit to them counts)."""
-    import ruamel.yaml
+    """sap's version, the YAML library's, and the reader's own source files (so an edit to them counts).
 
+    The YAML library is known by its installed files (their sizes and times), not by importing it:
+    a run that finds every file unchanged need not load the parser at all.
+    """
     from sap_cli import __version__
 
     here = Path(__file__).parent
-    parts = [str(FORMAT), __version__, str(ruamel.yaml.__version__)]
+    parts = [str(FORMAT), __version__, *_installed("ruamel.yaml"), *_installed("_ruamel_yaml")]
     for name in (
         "yaml_read.py",
         "yaml_guard.py",
@@ -76,6 +78,21 @@ def _reader_version() -> str:
             info = (here / name).stat()
             parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _installed(module: str) -> list[str]:
+    """Where a module is installed, with its file's size and time; nothing when it is not installed."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return []
+    origin = spec.origin if spec is not None else None
+    if not origin or not os.path.isfile(origin):
+        return [f"{module}:none"]
+    info = os.stat(origin)
+    return [f"{module}:{origin}:{info.st_size}:{info.st_mtime_ns}"]
 
 
 def _private_folder(root: Path) -> bool:

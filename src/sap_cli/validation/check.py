@@ -35,7 +35,14 @@ def check_folder(folder: Path, draft: tuple[str, Path] | None = None) -> Report:
     if checked.foreign_format:
         return checked.report
     problems = list(checked.report.problems)
-    problems += reflection_problems(folder, raw_ids(checked.placer.loaded, "roles.yaml", "partners"))
+    # A built partnership's roles were valid, so its ids are the file's; otherwise read the raw ones.
+    built = checked.built
+    partner_ids = (
+        {partner.id for partner in built.roles.partners}
+        if built is not None
+        else raw_ids(checked.placer.loaded, "roles.yaml", "partners")
+    )
+    problems += reflection_problems(folder, partner_ids)
     if checked.built is not None:
         problems += [checked.placer.place(found) for gather in FINDINGS for found in gather(checked.built)]
     return Report(folder, in_reading_order(folder, problems), checked.report.partnership)
