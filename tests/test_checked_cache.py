@@ -50,6 +50,11 @@ def _dicts(folder: Path) -> list[dict[str, object]]:
     return [p.as_dict() for p in check_folder(folder).problems]
 
 
+def _record(stamp: object, record: object) -> bytes:
+    """A record as checked_cache keeps one: the stamp, and the record pickled on its own."""
+    return pickle.dumps((stamp, pickle.dumps(record)))
+
+
 def _record_of(folder: Path) -> Path:
     found = read_cache.private_cache("checked")
     assert found is not None
@@ -183,12 +188,7 @@ def test_a_record_signed_by_someone_else_is_ignored(
     found = read_cache.private_cache("checked")
     assert found is not None
     stamp, _ = pickle.loads(read_cache.read_signed(record, found[1]) or b"")
-    forged = pickle.dumps(
-        (
-            stamp,
-            ([], None, True),
-        )
-    )  # "a foreign format", which would hide every check
+    forged = _record(stamp, ([], None, True))  # "a foreign format", which would hide every check
     read_cache.write_signed(record, b"y" * 32, forged)
     checks.clear()
     assert _dicts(folder) == []
@@ -209,7 +209,7 @@ def test_a_signed_record_can_bring_back_only_records_never_code(
     found = read_cache.private_cache("checked")
     assert found is not None
     stamp = checked_cache.stamp(folder, [name for name in MINIMAL])
-    boom = pickle.dumps((stamp, _Boom()))
+    boom, alone = _record(stamp, _Boom()), pickle.dumps(_Boom())
     read_cache.write_signed(_record_of(folder), found[1], boom)
     ran: list[object] = []
     monkeypatch.setattr(os, "system", lambda *a: ran.append(a))
@@ -218,7 +218,7 @@ def test_a_signed_record_can_bring_back_only_records_never_code(
     assert ran == []
     assert checks == [folder]
     with pytest.raises(pickle.UnpicklingError):
-        checked_cache._OnlyRecords(io.BytesIO(boom)).load()
+        checked_cache._OnlyRecords(io.BytesIO(alone)).load()
 
 
 def test_another_version_of_sap_checks_afresh(
@@ -275,3 +275,26 @@ def test_every_command_says_the_same_from_a_kept_check(
     assert outputs() == plain  # keeping
     assert _record_of(folder).exists()
     assert outputs() == plain  # from what was kept
+
+
+def test_many_new_partnerships_are_checked_side_by_side_and_say_the_same(
+    make_partnership: Callable[..., Path], runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`validate --all` and `programme` over partnerships nothing is kept for: worker processes check
+    them first (where this computer has more than one core), and the output is the same."""
+    from sap_cli.partnership import warm
+
+    monkeypatch.setattr(warm, "workers", lambda: 2)  # as on a computer with two cores
+    folders = [make_partnership(f"p{n:02}") for n in range(warm.FEWEST + 2)]
+    (folders[3] / "roles.yaml").write_text("partners: [\n", encoding="utf-8")  # one broken
+    commands = [["validate", "--all", str(tmp_path), "--format", "json"], ["programme", str(tmp_path)]]
+    monkeypatch.setenv("SAP_NO_CACHE", "1")
+    plain = [runner.invoke(cli.app, args).output for args in commands]
+    monkeypatch.delenv("SAP_NO_CACHE")
+    assert warm.check_side_by_side(folders) == len(folders)
+    assert all(_record_of(folder).exists() for folder in folders)
+    assert warm.check_side_by_side(folders) == 0  # every check is kept now
+    for folder in folders:
+        (folder / "matrix.yaml").write_text(MINIMAL["matrix.yaml"] + "\n", encoding="utf-8")
+    assert [runner.invoke(cli.app, args).output for args in commands] == plain
+    assert warm.check_side_by_side(folders) == 0  # the commands' own workers kept the new checks

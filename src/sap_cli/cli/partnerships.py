@@ -50,9 +50,11 @@ def each_partnership(folders: Sequence[Path] | None, key: str, as_json: bool, fo
     """Run `for_one` on every partnership below `folders`, under a heading each (text) or gathered into
     one JSON list; a partnership with errors is reported, the rest still shown, and the run exits 1."""
     from sap_cli.partnership.load import load_valid
+    from sap_cli.partnership.warm import check_side_by_side
     from sap_cli.words import display_path
 
     projects = partnership_folders(folders, all_below=True)
+    check_side_by_side(projects)
     out = console()
     gathered: list[dict[str, Any]] = []
     broken: list[Path] = []

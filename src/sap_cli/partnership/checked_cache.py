@@ -97,8 +97,8 @@ def _path(folder: Path, place: Path) -> Path:
     return place / f"{hashlib.sha256(where.encode()).hexdigest()[:40]}.checked"
 
 
-def load(folder: Path, now: Stamp | None) -> Any:
-    """The record kept for `folder` under exactly this stamp, or None."""
+def _kept(folder: Path, now: Stamp | None) -> bytes | None:
+    """The pickled record kept for `folder` under exactly this stamp, not yet unpickled; or None."""
     found = private_cache("checked")
     if found is None or now is None:
         return None
@@ -107,10 +107,27 @@ def load(folder: Path, now: Stamp | None) -> Any:
     if payload is None:
         return None
     try:
+        # The stamp and the record are kept apart, so a stamp can be compared without unpacking the record.
         kept_stamp, record = _OnlyRecords(io.BytesIO(payload)).load()
     except Exception:  # a damaged or foreign record is no record: the folder is simply checked again
         return None
-    return record if kept_stamp == now else None
+    return record if kept_stamp == now and type(record) is bytes else None
+
+
+def is_kept(folder: Path, now: Stamp | None) -> bool:
+    """Whether a record for `folder` under this stamp is there to be used."""
+    return _kept(folder, now) is not None
+
+
+def load(folder: Path, now: Stamp | None) -> Any:
+    """The record kept for `folder` under exactly this stamp, or None."""
+    record = _kept(folder, now)
+    if record is None:
+        return None
+    try:
+        return _OnlyRecords(io.BytesIO(record)).load()
+    except Exception:
+        return None
 
 
 def save(folder: Path, now: Stamp | None, record: Any) -> None:
@@ -120,7 +137,8 @@ def save(folder: Path, now: Stamp | None, record: Any) -> None:
         return
     place, secret = found
     try:
-        payload = pickle.dumps((now, record), protocol=pickle.HIGHEST_PROTOCOL)
+        inner = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((now, inner), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return
     write_signed(_path(folder, place), secret, payload)

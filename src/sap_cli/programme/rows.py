@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sap_cli.errors import SapError
 from sap_cli.meetings.status import status
 from sap_cli.partnership.layout import find_projects_below
+from sap_cli.partnership.warm import check_side_by_side
 from sap_cli.review.figures import build_review, highest_level
 from sap_cli.validation.check import check_folder
 from sap_cli.words import fold
@@ -249,4 +250,6 @@ def _health(now: Status, report: Report) -> dict[str, Any]:
 
 def programme_rows(starts: Sequence[Path], as_of: dt.date) -> list[Row]:
     """A row for every partnership below the folders, in path order; broken ones included."""
-    return [row_for(folder, shown, as_of) for folder, shown in discover(starts)]
+    found = discover(starts)
+    check_side_by_side([folder for folder, _ in found])
+    return [row_for(folder, shown, as_of) for folder, shown in found]

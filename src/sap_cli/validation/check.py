@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sap_cli.agreement import fingerprint
@@ -11,6 +11,7 @@ from sap_cli.model.folder import Partnership
 from sap_cli.partnership.load import check_structure, in_reading_order
 from sap_cli.partnership.problems import Finding, Report
 from sap_cli.partnership.structure import raw_ids
+from sap_cli.partnership.warm import check_side_by_side
 from sap_cli.reflections.answers import reflection_problems
 from sap_cli.validation import custom_fields, practice
 
@@ -24,6 +25,12 @@ FINDINGS: tuple[Callable[[Partnership], list[Finding]], ...] = (
     practice.after_leaving,
     custom_fields.findings,
 )
+
+
+def check_folders(folders: Sequence[Path]) -> list[Report]:
+    """`check_folder` for each folder, in order; many new ones are first checked side by side."""
+    check_side_by_side(folders)
+    return [check_folder(folder) for folder in folders]
 
 
 def check_folder(folder: Path, draft: tuple[str, Path] | None = None) -> Report:

@@ -44,10 +44,10 @@ def validate(
     sap validate
     sap validate --all --strict ~/partnerships
     """
-    from sap_cli.validation.check import check_folder
+    from sap_cli.validation.check import check_folders
 
     projects = partnership_folders(folders, all_below)
-    reports = [check_folder(project) for project in projects]
+    reports = check_folders(projects)
     problems = [problem for report in reports for problem in report.problems]
     if output_format is ProblemFormat.json:
         print_json([p.as_dict() for p in problems])
