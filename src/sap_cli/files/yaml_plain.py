@@ -32,22 +32,23 @@ def plain_document(constructor: Any, root: Any) -> Any:
     made: dict[int, Any] = {}  # a node met again (an alias) gives the same object, as in ruamel
     building: set[int] = set()
 
-    def build(node: Any) -> Any:
+    def build(node: Any, known_tag: str | None = None) -> Any:
         key = id(node)
         if key in made:
             return made[key]
         if key in building:  # a part that contains itself
             raise NotPlain
         building.add(key)
-        tag = node.tag
+        tag = node.tag if known_tag is None else known_tag  # ruamel makes the text anew at each ask
         if isinstance(node, MappingNode) and tag == _MAP:
             data: Any = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, ScalarNode):
                     raise NotPlain
-                if key_node.tag is None or key_node.tag not in scalars or key_node.tag in (_MAP, _SEQ):
+                key_tag = key_node.tag
+                if key_tag is None or key_tag not in scalars or key_tag in (_MAP, _SEQ):
                     raise NotPlain  # a merge key `<<`, a `=` key or an unknown tag
-                name = build(key_node)
+                name = build(key_node, key_tag)
                 if name in data:
                     raise NotPlain  # ruamel says which key is repeated, and where
                 data[name] = build(value_node)
