@@ -256,10 +256,12 @@ class Terminal:
     def __init__(self, argv: list[str], cwd: Path) -> None:
         import fcntl
         import pty
+        import signal
         import subprocess
         import termios
 
         def own_terminal() -> None:  # a session of its own, with this pseudo-terminal controlling it
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # not ignored, even from a background job
             os.setsid()
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 

@@ -197,6 +197,11 @@ def test_killed_at_any_moment_every_document_is_whole_old_or_whole_new(tmp_path:
     assert seen["old"] and seen["new"], seen  # the kills landed before and after the writing
 
 
+def _ordinary_ctrl_c() -> None:
+    """A process started from a background job inherits Ctrl-C ignored, and sap keeps it so."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 def test_ctrl_c_while_rendering_exits_130_and_leaves_whole_files(tmp_path: Path) -> None:
     folder, old, new = _two_versions_of_docs(tmp_path)
@@ -210,7 +215,10 @@ def test_ctrl_c_while_rendering_exits_130_and_leaves_whole_files(tmp_path: Path)
         for name, data in old.items():
             next(iter((folder / "docs").rglob(name))).write_bytes(data)
         process = subprocess.Popen(
-            [*SAP, "render", str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [*SAP, "render", str(folder)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=_ordinary_ctrl_c,  # not ignored, even when the tests run as a background job
         )
         time.sleep(delay)
         process.send_signal(signal.SIGINT)

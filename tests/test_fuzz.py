@@ -51,19 +51,35 @@ def _judge(tally: fuzzing.Tally, what: str) -> None:
         pytest.fail(f"{len(new)} failures of causes not in KNOWN:\n\n{shown}")
 
 
-@pytest.mark.fuzz
-def test_mutants_of_the_examples_keep_every_promise() -> None:
-    tally = fuzzing.campaign(SEED, MUTANTS)
-    assert tally.runs == MUTANTS * len(fuzzing.COMMANDS)
-    _judge(tally, f"{MUTANTS} mutants")
+# Each run is taken in two halves, so that tests in parallel (pytest-xdist) share them out; the
+# two halves together are the same MUTANTS mutants and CORPUS_SAMPLE corpus cases.
+HALVES = [0, 1]
 
 
 @pytest.mark.fuzz
-def test_a_sample_of_the_yaml_corpus_keeps_every_promise() -> None:
+@pytest.mark.parametrize("half", HALVES, ids=["first-half", "second-half"])
+def test_mutants_of_the_examples_keep_every_promise(half: int) -> None:
+    mutants = range(half * MUTANTS // 2, (half + 1) * MUTANTS // 2)
+    tally = fuzzing.campaign(SEED, mutants)
+    assert tally.runs == len(mutants) * len(fuzzing.COMMANDS)
+    _judge(tally, f"mutants {mutants.start} to {mutants.stop - 1} of {MUTANTS}")
+
+
+def test_the_halves_are_every_mutant_and_every_corpus_case_once() -> None:
+    mutants = [n for half in HALVES for n in range(half * MUTANTS // 2, (half + 1) * MUTANTS // 2)]
+    assert mutants == list(range(MUTANTS))
+    cases = [n for half in HALVES for n in range(CORPUS_SAMPLE)[half::2]]
+    assert sorted(cases) == list(range(CORPUS_SAMPLE))
+
+
+@pytest.mark.fuzz
+@pytest.mark.parametrize("half", HALVES, ids=["first-half", "second-half"])
+def test_a_sample_of_the_yaml_corpus_keeps_every_promise(half: int) -> None:
     cases = list(fuzzing.corpus_cases())
-    sample = random.Random(SEED).sample(cases, CORPUS_SAMPLE)
+    sample = random.Random(SEED).sample(cases, CORPUS_SAMPLE)[half::2]
     tally = fuzzing.campaign(SEED, 0, sample)
-    _judge(tally, f"{CORPUS_SAMPLE} corpus cases")
+    assert tally.runs == len(sample) * len(fuzzing.COMMANDS)
+    _judge(tally, f"{len(sample)} of {CORPUS_SAMPLE} corpus cases")
 
 
 def test_the_corpus_is_there_with_its_licence() -> None:
