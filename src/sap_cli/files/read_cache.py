@@ -199,14 +199,10 @@ class FolderCache:
     @classmethod
     def open(cls, folder: Path) -> FolderCache | None:
         """The cache for `folder` (empty if there is none yet, or it cannot be trusted); None when off."""
-        if disabled():
+        found = private_cache("read")
+        if found is None:
             return None
-        root = cache_root()
-        if root is None or not _private_folder(root):
-            return None
-        secret = _secret(root)
-        if secret is None:
-            return None
+        root, secret = found
         where = os.path.realpath(folder)
         name = hashlib.sha256(f"{where}\0{_reader_version()}".encode()).hexdigest()[:40]
         cache = cls(root / f"{name}.cache", secret, where, {})
